@@ -1,0 +1,3 @@
+from lgo_letters.cli import main
+
+main()

@@ -1,0 +1,119 @@
+"""The `lgo-letters` command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lgo_letters import __version__
+from lgo_letters.project import Paths, UsageError
+from lgo_letters.report import err
+
+app = typer.Typer(
+    help="Annual review letters of the Local Government and Social Care Ombudsman: "
+    "YAML records to HTML and PDF.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DataDir = Annotated[Path, typer.Option("--data", help="Folder of <year>/ record folders.")]
+TemplatesDir = Annotated[Path, typer.Option("--templates", help="Folder of letter templates.")]
+OutDir = Annotated[Path, typer.Option("--out", help="Where letters are written: <out>/<year>/.")]
+Year = Annotated[int, typer.Argument(help="Letter year: the year whose 31 March ends the period.")]
+
+
+def _run(command, *args) -> None:  # noqa: ANN001
+    """Run a command function and exit with its code; usage problems exit 2."""
+    try:
+        code = command(*args)
+    except UsageError as error:
+        err.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"lgo-letters {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Annual review letters: YAML records → HTML and PDF."""
+
+
+@app.command()
+def build(
+    year: Year,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Build only this council (repeatable).")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="html, pdf or both.", case_sensitive=False)
+    ] = "both",
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+    out: OutDir = Path("output"),
+) -> None:
+    """Build every council's letter for YEAR into <out>/<year>/<slug>.html and .pdf."""
+    from lgo_letters.commands.build import FORMATS, run_build
+
+    if fmt.lower() not in FORMATS:
+        raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
+    _run(run_build, Paths(data, templates, out), year, only or [], fmt.lower())
+
+
+@app.command()
+def preview(
+    year: Year,
+    slug: Annotated[str, typer.Argument(help="The council's slug: its record's file name.")],
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write the PDF.")] = False,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the letter in the default browser.")
+    ] = False,
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+    out: OutDir = Path("output"),
+) -> None:
+    """Write one council's letter at once and print its path."""
+    from lgo_letters.commands.preview import run_preview
+
+    _run(run_preview, Paths(data, templates, out), year, slug, pdf, open_browser)
+
+
+@app.command()
+def validate(
+    years: Annotated[
+        list[int] | None, typer.Argument(help="Years to check (default: every year in data/).")
+    ] = None,
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+) -> None:
+    """Check every record and report all problems at once as file:line:col: field: message."""
+    from lgo_letters.commands.validate import run_validate
+
+    _run(run_validate, Paths(data, templates), years or [])
+
+
+@app.command()
+def averages(
+    year: Year,
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+) -> None:
+    """Show each authority type's averages: given in year.yaml and computed from the records."""
+    from lgo_letters.commands.averages import run_averages
+
+    _run(run_averages, Paths(data, templates), year)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,104 @@
+"""One year of one project: its folders, validated records and letter contexts.
+
+This is the pipeline up to the template: records → validated model → letter contexts.
+Commands call prepare_year() and then render what they need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lgo_letters.context import LetterContext, TypeAverages, letter_context, year_averages
+from lgo_letters.renderer.templates import LetterFormat, Templates, data_uri
+from lgo_letters.schema import InputError, Problem, YearRecords, load_year
+from lgo_letters.schema.loader import SLUG
+
+
+class UsageError(Exception):
+    """The command cannot run as asked (unknown year, missing folder): exit code 2."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    data: Path = Path("data")
+    templates: Path = Path("templates")
+    out: Path = Path("output")
+
+    def data_years(self) -> list[int]:
+        if not self.data.is_dir():
+            raise UsageError(f"no data folder at {self.data}")
+        return sorted(int(p.name) for p in self.data.iterdir() if p.is_dir() and p.name.isdigit())
+
+
+@dataclass
+class PreparedYear:
+    year: int
+    records: YearRecords
+    letter_format: LetterFormat
+    averages: dict[str, TypeAverages]
+    letters: dict[str, LetterContext] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def check_year(paths: Paths, year: int) -> Templates:
+    """The templates for `year`, after checking every folder the year needs exists."""
+    if not paths.data.is_dir():
+        raise UsageError(f"no data folder at {paths.data}")
+    if not (paths.data / str(year)).is_dir():
+        known = ", ".join(map(str, paths.data_years())) or "none"
+        raise UsageError(f"unknown year {year}: no folder {paths.data / str(year)} (years: {known})")
+    if not paths.templates.is_dir():
+        raise UsageError(f"no templates folder at {paths.templates}")
+    return Templates(paths.templates)
+
+
+def prepare_year(
+    paths: Paths, year: int, only: Iterable[str] = (), templates: Templates | None = None
+) -> PreparedYear:
+    """Validate the year's records and make a letter context for every valid council.
+
+    Problems are collected, never raised: a bad record loses only its own letter.
+    """
+    templates = templates or check_year(paths, year)
+    try:
+        letter_format = templates.letter_format(year)
+    except InputError as error:
+        raise UsageError("\n".join(map(str, error.problems))) from None
+
+    only = list(only)
+    for slug in only:
+        if not SLUG.match(slug):
+            raise UsageError(f"'{slug}' is not a council slug (lower-case letters, digits, hyphens)")
+
+    records = load_year(paths.data / str(year), year, letter_format.fields)
+    prepared = PreparedYear(year, records, letter_format, {}, problems=list(records.problems))
+    if only:
+        unknown = [s for s in only if s not in records.councils and s not in records.failed]
+        if unknown:
+            valid = ", ".join(sorted(records.councils)) or "none"
+            raise UsageError(f"no council record for {', '.join(unknown)} in {year} (valid: {valid})")
+        prepared.problems = [
+            p for p in prepared.problems
+            if p.file == records.year_file or p.file.stem in only
+        ]
+    if records.year_record is None:
+        return prepared
+
+    year_record = records.year_record
+    prepared.averages = year_averages(year_record, (e.record for e in records.councils.values()))
+    signature = (
+        data_uri(records.year_file.parent / year_record.signature_image)
+        if year_record.signature_image
+        else templates.placeholder_signature()
+    )
+    for slug, entry in sorted(records.councils.items()):
+        if only and slug not in only:
+            continue
+        prepared.letters[slug] = letter_context(
+            slug, year, entry.record, year_record,
+            prepared.averages.get(entry.record.type), signature,
+        )
+    return prepared
+

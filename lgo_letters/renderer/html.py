@@ -1,0 +1,39 @@
+"""Letter context + template → a self-contained HTML letter."""
+
+from __future__ import annotations
+
+import jinja2
+from markupsafe import Markup
+
+from lgo_letters.context.letter import LetterContext
+from lgo_letters.renderer.templates import LetterFormat, Templates
+
+
+class TemplateError(Exception):
+    """A template failed to load or render; the message names its file and line."""
+
+
+def render_html(templates: Templates, letter_format: LetterFormat, letter: LetterContext) -> str:
+    try:
+        template = templates.env.get_template(letter_format.template)
+        # The stylesheet is template content, trusted like the templates themselves.
+        return template.render(letter=letter, stylesheet=Markup(templates.stylesheet()))
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(
+            f"{templates.dir / (error.name or letter_format.template)}:{error.lineno}: "
+            f"template syntax error: {error.message}"
+        ) from None
+    except jinja2.TemplateError as error:
+        raise TemplateError(f"{_template_location(templates, error)}: {error}") from None
+
+
+def _template_location(templates: Templates, error: Exception) -> str:
+    """The innermost template frame of the traceback, as file:line."""
+    traceback = error.__traceback__
+    where = str(templates.dir)
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.startswith(str(templates.dir)):
+            where = f"{filename}:{traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return where

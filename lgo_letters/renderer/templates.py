@@ -1,0 +1,87 @@
+"""The templates folder: a Jinja environment over it, and each year's letter format."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from lgo_letters.context import numbers
+from lgo_letters.schema.models import FORMAT_FIELDS
+from lgo_letters.schema.problems import InputError, Problem
+from lgo_letters.schema.yaml_reader import read_yaml
+
+STYLESHEET = "static/letter.css"
+PLACEHOLDER_SIGNATURE = "static/signature.svg"
+
+
+@dataclass(frozen=True)
+class LetterFormat:
+    """templates/<year>/: the letter template and the optional fields it has a place for."""
+
+    year: int
+    template: str  # name within the templates folder
+    fields: frozenset[str]
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        long_date=numbers.long_date,
+        short_date=numbers.short_date,
+        counted=numbers.counted,
+        plural=lambda noun, n: numbers.plural(noun, n),
+        in_words=numbers.in_words,
+    )
+    return env
+
+
+def data_uri(file: Path) -> str:
+    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(file.read_bytes()).decode('ascii')}"
+
+
+class Templates:
+    """One templates folder; cheap to create, meant to be reused for a whole build."""
+
+    def __init__(self, templates_dir: Path):
+        self.dir = templates_dir
+        self.env = make_environment(templates_dir)
+
+    def years(self) -> list[int]:
+        return sorted(int(p.name) for p in self.dir.iterdir() if p.name.isdigit() and p.is_dir())
+
+    def letter_format(self, year: int) -> LetterFormat:
+        folder = self.dir / str(year)
+        template = folder / "letter.html.j2"
+        if not template.is_file():
+            raise InputError([Problem(template, None, None, "",
+                                      f"there is no letter template for {year}")])
+        fields: frozenset[str] = frozenset()
+        format_file = folder / "format.yaml"
+        if format_file.is_file():
+            document = read_yaml(format_file)
+            listed = document.data.get("fields", []) if isinstance(document.data, dict) else None
+            unknown = [f for f in listed or [] if f not in FORMAT_FIELDS]
+            if not isinstance(listed, list) or unknown:
+                line, column = document.locate(("fields",))
+                raise InputError([Problem(format_file, line, column, "fields",
+                                          f"must list some of: {', '.join(FORMAT_FIELDS)}")])
+            fields = frozenset(listed)
+        return LetterFormat(year, f"{year}/letter.html.j2", fields)
+
+    def stylesheet(self) -> str:
+        return (self.dir / STYLESHEET).read_text(encoding="utf-8")
+
+    def placeholder_signature(self) -> str:
+        return data_uri(self.dir / PLACEHOLDER_SIGNATURE)
