@@ -59,16 +59,38 @@ def build(
     fmt: Annotated[
         str, typer.Option("--format", help="html, pdf or both.", case_sensitive=False)
     ] = "both",
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the CPU count)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild every letter, changed or not.")
+    ] = False,
+    clean: Annotated[
+        bool, typer.Option("--clean", help="Remove letters of councils no longer in the data.")
+    ] = False,
+    combined: Annotated[
+        bool, typer.Option("--combined", help="Also write one PDF of the whole year.")
+    ] = False,
     data: DataDir = Path("data"),
     templates: TemplatesDir = Path("templates"),
     out: OutDir = Path("output"),
 ) -> None:
-    """Build every council's letter for YEAR into <out>/<year>/<slug>.html and .pdf."""
+    """Build every council's letter for YEAR into <out>/<year>/<slug>.html and .pdf.
+
+    Only letters whose inputs changed are rebuilt; <out>/<year>/manifest.json records them.
+    """
+    from lgo_letters.build import BuildOptions
+    from lgo_letters.build.pool import default_jobs
     from lgo_letters.commands.build import FORMATS, run_build
 
     if fmt.lower() not in FORMATS:
         raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
-    _run(run_build, Paths(data, templates, out), year, only or [], fmt.lower())
+    options = BuildOptions(
+        only=tuple(only or ()), fmt=fmt.lower(), jobs=jobs or default_jobs(),
+        force=force, clean=clean, combined=combined,
+    )
+    _run(run_build, Paths(data, templates, out), year, options)
 
 
 @app.command()

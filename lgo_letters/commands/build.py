@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import time
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lgo_letters.build import BuildOptions, BuildReport, build_year
+from lgo_letters.build.progress import BuildProgress
 from lgo_letters.output import write_atomic
-from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
+from lgo_letters.project import Paths, PreparedYear
 from lgo_letters.renderer import PdfRenderer, TemplateError, Templates, render_html
 from lgo_letters.report import err, print_problems
 
@@ -45,19 +47,50 @@ def build_letters(
     return result
 
 
-def run_build(paths: Paths, year: int, only: list[str], fmt: str) -> int:
-    started = time.perf_counter()
-    templates = check_year(paths, year)
-    prepared = prepare_year(paths, year, only, templates)
-    result = build_letters(paths, prepared, templates, fmt)
-    print_problems(prepared.problems)
-    for failure in result.failures:
-        err.print(failure, markup=False)
-    built = len(prepared.letters) - len(result.failures)
-    failed = len(result.failures) + len(prepared.records.failed)
-    err.print(
-        f"{year}: {built} letter(s) built, {failed} failed "
-        f"({time.perf_counter() - started:.1f} s) in {paths.out / str(year)}",
-        markup=False,
+def run_build(paths: Paths, year: int, options: BuildOptions) -> int:
+    """Build the year; exit 0 when every letter is built or unchanged, 1 when any failed,
+    128 + the signal's number when interrupted."""
+    progress = BuildProgress(err)
+    try:
+        report = build_year(paths, year, options, progress, warn=_say)
+    except KeyboardInterrupt:  # a second Ctrl-C: the manifest is written, workers gone
+        _say(f"{year}: build stopped at once; run it again to finish")
+        return 128 + signal.SIGINT
+    print_summary(report, options)
+    if report.interrupted_by:
+        return 128 + report.interrupted_by
+    return 0 if report.ok else 1
+
+
+def _say(message: str) -> None:
+    err.print(message, markup=False)
+
+
+def print_summary(report: BuildReport, options: BuildOptions) -> None:
+    """Failures (each as file:line: reason), stale letters, then one line of counts."""
+    print_problems(report.other_problems)
+    if report.failures:
+        _say(f"{len(report.failures)} letter(s) failed:")
+        for failure in sorted(report.failures, key=lambda f: f.slug):
+            for reason in failure.reasons:
+                _say(f"  {failure.slug}: {reason}")
+    if report.stale:
+        if options.clean:
+            _say(f"removed {len(report.removed)} file(s) of councils no longer in the data: "
+                 f"{', '.join(report.stale)}")
+        else:
+            _say(f"stale: {len(report.stale)} letter(s) of councils no longer in the data "
+                 f"({', '.join(report.stale)}); --clean removes them")
+    if report.workers_lost:
+        _say(f"a worker process died {report.workers_lost} time(s); "
+             "its letters were retried in a fresh one")
+    if report.combined_note:
+        _say(report.combined_note)
+    if report.interrupted_by:
+        _say(f"interrupted by {signal.Signals(report.interrupted_by).name}: "
+             f"{len(report.not_done)} letter(s) not done; run the build again to finish them")
+    _say(
+        f"{report.year}: {len(report.built)} built, {len(report.unchanged)} unchanged, "
+        f"{len(report.failures)} failed in {report.seconds:.1f} s "
+        f"({options.jobs} worker(s)) → {report.out_dir}"
     )
-    return 1 if prepared.problems or result.failures else 0

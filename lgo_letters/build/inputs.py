@@ -1,0 +1,63 @@
+"""What a letter's output depends on, reduced to one content hash.
+
+The HTML of a letter is self-contained: the record, the year's file, the pooled averages,
+every template, the CSS and every image (as data URIs) are in it. So a letter's input hash
+is the hash of its rendered HTML plus what turns HTML into PDF: the font files, the
+subsetter, the versions of the packages and the source of the PDF-writing code.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+
+from lgo_letters import __version__
+from lgo_letters.renderer.fonts import font_files
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+# The code between HTML and PDF bytes: a change here must rebuild every PDF.
+_ENGINE_SOURCES = ("renderer/pdf.py", "renderer/fonts.py", "build/worker.py")
+_PINNED_PACKAGES = ("weasyprint", "pydyf", "fonttools", "pypdf")
+
+
+def sha256_bytes(data: bytes | str) -> str:
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    return hashlib.sha256(payload).hexdigest()
+
+
+def file_sha256(path: Path) -> str | None:
+    """The file's sha256, or None when it does not exist."""
+    try:
+        return sha256_bytes(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def harfbuzz_subset_available() -> bool:
+    """Whether WeasyPrint found libharfbuzz-subset (else it subsets fonts with fontTools)."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    return harfbuzz_subset is not None
+
+
+@functools.cache
+def engine_fingerprint() -> dict[str, str]:
+    """Everything besides the HTML that decides the bytes of a PDF."""
+    fingerprint = {"lgo-letters": __version__}
+    for package in _PINNED_PACKAGES:
+        fingerprint[package] = metadata.version(package)
+    fingerprint["font-subsetter"] = "harfbuzz" if harfbuzz_subset_available() else "fonttools"
+    for font in font_files():
+        fingerprint[f"font:{font.name}"] = sha256_bytes(font.read_bytes())
+    for source in _ENGINE_SOURCES:
+        fingerprint[f"source:{source}"] = sha256_bytes((_PACKAGE / source).read_bytes())
+    return fingerprint
+
+
+def letter_input_hash(html: str) -> str:
+    """The content hash of everything one letter's PDF is made from."""
+    inputs = {"html": sha256_bytes(html), "engine": engine_fingerprint()}
+    return sha256_bytes(json.dumps(inputs, sort_keys=True))

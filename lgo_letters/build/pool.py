@@ -1,0 +1,115 @@
+"""A pool of worker processes that turn letters' HTML into PDFs.
+
+Workers are recycled in generations: after about `letters_per_worker` letters each, the
+pool is shut down and a fresh one started, so a worker's memory cannot grow without bound.
+(ProcessPoolExecutor's own max_tasks_per_child can hang on Python 3.11-3.13 when a worker
+retires with work queued: CPython gh-115634.) A worker that dies breaks its generation;
+the letters it held are retried once in a fresh one before they count as failed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from lgo_letters.build.worker import PdfFailed, PdfJob, PdfWritten, init_worker, render_pdf
+
+LETTERS_PER_WORKER = 100
+ATTEMPTS = 2  # tries for a letter whose worker died under it
+_POLL_SECONDS = 0.2
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver where there is one: workers fork from a process that has WeasyPrint loaded."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["lgo_letters.build.worker"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class PdfPool:
+    def __init__(
+        self,
+        jobs: int,
+        templates_dir: Path,
+        letters_per_worker: int = LETTERS_PER_WORKER,
+        stop_requested: Callable[[], bool] = lambda: False,
+    ):
+        self.jobs = max(1, jobs)
+        self.templates_dir = templates_dir
+        self.letters_per_worker = max(1, letters_per_worker)
+        self.stop_requested = stop_requested
+        self.workers_lost = 0  # generations broken by a dying worker
+
+    def render(self, jobs: Iterable[PdfJob]) -> Iterator[tuple[PdfJob, PdfWritten | PdfFailed]]:
+        """Each letter's outcome as it completes. When a stop is requested, letters already
+        being rendered are finished and reported; the rest are left undone."""
+        pending = deque(jobs)
+        attempts: Counter[str] = Counter()
+        while pending and not self.stop_requested():
+            yield from self._generation(pending, attempts)
+
+    def _generation(
+        self, pending: deque[PdfJob], attempts: Counter[str]
+    ) -> Iterator[tuple[PdfJob, PdfWritten | PdfFailed]]:
+        budget = self.jobs * self.letters_per_worker
+        workers = min(self.jobs, len(pending))
+        executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=_context(),
+            initializer=init_worker,
+            initargs=(self.templates_dir,),
+        )
+        in_flight: dict[Future, PdfJob] = {}
+        broken = False
+        try:
+            while True:
+                # Keep every worker busy with one letter queued behind it, no more, so a
+                # stop or a broken pool leaves little work in the air.
+                while (pending and budget and not broken and not self.stop_requested()
+                       and len(in_flight) < 2 * workers):
+                    job = pending.popleft()
+                    try:
+                        in_flight[executor.submit(render_pdf, job)] = job
+                    except BrokenProcessPool:  # a worker died before we heard of it
+                        pending.appendleft(job)
+                        broken = True
+                        self.workers_lost += 1
+                        break
+                    budget -= 1
+                if not in_flight:
+                    return
+                done, _ = wait(in_flight, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = in_flight.pop(future)
+                    try:
+                        yield job, future.result()
+                    except BrokenProcessPool:
+                        if not broken:
+                            self.workers_lost += 1
+                        broken = True
+                        attempts[job.slug] += 1
+                        if attempts[job.slug] < ATTEMPTS:
+                            pending.appendleft(job)
+                        else:
+                            yield job, PdfFailed(
+                                "the worker process rendering this letter died "
+                                f"({attempts[job.slug]} times)"
+                            )
+        finally:
+            for future in in_flight:
+                future.cancel()
+            executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,66 @@
+"""How a build shows its progress: a rich progress bar on a terminal, else one line a letter."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+
+class BuildProgress:
+    """Told of each letter as it completes; shows it to the person running the build."""
+
+    def __init__(self, console: Console, quiet: bool = False):
+        self.console = console
+        self.quiet = quiet
+        self.done = 0
+        self.total = 0
+        self._bar: Progress | None = None
+        self._task = None
+
+    def start(self, total: int) -> None:
+        self.total = total
+        if self.quiet or not total:
+            return
+        if self.console.is_terminal and sys.stderr.isatty():
+            self._bar = Progress(
+                TextColumn("[bold]{task.description:<24.24}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("elapsed"),
+                TimeElapsedColumn(),
+                TextColumn("left"),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self._task = self._bar.add_task("starting workers", total=total)
+            self._bar.start()
+
+    def letter(self, slug: str, message: str, failed: bool = False) -> None:
+        self.done += 1
+        if self.quiet:
+            return
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, description=slug)
+            if failed:
+                self._bar.console.print(f"failed {slug}: {message}", markup=False)
+            return
+        width = len(str(self.total))
+        status = "FAILED" if failed else "built"
+        self.console.print(
+            f"[{self.done:>{width}}/{self.total}] {status} {slug}: {message}", markup=False
+        )
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

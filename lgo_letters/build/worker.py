@@ -1,0 +1,84 @@
+"""The worker side of a build: lay out one letter's HTML as a PDF and write it.
+
+Each worker process makes one PdfRenderer (font configuration + parsed font CSS) when it
+starts and reuses it for every letter it is given.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import resource
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdf
+
+from lgo_letters.build.inputs import sha256_bytes
+from lgo_letters.output import write_atomic
+from lgo_letters.renderer.pdf import PdfRenderer
+
+_renderer: PdfRenderer | None = None
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    slug: str
+    html: str
+    target: Path
+
+
+@dataclass(frozen=True)
+class PdfWritten:
+    sha256: str
+    size: int
+    pages: int
+    seconds: float
+    worker: int  # process id
+    peak_rss_kb: int  # the worker's peak resident memory so far
+
+
+@dataclass(frozen=True)
+class PdfFailed:
+    reason: str
+
+
+class _DropSubsetterFallback(logging.Filter):
+    """The build warns once that libharfbuzz-subset is missing; WeasyPrint would per font."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "instead of HarfBuzz-Subset" not in record.getMessage()
+
+
+def init_worker(templates_dir: Path, in_process: bool = False) -> None:
+    """Set up this process to render letters: one renderer, kept for its whole life."""
+    global _renderer
+    if not in_process:
+        # Ctrl-C reaches the whole process group: the parent decides how to stop.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.getLogger("weasyprint").addFilter(_DropSubsetterFallback())
+    _renderer = PdfRenderer(templates_dir)
+
+
+def render_pdf(job: PdfJob) -> PdfWritten | PdfFailed:
+    """Render and atomically write one letter's PDF; a failure is returned, not raised."""
+    if _renderer is None:
+        raise RuntimeError("init_worker() was not called in this process")
+    started = time.perf_counter()
+    try:
+        pdf = _renderer.render(job.html)
+        pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+        write_atomic(job.target, pdf)
+    except Exception as error:  # any failure is this letter's alone
+        return PdfFailed(f"PDF rendering failed: {type(error).__name__}: {error}")
+    return PdfWritten(
+        sha256=sha256_bytes(pdf),
+        size=len(pdf),
+        pages=pages,
+        seconds=time.perf_counter() - started,
+        worker=os.getpid(),
+        peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    )
