@@ -1,0 +1,119 @@
+"""`lgo-letters build`: incremental rebuilds, the manifest, stale letters, failure isolation,
+the combined PDF and plain progress output, on the real 2020 records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+from build_checks import assert_consistent, counts, manifest
+from conftest import run_cli
+
+SLUGS = {"ashfield", "dacorum", "harborough", "worcester"}
+
+
+def build(project: Path, *options: str):
+    return run_cli("build", "2020", "--jobs", "2", *options, cwd=project)
+
+
+def mtimes(out_year: Path) -> dict[str, int]:
+    return {f.name: f.stat().st_mtime_ns for f in out_year.glob("*.*") if f.suffix != ".lock"}
+
+
+def test_manifest_then_unchanged_then_only_what_changed(project: Path) -> None:
+    out_year = project / "output" / "2020"
+    first = build(project)
+    assert first.returncode == 0, first.stderr
+    assert counts(first.stderr) == (4, 0, 0)
+    # off a terminal: one plain line per letter
+    assert sum(line.startswith("[") and " built " in line
+               for line in first.stderr.splitlines()) == 4
+    data = assert_consistent(out_year)
+    assert set(data["councils"]) == SLUGS
+    assert set(data["councils"]["dacorum"]["files"]) == {"dacorum.html", "dacorum.pdf"}
+    assert data["councils"]["dacorum"]["files"]["dacorum.pdf"]["pages"] == 3
+
+    before = mtimes(out_year)
+    again = build(project)
+    assert again.returncode == 0, again.stderr
+    assert counts(again.stderr) == (0, 4, 0)
+    assert {k: v for k, v in mtimes(out_year).items() if k != "manifest.json"} == {
+        k: v for k, v in before.items() if k != "manifest.json"}
+
+    record = project / "data" / "2020" / "councils" / "worcester.yaml"
+    record.write_text(record.read_text().replace("upheld: 3", "upheld: 2"))
+    changed = build(project)
+    assert counts(changed.stderr) == (1, 3, 0), changed.stderr
+    assert "built worcester" in changed.stderr
+    assert "33% of complaints we investigated were upheld" in " ".join(
+        p.extract_text() for p in pypdf.PdfReader(out_year / "worcester.pdf").pages)
+
+    # A comment in a record changes no letter; the stylesheet changes every letter.
+    record.write_text(record.read_text() + "# checked\n")
+    assert counts(build(project).stderr) == (0, 4, 0)
+    css = project / "templates" / "static" / "letter.css"
+    css.write_text(css.read_text() + "\n.unused-rule { color: red; }\n")
+    assert counts(build(project).stderr) == (4, 0, 0)
+    assert counts(build(project, "--force").stderr) == (4, 0, 0)
+    # A PDF deleted or replaced behind the build's back is rebuilt.
+    (out_year / "ashfield.pdf").write_bytes(b"not a pdf")
+    (out_year / "dacorum.pdf").unlink()
+    assert counts(build(project).stderr) == (2, 2, 0)
+    assert_consistent(out_year)
+
+
+def test_stale_letters_reported_then_cleaned(project: Path) -> None:
+    out_year = project / "output" / "2020"
+    assert build(project).returncode == 0
+    (project / "data" / "2020" / "councils" / "ashfield.yaml").unlink()
+    stale = build(project)
+    assert stale.returncode == 0, stale.stderr
+    assert "stale: 1 letter(s) of councils no longer in the data (ashfield)" in stale.stderr
+    assert (out_year / "ashfield.pdf").exists()
+    cleaned = build(project, "--clean")
+    assert "removed 2 file(s)" in cleaned.stderr
+    assert not (out_year / "ashfield.pdf").exists()
+    assert not (out_year / "ashfield.html").exists()
+    assert "ashfield" not in manifest(out_year)["councils"]
+    assert "stale" not in build(project).stderr
+
+
+def test_a_bad_record_or_failing_template_stops_only_its_letter(project: Path) -> None:
+    out_year = project / "output" / "2020"
+    assert build(project).returncode == 0
+    old_dacorum = (out_year / "dacorum.pdf").read_bytes()
+    record = project / "data" / "2020" / "councils" / "dacorum.yaml"
+    record.write_text(record.read_text().replace("upheld: 7", "upheld: 70"))
+    # a template fault that only Worcester's letter reaches
+    template = project / "templates" / "2020" / "letter.html.j2"
+    text = template.read_text()
+    end = text.rindex("{% endblock %}")
+    template.write_text(text[:end] + (
+        '{% if letter.council.name == "Worcester City Council" %}{{ no_such_thing }}'
+        "{% endif %}\n") + text[end:])
+    result = build(project)
+    assert result.returncode == 1
+    assert counts(result.stderr) == (0, 2, 2)  # the others: no change to their letters
+    assert "dacorum.yaml:10" in result.stderr and "statistics.upheld" in result.stderr
+    assert "worcester: templates/2020/letter.html.j2:" in result.stderr
+    assert "no_such_thing" in result.stderr
+    # the failed letters keep their last good output
+    assert (out_year / "dacorum.pdf").read_bytes() == old_dacorum
+    assert_consistent(out_year)
+
+
+def test_combined_pdf_has_every_council_in_order_with_bookmarks(project: Path) -> None:
+    out_year = project / "output" / "2020"
+    result = build(project, "--combined")
+    assert result.returncode == 0, result.stderr
+    combined = pypdf.PdfReader(out_year / "_all-letters-2020.pdf")
+    titles = [(item.title, combined.get_destination_page_number(item))
+              for item in combined.outline]
+    assert titles == [("Ashfield District Council", 0), ("Dacorum Borough Council", 3),
+                      ("Harborough District Council", 6), ("Worcester City Council", 9)]
+    assert len(combined.pages) == sum(
+        len(pypdf.PdfReader(out_year / f"{slug}.pdf").pages) for slug in SLUGS)
+    assert "Harborough District Council" in combined.pages[6].extract_text()
+    assert "combined PDF unchanged" in build(project, "--combined").stderr
+    refused = build(project, "--combined", "--only", "dacorum")
+    assert refused.returncode == 2 and "--combined" in refused.stderr
