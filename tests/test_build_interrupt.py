@@ -1,0 +1,107 @@
+"""Interrupting a real build: Ctrl-C, SIGTERM or a killed worker leaves every file either
+old or new, never partial, a manifest that matches the files, and a next run that does
+only what is missing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from build_checks import assert_consistent, counts
+from synthetic import YEAR, make_project
+
+COUNCILS = 12
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path) -> Path:
+    return make_project(tmp_path, COUNCILS)
+
+
+def start_build(project: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "lgo_letters", "build", str(YEAR), "--jobs", "2"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def wait_for_pdfs(out_year: Path, count: int, build: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120
+    while len(list(out_year.glob("*.pdf"))) < count:
+        assert build.poll() is None, build.communicate()
+        assert time.monotonic() < deadline, "the build made no progress"
+        time.sleep(0.02)
+
+
+def descendants(pid: int) -> list[int]:
+    """Process ids below `pid`, from /proc (the workers are grandchildren: forkserver)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [p for p, pp in parents.items() if pp == parent]
+        found.extend(children)
+        frontier.extend(children)
+    return found
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signal_stops_cleanly_and_rerun_finishes_only_the_rest(
+    synthetic: Path, sig: signal.Signals
+) -> None:
+    out_year = synthetic / "output" / str(YEAR)
+    build = start_build(synthetic)
+    wait_for_pdfs(out_year, 2, build)
+    build.send_signal(sig)
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 128 + sig, stderr
+    assert f"interrupted by {sig.name}" in stderr
+    done = assert_consistent(out_year)["councils"]
+    finished = [s for s, entry in done.items() if any(n.endswith(".pdf") for n in entry["files"])]
+    assert 2 <= len(finished) < COUNCILS, stderr
+
+    rerun = subprocess.run(
+        [sys.executable, "-m", "lgo_letters", "build", str(YEAR)],
+        cwd=synthetic, capture_output=True, text=True, timeout=300,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert counts(rerun.stderr) == (COUNCILS - len(finished), len(finished), 0)
+    assert len(assert_consistent(out_year)["councils"]) == COUNCILS
+
+
+def test_killed_worker_loses_no_letter(synthetic: Path) -> None:
+    out_year = synthetic / "output" / str(YEAR)
+    build = start_build(synthetic)
+    wait_for_pdfs(out_year, 2, build)
+    # the workers are the forkserver's children: grandchildren of the build
+    workers = [p for p in descendants(build.pid) if p not in _children(build.pid)]
+    assert workers, "no worker processes found"
+    os.kill(workers[0], signal.SIGKILL)
+    _, stderr = build.communicate(timeout=300)
+    assert build.returncode == 0, stderr
+    assert "a worker process died 1 time(s)" in stderr
+    assert counts(stderr) == (COUNCILS, 0, 0)
+    assert len(assert_consistent(out_year)["councils"]) == COUNCILS
+    assert len(list(out_year.glob("*.pdf"))) == COUNCILS
+
+
+def _children(pid: int) -> set[int]:
+    return {p for p in descendants(pid) if _parent(p) == pid}
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None
