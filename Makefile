@@ -7,13 +7,21 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 YEARS := $(notdir $(wildcard data/[0-9][0-9][0-9][0-9]))
 
-.PHONY: letters test lint system-deps clean
+.PHONY: letters test lint bench system-deps clean
 
 letters: $(STAMP) system-deps
 	@for year in $(YEARS); do $(BIN)/lgo-letters build $$year || exit $$?; done
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
+
+# Build speed on a synthetic year (figures, not a test): make bench BENCH_ARGS="--councils 100"
+# As root it installs Debian's chromium, the peer it compares with; without it, that line is skipped.
+bench: $(STAMP) system-deps
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	  >/dev/null; } || echo "chromium not installed: the benchmark skips its line"
+	$(BIN)/python tests/benchmark.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lgo_letters tests

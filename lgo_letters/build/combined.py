@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pypdf
-
 from lgo_letters.output import write_atomic
 
 
@@ -18,6 +16,8 @@ def combined_name(year: int) -> str:
 
 def write_combined(target: Path, year: int, letters: list[tuple[str, Path]]) -> int:
     """Join (council name, PDF) pairs, sorted by name, into `target`; returns its page count."""
+    import pypdf  # only a combined build needs it here
+
     writer = pypdf.PdfWriter()
     for name, pdf in sorted(letters, key=lambda letter: letter[0].casefold()):
         writer.append(pdf, outline_item=name, import_outline=False)

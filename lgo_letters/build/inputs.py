@@ -8,6 +8,7 @@ subsetter, the versions of the packages and the source of the PDF-writing code.
 
 from __future__ import annotations
 
+import ctypes.util
 import functools
 import hashlib
 import json
@@ -36,11 +37,12 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
+@functools.cache
 def harfbuzz_subset_available() -> bool:
-    """Whether WeasyPrint found libharfbuzz-subset (else it subsets fonts with fontTools)."""
-    from weasyprint.text.ffi import harfbuzz_subset
-
-    return harfbuzz_subset is not None
+    """Whether libharfbuzz-subset can be loaded, so WeasyPrint subsets fonts with it rather
+    than with fontTools. Looked up as WeasyPrint does (by library name), without importing
+    WeasyPrint, which would cost this process a second."""
+    return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
 @functools.cache

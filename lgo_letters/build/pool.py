@@ -17,7 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from lgo_letters.build.worker import PdfFailed, PdfJob, PdfWritten, init_worker, render_pdf
+from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
 
 LETTERS_PER_WORKER = 100
 ATTEMPTS = 2  # tries for a letter whose worker died under it
@@ -38,6 +38,14 @@ def _context() -> multiprocessing.context.BaseContext:
         context.set_forkserver_preload(["lgo_letters.build.worker"])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def warm_up() -> None:
+    """Start the fork server now, so it imports WeasyPrint while the build renders HTML."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 class PdfPool:
@@ -65,6 +73,8 @@ class PdfPool:
     def _generation(
         self, pending: deque[PdfJob], attempts: Counter[str]
     ) -> Iterator[tuple[PdfJob, PdfWritten | PdfFailed]]:
+        from lgo_letters.build.worker import init_worker, render_pdf  # WeasyPrint: here only
+
         budget = self.jobs * self.letters_per_worker
         workers = min(self.jobs, len(pending))
         executor = ProcessPoolExecutor(

@@ -12,38 +12,16 @@ import os
 import resource
 import signal
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pypdf
 
 from lgo_letters.build.inputs import sha256_bytes
+from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
 from lgo_letters.output import write_atomic
 from lgo_letters.renderer.pdf import PdfRenderer
 
 _renderer: PdfRenderer | None = None
-
-
-@dataclass(frozen=True)
-class PdfJob:
-    slug: str
-    html: str
-    target: Path
-
-
-@dataclass(frozen=True)
-class PdfWritten:
-    sha256: str
-    size: int
-    pages: int
-    seconds: float
-    worker: int  # process id
-    peak_rss_kb: int  # the worker's peak resident memory so far
-
-
-@dataclass(frozen=True)
-class PdfFailed:
-    reason: str
 
 
 class _DropSubsetterFallback(logging.Filter):

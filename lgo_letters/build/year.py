@@ -25,10 +25,10 @@ from lgo_letters.build.inputs import (
     letter_input_hash,
     sha256_bytes,
 )
+from lgo_letters.build.jobs import PdfFailed, PdfJob
 from lgo_letters.build.manifest import Manifest
-from lgo_letters.build.pool import LETTERS_PER_WORKER, PdfPool, default_jobs
+from lgo_letters.build.pool import LETTERS_PER_WORKER, PdfPool, default_jobs, warm_up
 from lgo_letters.build.progress import BuildProgress
-from lgo_letters.build.worker import PdfFailed, PdfJob
 from lgo_letters.output import write_atomic
 from lgo_letters.project import Paths, PreparedYear, UsageError, check_year, prepare_year
 from lgo_letters.renderer import TemplateError, Templates, render_html
@@ -84,7 +84,8 @@ class BuildReport:
     combined_note: str = ""
     interrupted_by: int | None = None  # signal number
     workers_lost: int = 0
-    worker_peak_rss_kb: dict[int, int] = field(default_factory=dict)
+    # each worker process: (peak RSS after its first letter, peak RSS after its last), in KB
+    worker_rss_kb: dict[int, tuple[int, int]] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -154,6 +155,8 @@ def build_year(
     if options.combined and (options.only or not options.pdf):
         raise UsageError("--combined needs the whole year's PDFs: not with --only or --format html")
     templates = check_year(paths, year)
+    if options.pdf:
+        warm_up()  # workers get WeasyPrint loaded while this process reads the records
     prepared = prepare_year(paths, year, options.only, templates)
     out_dir = paths.out / str(year)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -277,8 +280,8 @@ def _render_pdfs(
         manifest.record(job.slug, council.record.name, letter_input_hash(job.html), job.target,
                         sha256=outcome.sha256, bytes=outcome.size, pages=outcome.pages)
         report.built.append(job.slug)
-        peaks = report.worker_peak_rss_kb
-        peaks[outcome.worker] = max(peaks.get(outcome.worker, 0), outcome.peak_rss_kb)
+        first, _ = report.worker_rss_kb.get(outcome.worker, (outcome.peak_rss_kb, 0))
+        report.worker_rss_kb[outcome.worker] = (first, outcome.peak_rss_kb)
         progress.letter(job.slug, f"{outcome.pages} pages, {outcome.seconds:.2f} s")
         if time.monotonic() - last_checkpoint > CHECKPOINT_SECONDS:
             manifest.write()

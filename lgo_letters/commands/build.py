@@ -10,7 +10,7 @@ from lgo_letters.build import BuildOptions, BuildReport, build_year
 from lgo_letters.build.progress import BuildProgress
 from lgo_letters.output import write_atomic
 from lgo_letters.project import Paths, PreparedYear
-from lgo_letters.renderer import PdfRenderer, TemplateError, Templates, render_html
+from lgo_letters.renderer import TemplateError, Templates, render_html
 from lgo_letters.report import err, print_problems
 
 FORMATS = ("html", "pdf", "both")
@@ -26,6 +26,8 @@ def build_letters(
     paths: Paths, prepared: PreparedYear, templates: Templates, fmt: str = "both"
 ) -> BuildResult:
     """Render and write each prepared letter; a failing letter does not stop the others."""
+    from lgo_letters.renderer.pdf import PdfRenderer  # WeasyPrint: only when writing PDFs
+
     result = BuildResult()
     out_dir = paths.out / str(prepared.year)
     pdf = PdfRenderer(paths.templates) if fmt in ("pdf", "both") else None

@@ -1,0 +1,31 @@
+"""What passes between a build and its worker processes: one letter's PDF job and its outcome.
+
+Kept apart from the worker code so the parent can use them without importing WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    slug: str
+    html: str
+    target: Path
+
+
+@dataclass(frozen=True)
+class PdfWritten:
+    sha256: str
+    size: int
+    pages: int
+    seconds: float
+    worker: int  # process id
+    peak_rss_kb: int  # the worker's peak resident memory so far
+
+
+@dataclass(frozen=True)
+class PdfFailed:
+    reason: str

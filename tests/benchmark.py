@@ -1,0 +1,250 @@
+"""How fast `lgo-letters build` is, measured on a synthetic year (`make bench`).
+
+Not a test: it prints figures, measured in one run on this machine, for
+ (1) the weasyprint command-line tool run once per letter (a sample, extrapolated to N),
+ (2) one in-process worker building all N PDFs,
+ (3) `lgo-letters build` with the default number of jobs,
+ (4) rebuilding the unchanged year,
+ (5) HTML only for all N,
+ (6) peak RSS per worker over a long run (--rss-letters, default 2,000),
+ (7) one headless Chromium kept running and asked to print each letter over the DevTools
+     protocol (a sample, extrapolated to N); skipped, saying so, without a chromium.
+
+    python tests/benchmark.py [--councils 340] [--sample 8] [--rss-letters 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from synthetic import YEAR, make_project
+
+from lgo_letters.build import BuildOptions, build_year
+from lgo_letters.build.inputs import harfbuzz_subset_available
+from lgo_letters.build.jobs import PdfJob, PdfWritten
+from lgo_letters.build.pool import default_jobs
+from lgo_letters.build.progress import BuildProgress
+from lgo_letters.build.worker import init_worker, render_pdf
+from lgo_letters.project import Paths
+from lgo_letters.renderer.fonts import font_face_css
+from lgo_letters.report import err
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def timed_cli(project: Path, *args: str) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "lgo_letters", "build", str(YEAR), *args],
+        cwd=project, capture_output=True, text=True,
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"build {' '.join(args)} failed:\n{result.stderr}")
+    return seconds
+
+
+def html_letters(project: Path, out: str) -> list[Path]:
+    return sorted((project / out / str(YEAR)).glob("*.html"))
+
+
+def weasyprint_cli(sample: list[Path], work: Path) -> float:
+    """Seconds a letter for the weasyprint command, as a user would run it per letter."""
+    fonts = work / "fonts.css"
+    fonts.write_text(font_face_css())
+    command = shutil.which("weasyprint", path=str(Path(sys.executable).parent))
+    started = time.perf_counter()
+    for html in sample:
+        subprocess.run([command, "-s", str(fonts), str(html), str(work / f"{html.stem}.pdf")],
+                       check=True, capture_output=True)
+    return (time.perf_counter() - started) / len(sample)
+
+
+def in_process(letters: list[Path], project: Path, work: Path) -> float:
+    """Seconds for one worker, in this process, to lay out and write every letter's PDF."""
+    init_worker(project / "templates", in_process=True)
+    started = time.perf_counter()
+    for html in letters:
+        outcome = render_pdf(PdfJob(html.stem, html.read_text(), work / f"{html.stem}.pdf"))
+        if not isinstance(outcome, PdfWritten):
+            sys.exit(f"{html.stem}: {outcome}")
+    return time.perf_counter() - started
+
+
+class Chromium:
+    """A headless Chromium kept running, driven over the DevTools protocol on a pipe."""
+
+    def __init__(self, executable: str):
+        self.to_chrome_read, self.to_chrome = os.pipe()
+        self.from_chrome, self.from_chrome_write = os.pipe()
+
+        def wire_pipes() -> None:  # Chromium reads commands on fd 3, answers on fd 4
+            os.dup2(self.to_chrome_read, 3)
+            os.dup2(self.from_chrome_write, 4)
+
+        self.process = subprocess.Popen(
+            [executable, "--headless", "--no-sandbox", "--disable-gpu",
+             "--remote-debugging-pipe", "--no-first-run", "about:blank"],
+            preexec_fn=wire_pipes, pass_fds=(3, 4),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        os.close(self.to_chrome_read)
+        os.close(self.from_chrome_write)
+        self.buffer = b""
+        self.next_id = 0
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)[
+            "sessionId"]
+        self.call("Page.enable", session=self.session)
+
+    def _read(self) -> dict:
+        while b"\0" not in self.buffer:
+            chunk = os.read(self.from_chrome, 1 << 20)
+            if not chunk:
+                raise RuntimeError("chromium closed its DevTools pipe")
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def call(self, method: str, session: str | None = None, **params: object) -> dict:
+        self.next_id += 1
+        message: dict = {"id": self.next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self.to_chrome, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._read()
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply["result"]
+
+    def print_pdf(self, html: Path) -> bytes:
+        self.call("Page.navigate", session=self.session, url=html.resolve().as_uri())
+        while self._read().get("method") != "Page.loadEventFired":
+            pass
+        result = self.call("Page.printToPDF", session=self.session, preferCSSPageSize=True,
+                           printBackground=True)
+        return base64.b64decode(result["data"])
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        os.close(self.to_chrome)
+        os.close(self.from_chrome)
+
+
+def chromium(sample: list[Path], work: Path) -> tuple[float, str] | None:
+    """Seconds a letter for a kept-running Chromium (after it started), or None."""
+    executable = next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+    if executable is None:
+        return None
+    version = subprocess.run([executable, "--version"], capture_output=True, text=True).stdout
+    # Chromium has no FontConfiguration: give it the same fonts in the page itself.
+    fonts = f"<style>{font_face_css()}</style>"
+    pages = []
+    for html in sample:
+        page = work / html.name
+        page.write_text(html.read_text().replace("</head>", fonts + "</head>", 1))
+        pages.append(page)
+    browser = Chromium(executable)
+    try:
+        browser.print_pdf(pages[0])  # warm up: first page load compiles and caches fonts
+        started = time.perf_counter()
+        for page in pages:
+            (work / f"{page.stem}.pdf").write_bytes(browser.print_pdf(page))
+        return (time.perf_counter() - started) / len(pages), version.strip()
+    finally:
+        browser.close()
+
+
+def rss_run(letters: int, jobs: int) -> tuple[float, dict[int, tuple[int, int]]]:
+    with tempfile.TemporaryDirectory(prefix="lgo-bench-rss-") as folder:
+        project = make_project(Path(folder), letters)
+        paths = Paths(project / "data", project / "templates", project / "output")
+        started = time.perf_counter()
+        report = build_year(paths, YEAR, BuildOptions(jobs=jobs), BuildProgress(err, quiet=True))
+        if not report.ok:
+            sys.exit(f"the {letters}-letter run failed: {report.failures[:3]}")
+        return time.perf_counter() - started, report.worker_rss_kb
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--councils", type=int, default=340, help="synthetic councils (N)")
+    parser.add_argument("--sample", type=int, default=8,
+                        help="letters timed for (1) and (7), extrapolated to N")
+    parser.add_argument("--rss-letters", type=int, default=2000,
+                        help="letters in the memory run (6); 0 skips it")
+    args = parser.parse_args()
+    n, jobs = args.councils, default_jobs()
+
+    print(f"machine: {os.cpu_count()} CPU(s) ({jobs} usable), {platform.machine()}, "
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.2f} at start")
+    print(f"font subsetting: {'HarfBuzz' if harfbuzz_subset_available() else 'fontTools'}")
+    print(f"synthetic year: {n} councils\n")
+    with tempfile.TemporaryDirectory(prefix="lgo-bench-") as folder:
+        root = Path(folder)
+        project = make_project(root / "project", n)
+        work = root / "work"
+        work.mkdir()
+
+        html_only = timed_cli(project, "--format", "html", "--out", "html-only")
+        letters = html_letters(project, "html-only")
+        sample = letters[: args.sample]
+        cli = weasyprint_cli(sample, work)
+        single = in_process(letters, project, work)
+        build = timed_cli(project)
+        unchanged = timed_cli(project)
+        browser = chromium(sample, work)
+
+        def line(label: str, seconds: float, note: str = "") -> None:
+            print(f"{label:<44} {seconds:8.1f} s  {1000 * seconds / n:6.0f} ms/letter  {note}")
+
+        line("(1) weasyprint command, once per letter", cli * n,
+             f"(sample of {len(sample)}, extrapolated)")
+        line("(2) one in-process worker", single)
+        line(f"(3) lgo-letters build, {jobs} jobs", build)
+        line("(4) rebuild, nothing changed", unchanged)
+        line("(5) HTML only", html_only)
+        if browser is None:
+            print("(7) kept-running headless Chromium: skipped, no chromium on PATH "
+                  "(Debian: apt-get install chromium)")
+        else:
+            line("(7) kept-running headless Chromium", browser[0] * n,
+                 f"(sample of {len(sample)}, extrapolated; {browser[1]})")
+        print()
+        print(f"(3) vs (1): {cli * n / build:.1f}x faster (target >= 10x)")
+        print(f"(3) vs (2): {single / build:.2f}x faster (target >= 1.8x)")
+        if browser is not None:
+            print(f"(3) vs (7): {browser[0] * n / build:.2f}x faster (target > 1x)")
+        print(f"(4) {unchanged:.2f} s (target < 2 s); (5) {html_only:.2f} s (target < 2 s)")
+
+    if args.rss_letters:
+        seconds, workers = rss_run(args.rss_letters, jobs)
+        first = [start / 1024 for start, _ in workers.values()]
+        peaks = [peak / 1024 for _, peak in workers.values()]
+        print(f"\n(6) {args.rss_letters} letters in {seconds:.0f} s by {len(workers)} worker "
+              f"processes ({jobs} at a time, recycled): peak RSS per worker "
+              f"min {min(peaks):.0f} / median {statistics.median(peaks):.0f} / "
+              f"max {max(peaks):.0f} MB (target < 120 MB)")
+        print(f"    after each worker's first letter: median {statistics.median(first):.0f} MB; "
+              f"first worker's peak {peaks[0]:.0f} MB, last worker's {peaks[-1]:.0f} MB")
+    print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
+
+
+if __name__ == "__main__":
+    main()
