@@ -49,7 +49,7 @@ def render_pdf(job: PdfJob) -> PdfWritten | PdfFailed:
     try:
         pdf = _renderer.render(job.html)
         pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-        write_atomic(job.target, pdf)
+        write_atomic(job.target, pdf, durable=False)
     except Exception as error:  # any failure is this letter's alone
         return PdfFailed(f"PDF rendering failed: {type(error).__name__}: {error}")
     return PdfWritten(

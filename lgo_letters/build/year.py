@@ -216,7 +216,7 @@ def _build(
             html_file = report.out_dir / f"{slug}.html"
             html_sha = sha256_bytes(html)
             if options.force or file_sha256(html_file) != html_sha:
-                write_atomic(html_file, html)
+                write_atomic(html_file, html, durable=False)
                 wrote_html = True
             manifest.record(slug, name, input_hash, html_file, sha256=html_sha,
                             bytes=len(html.encode("utf-8")))
