@@ -43,7 +43,7 @@ class LetterContext:
     signature_image: str | None  # a data: URI, ready for <img src>
 
     @property
-    def statistics(self):  # noqa: ANN201 - the record's counts, for the templates
+    def statistics(self):
         return self.council.statistics
 
     @property
