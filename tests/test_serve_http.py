@@ -194,11 +194,11 @@ def test_pdf_is_rendered_on_request(live_server) -> None:
     assert "Harborough District Council" in " ".join(text.split())
 
 
-def _read_event(live_server, since: int) -> str:
+def _read_event(live_server, query: str) -> str:
     address = urlsplit(live_server.url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=15)
     try:
-        connection.request("GET", f"/_livereload?since={since}")
+        connection.request("GET", f"/_livereload?{query}")
         response = connection.getresponse()
         assert response.headers["Content-Type"] == "text/event-stream"
         while line := response.readline().decode():
@@ -213,7 +213,37 @@ def test_a_change_on_disk_sends_a_reload_event(live_server, project: Path) -> No
     before = live_server.signal.generation
     record = council_file(project, "worcester")
     record.write_text(record.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert _read_event(live_server, before) == f"data: {before + 1}"
+    assert _read_event(live_server, f"run={live_server.signal.run}&since={before}") == (
+        f"data: {before + 1}"
+    )
+
+
+def test_a_page_from_an_earlier_run_of_the_server_reloads_at_once(live_server) -> None:
+    # EventSource reconnects by itself after `serve` is restarted, with the old run's address.
+    assert _read_event(live_server, "run=0123456789ab&since=7") == "data: 0"
+
+
+def test_problems_in_the_year_file_show_on_the_index_and_the_letters(
+    live_server, project: Path
+) -> None:
+    year_file = project / "data" / "2020" / "year.yaml"
+    text = year_file.read_text(encoding="utf-8")
+    year_file.write_text(text.replace("letter_date: 2020-07-22", "letter_date: soon"), "utf-8")
+    wait_until(lambda: fetch(live_server.url + "worcester")[0] == 422)
+    letter = " ".join(html_text(fetch(live_server.url + "worcester")[2]).split())
+    assert f"{year_file} 1 letter_date" in letter
+    index = fetch(live_server.url)[2]
+    assert f"{year_file}" in html_text(index.split('<table class="councils">')[0])
+    assert "year.yaml has problems" in html_text(council_row(index, "worcester"))
+
+
+def test_an_unforeseen_failure_is_a_500_page_and_the_server_carries_on(
+    live_server, project: Path
+) -> None:
+    (project / "templates" / "static" / "letter.css").unlink()
+    wait_until(lambda: fetch(live_server.url + "worcester")[0] == 500)
+    assert "FileNotFoundError" in fetch(live_server.url + "worcester")[2]
+    assert fetch(live_server.url)[0] == 200
 
 
 def test_a_burst_of_saves_is_one_reload(live_server, project: Path) -> None:

@@ -1,20 +1,23 @@
 """Live reload: a change counter that open pages wait on through server-sent events.
 
 Each served HTML page carries a tiny script holding the generation it was rendered at; the
-script opens an EventSource on /_livereload?since=N and reloads the page when the server
-says the files have changed since N. Nothing is added to the letters written to disk.
+script opens an EventSource on /_livereload?run=R&since=N and reloads the page when the
+server says the files have changed since N. R names the server's run: a page that reconnects
+to a restarted server (EventSource retries by itself) reloads at once. Nothing is added to
+the letters written to disk.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 
 ENDPOINT = "/_livereload"
 
 _SCRIPT = (
     "<script>/* lgo-letters serve: live reload */(function () {{"
-    ' var source = new EventSource("{endpoint}?since={generation}");'
+    ' var source = new EventSource("{endpoint}?run={run}&since={generation}");'
     " source.onmessage = function () {{ source.close(); location.reload(); }};"
     "}})();</script>\n"
 )
@@ -25,6 +28,7 @@ class ReloadSignal:
     """A generation number, bumped once per batch of file changes, that threads can wait on."""
 
     def __init__(self) -> None:
+        self.run = secrets.token_hex(6)
         self._generation = 0
         self._closed = False
         self._condition = threading.Condition()
@@ -60,9 +64,9 @@ class ReloadSignal:
             self._condition.notify_all()
 
 
-def with_reload_script(html: str, generation: int) -> str:
+def with_reload_script(html: str, run: str, generation: int) -> str:
     """The page with the reload script added just before its last </body> (or at the end)."""
-    script = _SCRIPT.format(endpoint=ENDPOINT, generation=generation)
+    script = _SCRIPT.format(endpoint=ENDPOINT, run=run, generation=generation)
     ends = list(_BODY_END.finditer(html))
     if not ends:
         return html + script

@@ -153,5 +153,13 @@ def unavailable_page(
     )
 
 
+def internal_error_page(message: str) -> str:
+    """Something this tool did not foresee; the server carries on serving."""
+    return _render(
+        "unavailable", title="lgo-letters could not make this page", problems=[],
+        messages=[message],
+    )
+
+
 def not_found_page(year: int, what: str, valid: Iterable[str]) -> str:
     return _render("not_found", title="Not found", what=what, year=year, valid=sorted(valid))

@@ -20,7 +20,9 @@ from threading import Thread
 from urllib.parse import parse_qs, urlsplit
 
 from lgo_letters.project import Paths, UsageError
+from lgo_letters.report import err
 from lgo_letters.serve.livereload import ENDPOINT, ReloadSignal, with_reload_script
+from lgo_letters.serve.pages import internal_error_page
 from lgo_letters.serve.site import HTML, LetterSite, Page
 from lgo_letters.serve.watcher import Watcher
 
@@ -38,22 +40,31 @@ class _Handler(BaseHTTPRequestHandler):
         site = self.server.site
         url = urlsplit(self.path)
         if url.path == ENDPOINT:
-            self._stream_reloads(parse_qs(url.query).get("since", ["0"])[0])
+            self._stream_reloads(parse_qs(url.query))
             return
         generation = self.server.signal.generation  # before rendering: a change after it reloads
-        if url.path == "/":
-            page = site.index()
-        elif match := _LETTER_PATH.fullmatch(url.path):
-            slug, pdf = match.groups()
-            page = site.pdf(slug) if pdf else site.letter(slug)
-        else:
-            page = site.not_found("There is no such page.")
+        try:
+            page = self._page(site, url.path)
+        except Exception as error:  # the server must outlive any one page
+            err.print_exception()
+            page = Page(500, HTML, internal_error_page(f"{type(error).__name__}: {error}").encode())
         self._send(page, generation)
+
+    @staticmethod
+    def _page(site: LetterSite, path: str) -> Page:
+        if path == "/":
+            return site.index()
+        if match := _LETTER_PATH.fullmatch(path):
+            slug, pdf = match.groups()
+            return site.pdf(slug) if pdf else site.letter(slug)
+        return site.not_found("There is no such page.")
 
     def _send(self, page: Page, generation: int) -> None:
         body = page.body
         if page.content_type == HTML:
-            body = with_reload_script(body.decode("utf-8"), generation).encode("utf-8")
+            body = with_reload_script(
+                body.decode("utf-8"), self.server.signal.run, generation
+            ).encode("utf-8")
         self.send_response(page.status)
         self.send_header("Content-Type", page.content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -61,9 +72,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _stream_reloads(self, since_text: str) -> None:
-        since = int(since_text) if since_text.isdigit() else 0
+    def _stream_reloads(self, query: dict[str, list[str]]) -> None:
         signal = self.server.signal
+        since_text = query.get("since", [""])[0]
+        # A page from another run of the server (or a mangled address) reloads at once.
+        same_run = query.get("run", [""])[0] == signal.run and since_text.isdigit()
+        since = int(since_text) if same_run else -1
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")

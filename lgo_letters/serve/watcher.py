@@ -8,6 +8,8 @@ from pathlib import Path
 
 import watchfiles
 
+from lgo_letters.report import err
+
 # A burst of saves (an editor writing several files, a `git checkout`) is one rebuild: changes
 # are gathered until none has come for STEP_MS, or for at most DEBOUNCE_MS.
 STEP_MS = 200
@@ -31,7 +33,10 @@ class Watcher:
             *self.folders, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=self._stop,
             rust_timeout=500, raise_interrupt=False,
         ):
-            self.on_change(sorted({Path(path) for _, path in changes}))
+            try:
+                self.on_change(sorted({Path(path) for _, path in changes}))
+            except Exception:  # keep watching: the next save may well fix it
+                err.print_exception()
 
     def stop(self) -> None:
         self._stop.set()
