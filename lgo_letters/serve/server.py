@@ -21,13 +21,14 @@ from urllib.parse import parse_qs, urlsplit
 
 from lgo_letters.project import Paths, UsageError
 from lgo_letters.report import err
+from lgo_letters.schema.loader import SLUG
 from lgo_letters.serve.livereload import ENDPOINT, ReloadSignal, with_reload_script
 from lgo_letters.serve.pages import internal_error_page
 from lgo_letters.serve.site import HTML, LetterSite, Page
 from lgo_letters.serve.watcher import Watcher
 
 HOST = "127.0.0.1"
-_LETTER_PATH = re.compile(r"/([a-z0-9]+(?:-[a-z0-9]+)*)(\.pdf)?")
+_LETTER_PATH = re.compile(r"/([^/]+?)(\.pdf)?")
 # An open page's event stream sends a comment this often, which also notices closed tabs.
 KEEPALIVE_SECONDS = 10.0
 
@@ -54,7 +55,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _page(site: LetterSite, path: str) -> Page:
         if path == "/":
             return site.index()
-        if match := _LETTER_PATH.fullmatch(path):
+        match = _LETTER_PATH.fullmatch(path)
+        if match and SLUG.match(match.group(1)):
             slug, pdf = match.groups()
             return site.pdf(slug) if pdf else site.letter(slug)
         return site.not_found("There is no such page.")
