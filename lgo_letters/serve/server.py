@@ -145,7 +145,10 @@ def serving(
             on_change(changed, site)
 
     watcher = Watcher([paths.data / str(year), paths.templates], files_changed)
-    thread = Thread(target=server.serve_forever, name="lgo-letters-server", daemon=True)
+    thread = Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="lgo-letters-server",
+        daemon=True,
+    )
     try:
         thread.start()
         watcher.start()
