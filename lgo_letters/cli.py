@@ -90,6 +90,24 @@ def preview(
 
 
 @app.command()
+def serve(
+    year: Year,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")
+    ] = 8000,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the index in the default browser.")
+    ] = False,
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+) -> None:
+    """Serve YEAR's letters on 127.0.0.1, reloading open pages whenever a file is saved."""
+    from lgo_letters.commands.serve import run_serve
+
+    _run(run_serve, Paths(data, templates), year, port, open_browser)
+
+
+@app.command()
 def validate(
     years: Annotated[
         list[int] | None, typer.Argument(help="Years to check (default: every year in data/).")

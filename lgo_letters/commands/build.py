@@ -28,7 +28,7 @@ def build_letters(
     out_dir = paths.out / str(prepared.year)
     pdf = None
     if fmt in ("pdf", "both"):
-        from lgo_letters.renderer.pdf import PdfRenderer
+        from lgo_letters.renderer import PdfRenderer  # imports WeasyPrint: only when needed
 
         pdf = PdfRenderer(paths.templates)
     for slug, letter in prepared.letters.items():
