@@ -125,8 +125,9 @@ def _syntax_problem(file: Path, error: yaml.MarkedYAMLError) -> Problem:
     elif "mapping values are not allowed" in reason:
         reason = ("unexpected ':' - check this line's indentation against the line above, "
                   "or put quotes round a value that contains ': '")
-    elif reason.startswith(("expected <block end>", "did not find expected key")):
-        reason += " - check this line's indentation against the lines above"
+    elif reason.startswith(("expected <block end>", "did not find expected")):
+        reason = ("this line is not indented like the lines above it: the keys of one "
+                  "mapping, and the items of one list, must line up exactly")
     line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
     return Problem(file, line, column, "", f"YAML syntax error: {reason}")
 
