@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
-import re
-import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,9 +29,6 @@ statistics:
   compliance_outcomes: 3
   complied: 3
 """
-
-# file:line:col: field: message, as every problem is printed.
-PROBLEM_LINE = re.compile(r"^(?P<file>[^:\n]+)(?::(?P<line>\d+))?(?::(?P<col>\d+))?: (?P<rest>.*)$")
 
 
 @dataclass
@@ -96,43 +91,27 @@ def council_with(old: str, new: str) -> str:
     return VALID_COUNCIL.replace(old, new)
 
 
-# Running as another user: chmod cannot keep root out, so as root the command runs as
-# `nobody` in a folder that user can reach.
-NOBODY = 65534
+# chmod does not keep root out: root bypasses file permissions through two capabilities.
+# As root, the command runs with both dropped (from the capability bounding set, which
+# applies from the exec on), so permissions bind it as they bind any office user.
+_PR_CAPBSET_DROP = 24
+_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
 
 
-@pytest.fixture
-def shared_tmp() -> Iterator[Path]:
-    """A temporary folder anyone can reach (pytest's own is private to its user)."""
-    folder = Path(tempfile.mkdtemp(prefix="lgo-letters-test-"))
-    folder.chmod(0o755)
-    yield folder
-    for path in [folder, *folder.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(0o755 if path.is_dir() else 0o644)
-    shutil.rmtree(folder)
+def _drop_permission_overrides() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
 
 
-def as_unprivileged_user() -> Callable[[], None] | None:
-    """A preexec function that drops root, or None when we are not root."""
+def bound_by_permissions() -> Callable[[], None] | None:
+    """A preexec function under which file permissions apply even to root (None when we
+    are not root); skips the test if this system does not allow dropping them."""
     if os.geteuid() != 0:
         return None
-
-    def drop() -> None:
-        os.setgroups([])
-        os.setgid(NOBODY)
-        os.setuid(NOBODY)
-
-    probe = subprocess.run([sys.executable, "-c", "import lgo_letters"], preexec_fn=drop,
-                           capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    probe = subprocess.run([sys.executable, "-c", "pass"], check=False,
+                           preexec_fn=_drop_permission_overrides, capture_output=True)
     if probe.returncode != 0:
-        pytest.skip("running as root, and user 'nobody' cannot run lgo-letters from here")
-    return drop
-
-
-def copy_project(into: Path) -> Path:
-    for folder in ("data", "templates"):
-        shutil.copytree(REPO / folder, into / folder)
-    for path in [into, *into.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    return into
+        pytest.skip("running as root without the right to drop CAP_DAC_OVERRIDE")
+    return _drop_permission_overrides
