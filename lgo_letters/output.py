@@ -26,13 +26,41 @@ _REASONS = {
 }
 
 
-class OutputError(OSError):
-    """An output file or folder cannot be written; the message says which and why."""
+# Faults of the folder or the disk, not of one file: every further write would fail too.
+_WHOLE_FOLDER = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
+                 errno.EFBIG, errno.ENOTDIR, errno.EEXIST}
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Letters are public documents: they get the permissions any new file gets (mkstemp's
+# temporary files are private to their owner).
+_FILE_MODE = 0o666 & ~_umask()
+
+
+class OutputError(Exception):
+    """An output file or folder cannot be written; the message says which and why.
+
+    `whole_folder` is true when the fault is the folder's or the disk's (read-only, full),
+    so that writing the other letters there is pointless.
+    """
+
+    def __init__(self, message: str, whole_folder: bool = True):
+        super().__init__(message, whole_folder)
+        self.message = message
+        self.whole_folder = whole_folder
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def output_error(path: Path, error: OSError) -> OutputError:
     reason = _REASONS.get(error.errno or 0, error.strerror or str(error))
-    return OutputError(f"cannot write {path}: {reason}")
+    return OutputError(f"cannot write {path}: {reason}", error.errno in _WHOLE_FOLDER)
 
 
 def ensure_output_folder(folder: Path) -> None:
@@ -56,6 +84,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise output_error(path, error) from None
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), _FILE_MODE)
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())

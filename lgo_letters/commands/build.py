@@ -47,7 +47,10 @@ def build_letters(
                 write_atomic(out_dir / f"{slug}.pdf", pdf.render(html))
                 files.append(out_dir / f"{slug}.pdf")
         except OutputError as error:
-            # A folder that refuses one write refuses the rest: stop, and say so.
+            if not error.whole_folder:
+                result.failures.append(f"{slug}: {error}")
+                continue
+            # A folder (or disk) that refuses one letter refuses the rest: stop, and say so.
             left = len(prepared.letters) - done - 1
             result.failures.append(f"{slug}: {error}; {left} more letter(s) not attempted")
             break
