@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,19 @@ def bound_by_permissions() -> Callable[[], None] | None:
     if probe.returncode != 0:
         pytest.skip("running as root without the right to drop CAP_DAC_OVERRIDE")
     return _drop_permission_overrides
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        self.names.add(tag)
+
+
+def element_names(html: str) -> set[str]:
+    """The names of every element in `html` ("p", "script", ...)."""
+    parser = _Elements()
+    parser.feed(html)
+    return parser.names

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from lgo_letters.context import letter_context, year_averages
 from lgo_letters.renderer import PdfRenderer, Templates, render_html
 from lgo_letters.schema import AUTHORITY_TYPES, YearRecord, load_council
 from tests.conftest import REPO
+from tests.errorcases import element_names
 from tests.textutil import collapse, html_text, pdf_text
 
 TEMPLATES = Templates(REPO / "templates")
@@ -107,16 +107,6 @@ COUNTED_NOUN = re.compile(
 )
 
 
-class _Tags(HTMLParser):
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.tags: set[str] = set()
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
-        self.tags.add(tag)
-
-
 # Every element the templates themselves write; record text must add none.
 TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "article", "header", "svg",
                  "path", "g", "p", "address", "span", "h1", "h2", "h3", "section", "div",
@@ -171,7 +161,7 @@ def test_every_valid_record_renders_true_numbers_and_literal_text(
     assert not re.search(r"courses was|course were", text)
 
     # Record text shows literally and adds no element.
-    assert _Tags(html).tags <= TEMPLATE_TAGS
+    assert element_names(html) <= TEMPLATE_TAGS
     for value in [record["name"], record["role"], *record["recipients"], *record["comments"],
                   record.get("salutation", ""), record.get("late_remedies_detail", "")]:
         assert collapse(value) in text
