@@ -27,8 +27,16 @@ _REASONS = {
 
 
 # Faults of the folder or the disk, not of one file: every further write would fail too.
-_WHOLE_FOLDER = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT,
-                 errno.EFBIG, errno.ENOTDIR, errno.EEXIST}
+_WHOLE_FOLDER = {
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EFBIG,
+    errno.ENOTDIR,
+    errno.EEXIST,
+}
 
 
 def _umask() -> int:

@@ -41,8 +41,7 @@ class Run:
     def problems(self) -> list[str]:
         """The problem lines of stderr (the ones that start with a data/ or templates/ path)."""
         return [
-            line for line in self.stderr.splitlines()
-            if line.startswith(("data/", "templates/"))
+            line for line in self.stderr.splitlines() if line.startswith(("data/", "templates/"))
         ]
 
     def problem_for(self, file: str) -> str:
@@ -62,8 +61,13 @@ def invoke(*args: str) -> Run:
 def run_process(*args: str, cwd: Path, preexec: Callable[[], None] | None = None) -> Run:
     """Run the real `lgo-letters` in a child process (for faults a process must meet)."""
     result = subprocess.run(
-        [sys.executable, "-m", "lgo_letters", *args], cwd=cwd, capture_output=True, text=True,
-        timeout=300, preexec_fn=preexec, env={**os.environ, "PYTHONPATH": str(REPO)},
+        [sys.executable, "-m", "lgo_letters", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=preexec,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     return Run(result.returncode, result.stdout, result.stderr)
 
@@ -111,8 +115,12 @@ def bound_by_permissions() -> Callable[[], None] | None:
     are not root); skips the test if this system does not allow dropping them."""
     if os.geteuid() != 0:
         return None
-    probe = subprocess.run([sys.executable, "-c", "pass"], check=False,
-                           preexec_fn=_drop_permission_overrides, capture_output=True)
+    probe = subprocess.run(
+        [sys.executable, "-c", "pass"],
+        check=False,
+        preexec_fn=_drop_permission_overrides,
+        capture_output=True,
+    )
     if probe.returncode != 0:
         pytest.skip("running as root without the right to drop CAP_DAC_OVERRIDE")
     return _drop_permission_overrides

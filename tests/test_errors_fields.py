@@ -53,9 +53,7 @@ def test_an_unknown_key_with_no_likeness_lists_the_allowed_ones(in_project: Path
 
 def test_a_missing_required_field(in_project: Path) -> None:
     text = council_with("role: Director of Corporate Services\n", "")
-    assert problems_of(in_project, text) == [
-        f"{DARTFORD}:1:1: role: required field is missing"
-    ]
+    assert problems_of(in_project, text) == [f"{DARTFORD}:1:1: role: required field is missing"]
 
 
 @pytest.mark.parametrize(
@@ -93,8 +91,7 @@ def test_a_negative_count(in_project: Path) -> None:
 def test_upheld_more_than_investigations(in_project: Path) -> None:
     text = council_with("  upheld: 3", "  upheld: 5")
     assert problems_of(in_project, text) == [
-        f"{DARTFORD}:7:3: statistics.upheld: 5 upheld decisions but only "
-        "4 detailed investigations"
+        f"{DARTFORD}:7:3: statistics.upheld: 5 upheld decisions but only 4 detailed investigations"
     ]
 
 
@@ -116,8 +113,7 @@ def test_complied_more_than_compliance_outcomes(in_project: Path) -> None:
 def test_late_remedies_more_than_complied(in_project: Path) -> None:
     text = council_with("  complied: 3", "  complied: 3\nlate_remedies: 4")
     assert problems_of(in_project, text) == [
-        f"{DARTFORD}:11:1: late_remedies: 4 late remedies but only 3 complied "
-        "(statistics.complied)"
+        f"{DARTFORD}:11:1: late_remedies: 4 late remedies but only 3 complied (statistics.complied)"
     ]
 
 
@@ -128,15 +124,20 @@ def test_every_contradiction_in_one_record_is_reported(in_project: Path) -> None
         .replace("  complied: 3", "  complied: 4")
     )
     assert [p.split(": ")[1] for p in problems_of(in_project, text)] == [
-        "statistics.upheld", "statistics.satisfactory_remedies", "statistics.complied",
+        "statistics.upheld",
+        "statistics.satisfactory_remedies",
+        "statistics.complied",
     ]
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("101", "must be 100 or less, not 101"),
-    ("-1", "must be 0 or more, not -1"),
-    ("45.5", "must be a whole number, not 45.5"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("101", "must be 100 or less, not 101"),
+        ("-1", "must be 0 or more, not -1"),
+        ("45.5", "must be a whole number, not 45.5"),
+    ],
+)
 def test_an_average_outside_0_to_100(in_project: Path, value: str, message: str) -> None:
     year_file = in_project / YEAR
     year_file.write_text(year_file.read_text().replace("upheld: 53", f"upheld: {value}"))
@@ -163,13 +164,16 @@ def test_an_unknown_authority_type_in_the_averages(in_project: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    ("21/07/2021", "'21/07/2021'"),
-    ("21 July 2021", "'21 July 2021'"),
-    ('"2021-07-21"', "'2021-07-21'"),
-    ("2021-07-21 10:30:00", "2021-07-21 10:30:00"),
-    ("20210721", "20210721"),
-])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("21/07/2021", "'21/07/2021'"),
+        ("21 July 2021", "'21 July 2021'"),
+        ('"2021-07-21"', "'2021-07-21'"),
+        ("2021-07-21 10:30:00", "2021-07-21 10:30:00"),
+        ("20210721", "20210721"),
+    ],
+)
 def test_a_bad_date(in_project: Path, value: str, shown: str) -> None:
     year_file = in_project / YEAR
     year_file.write_text(year_file.read_text().replace("2021-07-21", value))
@@ -187,9 +191,7 @@ def test_an_empty_recipients_list(in_project: Path) -> None:
 
 def test_an_empty_recipient(in_project: Path) -> None:
     text = council_with("recipients: [Mrs Martin]", "recipients: [Mrs Martin, '']")
-    assert problems_of(in_project, text) == [
-        f"{DARTFORD}:3:26: recipients[1]: must not be empty"
-    ]
+    assert problems_of(in_project, text) == [f"{DARTFORD}:3:26: recipients[1]: must not be empty"]
 
 
 @pytest.mark.parametrize("value", ['""', '"   "'])
@@ -210,8 +212,13 @@ def test_a_field_this_years_format_has_no_place_for(in_project: Path) -> None:
 
 def test_validate_reports_every_problem_in_every_file_in_one_run(in_project: Path) -> None:
     write_council(in_project, "dartford", council_with("  upheld: 3", "  upheld: 5"))
-    write_council(in_project, "bexley", council_with("type: district", "type: borough")
-                  .replace("Dartford", "Bexley").replace("role: Director", "rol: Director"))
+    write_council(
+        in_project,
+        "bexley",
+        council_with("type: district", "type: borough")
+        .replace("Dartford", "Bexley")
+        .replace("role: Director", "rol: Director"),
+    )
     write_council(in_project, "ashfield", "- a list\n", year=2020)
     year_file = in_project / YEAR
     year_file.write_text(year_file.read_text().replace("2021-07-28", "soon"))
@@ -224,8 +231,7 @@ def test_validate_reports_every_problem_in_every_file_in_one_run(in_project: Pat
         "data/2021/councils/bexley.yaml:2:1: type: must be one of county, district, "
         "metropolitan, unitary, london, not 'borough'",
         "data/2021/councils/bexley.yaml:4:1: rol: unknown field; did you mean 'role'?",
-        f"{DARTFORD}:7:3: statistics.upheld: 5 upheld decisions but only 4 detailed "
-        "investigations",
+        f"{DARTFORD}:7:3: statistics.upheld: 5 upheld decisions but only 4 detailed investigations",
         f"{YEAR}:2:1: publication_date: must be a date written as YYYY-MM-DD, not 'soon'",
     ]
     assert "6 problem(s) in 4 file(s); 6 record(s) checked" in run.stderr
@@ -236,8 +242,12 @@ def test_on_a_terminal_problems_also_come_as_a_table(project: Path) -> None:
     main, secondary = pty.openpty()
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "lgo_letters", "validate", "2021"], cwd=project,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=secondary, timeout=60,
+            [sys.executable, "-m", "lgo_letters", "validate", "2021"],
+            cwd=project,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            timeout=60,
             env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "160", "TERM": "xterm"},
         )
         os.close(secondary)

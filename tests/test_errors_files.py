@@ -50,13 +50,22 @@ def test_a_year_with_records_but_no_template_exits_2(in_project: Path) -> None:
 def test_an_unknown_year_exits_2(in_project: Path) -> None:
     run = invoke("build", "2019")
     assert (run.code, run.stderr) == (
-        2, "error: unknown year 2019: no folder data/2019 (years: 2020, 2021)\n"
+        2,
+        "error: unknown year 2019: no folder data/2019 (years: 2020, 2021)\n",
     )
 
 
 @pytest.mark.parametrize(
-    "name", ["Dartford.yaml", "dart ford.yaml", "dartford_bc.yaml", "dartford.yml",
-             "dartford.YAML", "-dartford.yaml", "dartford--bc.yaml"],
+    "name",
+    [
+        "Dartford.yaml",
+        "dart ford.yaml",
+        "dartford_bc.yaml",
+        "dartford.yml",
+        "dartford.YAML",
+        "-dartford.yaml",
+        "dartford--bc.yaml",
+    ],
 )
 def test_a_file_name_that_is_not_a_slug(in_project: Path, name: str) -> None:
     (in_project / "data/2021/councils/dartford.yaml").rename(
@@ -81,9 +90,14 @@ def test_hidden_and_other_files_in_the_councils_folder_are_ignored(in_project: P
 
 def test_two_files_for_the_same_council_build_neither(in_project: Path) -> None:
     # The same name up to case and spacing: dacorum.yaml says "Dacorum Borough Council".
-    write_council(in_project, "dacorum-bc",
-                  VALID_COUNCIL.replace("Dartford Borough Council", "Dacorum  borough council")
-                  .replace("  investigations: 4", "  investigations: 9"), year=2020)
+    write_council(
+        in_project,
+        "dacorum-bc",
+        VALID_COUNCIL.replace("Dartford Borough Council", "Dacorum  borough council").replace(
+            "  investigations: 4", "  investigations: 9"
+        ),
+        year=2020,
+    )
     run = invoke("build", "2020", "--format", "html")
     assert run.code == 1
     assert run.problems() == [
@@ -110,8 +124,9 @@ def test_no_council_records(in_project: Path, remove_folder: bool) -> None:
 
 def test_an_unreadable_file(project: Path) -> None:
     (project / "data/2020/councils/dacorum.yaml").chmod(0o000)
-    run = run_process("build", "2020", "--format", "html", cwd=project,
-                      preexec=bound_by_permissions())
+    run = run_process(
+        "build", "2020", "--format", "html", cwd=project, preexec=bound_by_permissions()
+    )
     assert run.code == 1
     assert run.problems() == [
         "data/2020/councils/dacorum.yaml: cannot read the file: Permission denied"
@@ -134,7 +149,8 @@ def test_a_dangling_link_and_a_folder_named_like_a_record(in_project: Path) -> N
 
 
 @pytest.mark.parametrize(
-    "slug", ["../../etc", "../2020/ashfield", "dartford/../../x", "/etc/passwd", "..", "a\\b"],
+    "slug",
+    ["../../etc", "../2020/ashfield", "dartford/../../x", "/etc/passwd", "..", "a\\b"],
 )
 def test_a_slug_that_is_a_path_is_refused(in_project: Path, slug: str) -> None:
     before = sorted(in_project.parent.iterdir())
@@ -167,12 +183,18 @@ def _edit_template(project: Path, name: str, old: str, new: str) -> None:
 
 
 def test_an_undefined_template_variable_names_the_file_and_line(in_project: Path) -> None:
-    _edit_template(in_project, "2021/letter.html.j2", "{% block opening %}\n",
-                   "{% block opening %}\n{{ letter.councill.name }}\n")
+    _edit_template(
+        in_project,
+        "2021/letter.html.j2",
+        "{% block opening %}\n",
+        "{% block opening %}\n{{ letter.councill.name }}\n",
+    )
     run = invoke("build", "2021", "--format", "html")
     assert run.code == 1
-    assert "dartford: templates/2021/letter.html.j2:8: 'lgo_letters.context.letter." \
-           "LetterContext object' has no attribute 'councill'" in run.stderr
+    assert (
+        "dartford: templates/2021/letter.html.j2:8: 'lgo_letters.context.letter."
+        "LetterContext object' has no attribute 'councill'" in run.stderr
+    )
     assert built(in_project, 2021) == set()
 
 
@@ -181,8 +203,10 @@ def test_a_template_syntax_error_names_the_file_and_line(in_project: Path) -> No
     line = (in_project / "templates/base.html.j2").read_text().split("<h1>")[0].count("\n") + 1
     run = invoke("build", "2020", "--format", "html")
     assert run.code == 1
-    assert (f"ashfield: templates/base.html.j2:{line}: template syntax error: "
-            "unexpected 'end of print statement'" in run.stderr)
+    assert (
+        f"ashfield: templates/base.html.j2:{line}: template syntax error: "
+        "unexpected 'end of print statement'" in run.stderr
+    )
     assert built(in_project) == set()
 
 

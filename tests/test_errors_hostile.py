@@ -22,8 +22,12 @@ HOSTILE = {
     "comments": ['<a href="javascript:alert(1)">click</a>', "${7*7} %}{% endfor %}"],
 }
 HOSTILE_TEXTS = [
-    HOSTILE["name"], HOSTILE["role"], *HOSTILE["recipients"], HOSTILE["salutation"],
-    HOSTILE["late_remedies_detail"], *HOSTILE["comments"],
+    HOSTILE["name"],
+    HOSTILE["role"],
+    *HOSTILE["recipients"],
+    HOSTILE["salutation"],
+    HOSTILE["late_remedies_detail"],
+    *HOSTILE["comments"],
 ]
 
 

@@ -46,13 +46,16 @@ def test_a_read_only_output_folder(built_2020: Path) -> None:
     before = snapshot(folder)
     folder.chmod(0o555)
     try:
-        run = run_process("build", "2020", "--format", "html", cwd=built_2020,
-                          preexec=bound_by_permissions())
+        run = run_process(
+            "build", "2020", "--format", "html", cwd=built_2020, preexec=bound_by_permissions()
+        )
     finally:
         folder.chmod(0o755)
     assert_clean_failure(run)
-    assert ("cannot write output/2020: permission denied: the folder is read-only for you; "
-            "no letter was written") in run.stderr
+    assert (
+        "cannot write output/2020: permission denied: the folder is read-only for you; "
+        "no letter was written"
+    ) in run.stderr
     assert snapshot(folder) == before
 
 
@@ -66,12 +69,12 @@ def test_a_full_disk_leaves_every_letter_as_it_was(built_2020: Path) -> None:
     folder = built_2020 / "output/2020"
     before = snapshot(folder)
     assert all(len(letter) > 4096 for letter in before.values())
-    run = run_process("build", "2020", "--format", "html", cwd=built_2020,
-                      preexec=_limit_file_size)
+    run = run_process("build", "2020", "--format", "html", cwd=built_2020, preexec=_limit_file_size)
     assert_clean_failure(run)
-    assert ("ashfield: cannot write output/2020/ashfield.html: the file is larger than the "
-            "system allows (is the disk full or limited?); 3 more letter(s) not attempted"
-            in run.stderr)
+    assert (
+        "ashfield: cannot write output/2020/ashfield.html: the file is larger than the "
+        "system allows (is the disk full or limited?); 3 more letter(s) not attempted" in run.stderr
+    )
     assert snapshot(folder) == before  # and no temporary file is left behind
 
 
@@ -81,8 +84,9 @@ def test_an_output_path_that_is_a_file(project: Path, where: str) -> None:
     (project / where).write_text("not a folder")
     run = run_process("build", "2020", "--format", "html", cwd=project)
     assert_clean_failure(run)
-    assert ("cannot write output/2020: part of the path is a file, not a folder; "
-            "no letter was written") in run.stderr
+    assert (
+        "cannot write output/2020: part of the path is a file, not a folder; no letter was written"
+    ) in run.stderr
     assert (project / where).read_text() == "not a folder"
 
 
@@ -90,18 +94,32 @@ def test_a_folder_where_one_letter_goes_fails_only_that_letter(project: Path) ->
     (project / "output/2020/dacorum.html").mkdir(parents=True)
     run = run_process("build", "2020", "--format", "html", cwd=project)
     assert run.code == 1
-    assert ("dacorum: cannot write output/2020/dacorum.html: a folder stands where the file "
-            "should be") in run.stderr
+    assert (
+        "dacorum: cannot write output/2020/dacorum.html: a folder stands where the file should be"
+    ) in run.stderr
     assert "3 letter(s) built, 1 failed" in run.stderr
     assert sorted(p.name for p in (project / "output/2020").iterdir()) == [
-        "ashfield.html", "dacorum.html", "harborough.html", "worcester.html",
+        "ashfield.html",
+        "dacorum.html",
+        "harborough.html",
+        "worcester.html",
     ]
     assert (project / "output/2020/dacorum.html").is_dir()
 
 
 def test_letters_get_the_permissions_of_any_new_file(project: Path) -> None:
-    run = invoke("build", "2021", "--format", "html", "--data", str(project / "data"),
-                 "--templates", str(project / "templates"), "--out", str(project / "output"))
+    run = invoke(
+        "build",
+        "2021",
+        "--format",
+        "html",
+        "--data",
+        str(project / "data"),
+        "--templates",
+        str(project / "templates"),
+        "--out",
+        str(project / "output"),
+    )
     assert run.code == 0
     mode = stat.S_IMODE((project / "output/2021/dartford.html").stat().st_mode)
     assert mode & stat.S_IROTH  # readable by a web server or a colleague, like any file
@@ -123,8 +141,12 @@ main()
 
 def test_an_internal_error_is_one_line_and_a_log(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", CRASHING_VALIDATE], cwd=REPO, capture_output=True, text=True,
-        env={**os.environ, "LGO_LETTERS_LOG_DIR": str(tmp_path)}, timeout=60,
+        [sys.executable, "-c", CRASHING_VALIDATE],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LGO_LETTERS_LOG_DIR": str(tmp_path)},
+        timeout=60,
     )
     [log] = tmp_path.glob("lgo-letters-error-*.log")
     assert result.returncode == 70
@@ -136,4 +158,4 @@ def test_an_internal_error_is_one_line_and_a_log(tmp_path: Path) -> None:
     text = log.read_text()
     assert text.startswith("lgo-letters validate\n")
     assert "Traceback (most recent call last)" in text
-    assert 'line 6, in fault' in text
+    assert "line 6, in fault" in text

@@ -21,14 +21,24 @@ from tests.errorcases import element_names
 from tests.textutil import collapse, html_text, pdf_text
 
 TEMPLATES = Templates(REPO / "templates")
-MARKUP = ["<script>alert(1)</script>", "</p>", "<b>", "&amp;", "&", "{{ 7*7 }}",
-          "{% include 'base.html.j2' %}", "{#", '"', "'", "<!--"]
+MARKUP = [
+    "<script>alert(1)</script>",
+    "</p>",
+    "<b>",
+    "&amp;",
+    "&",
+    "{{ 7*7 }}",
+    "{% include 'base.html.j2' %}",
+    "{#",
+    '"',
+    "'",
+    "<!--",
+]
 
 
 def _text(alphabet: st.SearchStrategy[str], size: int) -> st.SearchStrategy[str]:
     pieces = st.one_of(st.sampled_from(MARKUP), st.text(alphabet, min_size=1, max_size=size))
-    return (st.lists(pieces, min_size=1, max_size=4).map(" ".join)
-            .filter(lambda s: s.strip() != ""))
+    return st.lists(pieces, min_size=1, max_size=4).map(" ".join).filter(lambda s: s.strip() != "")
 
 
 ANY_TEXT = _text(st.characters(categories=["L", "N", "P", "S", "Zs"]), 12)
@@ -73,8 +83,9 @@ def records(draw: st.DrawFn, text: st.SearchStrategy[str] = ANY_TEXT) -> tuple[i
 
 AVERAGES = st.dictionaries(
     st.sampled_from(AUTHORITY_TYPES),
-    st.fixed_dictionaries({k: st.integers(0, 100)
-                           for k in ("upheld", "compliance", "satisfactory_remedy")}),
+    st.fixed_dictionaries(
+        {k: st.integers(0, 100) for k in ("upheld", "compliance", "satisfactory_remedy")}
+    ),
 )
 
 
@@ -85,8 +96,8 @@ def render(tmp: Path, year: int, record: dict, averages: dict) -> str:
     letter_format = TEMPLATES.letter_format(year)
     council = load_council(file, letter_format.fields)
     year_record = YearRecord.model_validate(
-        {"letter_date": f"{year}-07-21", "publication_date": f"{year}-07-28",
-         "averages": averages}, strict=False,
+        {"letter_date": f"{year}-07-21", "publication_date": f"{year}-07-28", "averages": averages},
+        strict=False,
     )
     # As if the council were the year's only one: given averages, or its own pooled ones.
     averages_of_type = year_averages(year_record, [council]).get(council.type)
@@ -98,8 +109,18 @@ def half_up(part: int, whole: int) -> int:
     return int((Decimal(100 * part) / Decimal(whole)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
-NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                "seven": 7, "eight": 8, "nine": 9}
+NUMBER_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+}
 COUNTED_NOUN = re.compile(
     r"\b(\d+|zero|one|two|three|four|five|six|seven|eight|nine) "
     r"(upheld decision|satisfactory remedy decision|detailed investigation|compliance outcome"
@@ -108,30 +129,73 @@ COUNTED_NOUN = re.compile(
 
 
 # Every element the templates themselves write; record text must add none.
-TEMPLATE_TAGS = {"html", "head", "meta", "title", "style", "body", "article", "header", "svg",
-                 "path", "g", "p", "address", "span", "h1", "h2", "h3", "section", "div",
-                 "strong", "a", "ul", "li", "img", "br", "rect", "polygon", "circle",
-                 "text", "defs", "use"}
+TEMPLATE_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "article",
+    "header",
+    "svg",
+    "path",
+    "g",
+    "p",
+    "address",
+    "span",
+    "h1",
+    "h2",
+    "h3",
+    "section",
+    "div",
+    "strong",
+    "a",
+    "ul",
+    "li",
+    "img",
+    "br",
+    "rect",
+    "polygon",
+    "circle",
+    "text",
+    "defs",
+    "use",
+}
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 # Cases hypothesis may not meet by chance: rates of exactly x.5% (5 of 8 is 63%, 1 of 8 is
 # 13%) and every count of one.
-ONES_AND_HALVES = (2021, {
-    "name": "A", "type": "district", "recipients": ["B"], "role": "C", "comments": [],
-    "statistics": {"investigations": 8, "upheld": 5, "satisfactory_remedies": 1,
-                   "compliance_outcomes": 1, "complied": 1},
-    "training_courses": 1, "late_remedies": 1,
-})
+ONES_AND_HALVES = (
+    2021,
+    {
+        "name": "A",
+        "type": "district",
+        "recipients": ["B"],
+        "role": "C",
+        "comments": [],
+        "statistics": {
+            "investigations": 8,
+            "upheld": 5,
+            "satisfactory_remedies": 1,
+            "compliance_outcomes": 1,
+            "complied": 1,
+        },
+        "training_courses": 1,
+        "late_remedies": 1,
+    },
+)
 
 
 @SETTINGS
 @given(records(), AVERAGES)
-@example(ONES_AND_HALVES, {"district": {"upheld": 0, "compliance": 100,
-                                        "satisfactory_remedy": 50}})
+@example(ONES_AND_HALVES, {"district": {"upheld": 0, "compliance": 100, "satisfactory_remedy": 50}})
 def test_every_valid_record_renders_true_numbers_and_literal_text(
     tmp_path: Path, year_and_record: tuple[int, dict], averages: dict
 ) -> None:
@@ -144,9 +208,11 @@ def test_every_valid_record_renders_true_numbers_and_literal_text(
     s = record["statistics"]
     expected = [
         half_up(part, whole)
-        for part, whole in ((s["upheld"], s["investigations"]),
-                            (s["complied"], s["compliance_outcomes"]),
-                            (s["satisfactory_remedies"], s["upheld"]))
+        for part, whole in (
+            (s["upheld"], s["investigations"]),
+            (s["complied"], s["compliance_outcomes"]),
+            (s["satisfactory_remedies"], s["upheld"]),
+        )
         if whole
     ]
     assert [int(p) for p in re.findall(r'<strong class="percent">(\d+)%</strong>', html)] == (
@@ -162,13 +228,22 @@ def test_every_valid_record_renders_true_numbers_and_literal_text(
 
     # Record text shows literally and adds no element.
     assert element_names(html) <= TEMPLATE_TAGS
-    for value in [record["name"], record["role"], *record["recipients"], *record["comments"],
-                  record.get("salutation", ""), record.get("late_remedies_detail", "")]:
+    for value in [
+        record["name"],
+        record["role"],
+        *record["recipients"],
+        *record["comments"],
+        record.get("salutation", ""),
+        record.get("late_remedies_detail", ""),
+    ]:
         assert collapse(value) in text
 
 
-@settings(max_examples=3, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(records(text=ASCII_TEXT), AVERAGES)
 def test_a_few_valid_records_render_as_pdf(
     tmp_path: Path, year_and_record: tuple[int, dict], averages: dict
