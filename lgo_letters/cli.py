@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,7 @@ import typer
 
 from lgo_letters import __version__
 from lgo_letters.project import Paths, UsageError
-from lgo_letters.report import err
+from lgo_letters.report import err, report_internal_error
 
 app = typer.Typer(
     help="Annual review letters of the Local Government and Social Care Ombudsman: "
@@ -133,5 +134,14 @@ def averages(
     _run(run_averages, Paths(data, templates), year)
 
 
+# Exit code for a fault in the program itself (BSD's EX_SOFTWARE); 1 is bad records,
+# 2 is a command that cannot run as asked.
+INTERNAL_ERROR = 70
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as error:  # the last guard: no traceback ever reaches the user
+        report_internal_error(error)
+        sys.exit(INTERNAL_ERROR)

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lgo_letters.output import write_atomic
+from lgo_letters.output import OutputError, ensure_output_folder, write_atomic
 from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
 from lgo_letters.renderer import TemplateError, Templates, render_html
 from lgo_letters.report import err, print_problems
@@ -26,24 +26,38 @@ def build_letters(
     """Render and write each prepared letter; a failing letter does not stop the others."""
     result = BuildResult()
     out_dir = paths.out / str(prepared.year)
+    try:
+        ensure_output_folder(out_dir)
+    except OutputError as error:
+        result.failures.append(f"{error}; no letter was written")
+        return result
     pdf = None
     if fmt in ("pdf", "both"):
         from lgo_letters.renderer import PdfRenderer  # imports WeasyPrint: only when needed
 
         pdf = PdfRenderer(paths.templates)
-    for slug, letter in prepared.letters.items():
+    for done, (slug, letter) in enumerate(prepared.letters.items()):
         try:
             html = render_html(templates, prepared.letter_format, letter)
         except TemplateError as error:
             result.failures.append(f"{slug}: {error}")
             continue
         files = []
-        if fmt in ("html", "both"):
-            write_atomic(out_dir / f"{slug}.html", html)
-            files.append(out_dir / f"{slug}.html")
-        if pdf is not None:
-            write_atomic(out_dir / f"{slug}.pdf", pdf.render(html))
-            files.append(out_dir / f"{slug}.pdf")
+        try:
+            if fmt in ("html", "both"):
+                write_atomic(out_dir / f"{slug}.html", html)
+                files.append(out_dir / f"{slug}.html")
+            if pdf is not None:
+                write_atomic(out_dir / f"{slug}.pdf", pdf.render(html))
+                files.append(out_dir / f"{slug}.pdf")
+        except OutputError as error:
+            if not error.whole_folder:
+                result.failures.append(f"{slug}: {error}")
+                continue
+            # A folder (or disk) that refuses one letter refuses the rest: stop, and say so.
+            left = len(prepared.letters) - done - 1
+            result.failures.append(f"{slug}: {error}; {left} more letter(s) not attempted")
+            break
         result.written.extend(files)
         err.print(f"built {', '.join(map(str, files))}", markup=False)
     return result
@@ -57,8 +71,8 @@ def run_build(paths: Paths, year: int, only: list[str], fmt: str) -> int:
     print_problems(prepared.problems)
     for failure in result.failures:
         err.print(failure, markup=False)
-    built = len(prepared.letters) - len(result.failures)
-    failed = len(result.failures) + len(prepared.records.failed)
+    built = len({file.stem for file in result.written})
+    failed = len(prepared.letters) - built + len(prepared.records.failed)
     err.print(
         f"{year}: {built} letter(s) built, {failed} failed "
         f"({time.perf_counter() - started:.1f} s) in {paths.out / str(year)}",
