@@ -7,25 +7,21 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 YEARS := $(notdir $(wildcard data/[0-9][0-9][0-9][0-9]))
 
-.PHONY: letters test lint bench system-deps clean
+.PHONY: letters test lint bench system-deps browser-deps clean
 
 letters: $(STAMP) system-deps
 	@for year in $(YEARS); do $(BIN)/lgo-letters build $$year || exit $$?; done
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps browser-deps
 	$(BIN)/python -m pytest
 
 # Build speed on a synthetic year (figures, not a test): make bench BENCH_ARGS="--councils 100"
-# As root it installs Debian's chromium, the peer it compares with; without it, that line is skipped.
-bench: $(STAMP) system-deps
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
-	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
-	  >/dev/null; } || echo "chromium not installed: the benchmark skips its line"
+# Debian's chromium (browser-deps) is the peer it compares with; without it, that line is skipped.
+bench: $(STAMP) system-deps browser-deps
 	$(BIN)/python tests/benchmark.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lgo_letters tests
-	$(BIN)/ruff format --check lgo_letters tests
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,22 +29,33 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# $(call apt-ensure,WHAT,PACKAGES): install the missing Debian PACKAGES with apt-get when
+# we are root (as in CI); otherwise say plainly what is missing and carry on.
+define apt-ensure
+missing=""; for pkg in $(2); do \
+  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+    echo "Installing $(1):$$missing"; \
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq $$missing) >/dev/null \
+      || echo "WARNING: could not install$$missing with apt-get"; \
+  else \
+    echo "WARNING: $(1) missing:$$missing"; \
+    echo "         install them with: sudo apt-get install$$missing"; \
+  fi; \
+fi
+endef
+
 # WeasyPrint needs Pango; it subsets fonts much faster with libharfbuzz-subset.
-# Installed with apt-get when we are root; otherwise we say what is missing and carry on.
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 system-deps:
-	@missing=""; for lib in $(SYSTEM_LIBS); do \
-	  dpkg -s $$lib >/dev/null 2>&1 || missing="$$missing $$lib"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing system libraries:$$missing"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null \
-	      || echo "WARNING: could not install$$missing with apt-get"; \
-	  else \
-	    echo "WARNING: system libraries missing:$$missing"; \
-	    echo "         install them with: sudo apt-get install$$missing"; \
-	  fi; \
-	fi
+	@$(call apt-ensure,system libraries,$(SYSTEM_LIBS))
+
+# The live-preview browser tests drive Debian's Chromium through Playwright (never
+# `playwright install`); without it they are skipped and say how to enable them.
+BROWSER_PACKAGES := chromium
+browser-deps:
+	@$(call apt-ensure,browser for the live-preview tests,$(BROWSER_PACKAGES))
 
 clean:
 	rm -rf output $(VENV)

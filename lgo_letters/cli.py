@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,7 @@ import typer
 
 from lgo_letters import __version__
 from lgo_letters.project import Paths, UsageError
-from lgo_letters.report import err
+from lgo_letters.report import err, report_internal_error
 
 app = typer.Typer(
     help="Annual review letters of the Local Government and Social Care Ombudsman: "
@@ -25,7 +26,7 @@ OutDir = Annotated[Path, typer.Option("--out", help="Where letters are written: 
 Year = Annotated[int, typer.Argument(help="Letter year: the year whose 31 March ends the period.")]
 
 
-def _run(command, *args) -> None:  # noqa: ANN001
+def _run(command, *args) -> None:
     """Run a command function and exit with its code; usage problems exit 2."""
     try:
         code = command(*args)
@@ -112,6 +113,24 @@ def preview(
 
 
 @app.command()
+def serve(
+    year: Year,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")
+    ] = 8000,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the index in the default browser.")
+    ] = False,
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+) -> None:
+    """Serve YEAR's letters on 127.0.0.1, reloading open pages whenever a file is saved."""
+    from lgo_letters.commands.serve import run_serve
+
+    _run(run_serve, Paths(data, templates), year, port, open_browser)
+
+
+@app.command()
 def validate(
     years: Annotated[
         list[int] | None, typer.Argument(help="Years to check (default: every year in data/).")
@@ -137,5 +156,14 @@ def averages(
     _run(run_averages, Paths(data, templates), year)
 
 
+# Exit code for a fault in the program itself (BSD's EX_SOFTWARE); 1 is bad records,
+# 2 is a command that cannot run as asked.
+INTERNAL_ERROR = 70
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as error:  # the last guard: no traceback ever reaches the user
+        report_internal_error(error)
+        sys.exit(INTERNAL_ERROR)

@@ -1,10 +1,85 @@
-"""Writing output files so that a reader never sees a half-written one."""
+"""Writing output files so that a reader never sees a half-written one.
+
+Every write goes to a temporary file beside the target and is renamed into place, so a
+letter already on disk is either replaced whole or left exactly as it was. A write that
+fails (read-only folder, full disk, a file where a folder should be) raises OutputError
+with a message for the person, and leaves no temporary file behind.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+_REASONS = {
+    errno.EACCES: "permission denied: the folder is read-only for you",
+    errno.EPERM: "permission denied: the folder is read-only for you",
+    errno.EROFS: "the folder is on a read-only file system",
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file is larger than the system allows (is the disk full or limited?)",
+    errno.ENOTDIR: "part of the path is a file, not a folder",
+    errno.EEXIST: "part of the path is a file, not a folder",
+    errno.EISDIR: "a folder stands where the file should be",
+}
+
+
+# Faults of the folder or the disk, not of one file: every further write would fail too.
+_WHOLE_FOLDER = {
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EFBIG,
+    errno.ENOTDIR,
+    errno.EEXIST,
+}
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Letters are public documents: they get the permissions any new file gets (mkstemp's
+# temporary files are private to their owner).
+_FILE_MODE = 0o666 & ~_umask()
+
+
+class OutputError(Exception):
+    """An output file or folder cannot be written; the message says which and why.
+
+    `whole_folder` is true when the fault is the folder's or the disk's (read-only, full),
+    so that writing the other letters there is pointless.
+    """
+
+    def __init__(self, message: str, whole_folder: bool = True):
+        super().__init__(message, whole_folder)
+        self.message = message
+        self.whole_folder = whole_folder
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def output_error(path: Path, error: OSError) -> OutputError:
+    reason = _REASONS.get(error.errno or 0, error.strerror or str(error))
+    return OutputError(f"cannot write {path}: {reason}", error.errno in _WHOLE_FOLDER)
+
+
+def ensure_output_folder(folder: Path) -> None:
+    """Create `folder` and prove a file can be written in it, before any letter is made."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-check.", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        raise output_error(folder, error) from None
 
 
 def write_atomic(path: Path, data: bytes | str, durable: bool = True) -> None:
@@ -15,23 +90,22 @@ def write_atomic(path: Path, data: bytes | str, durable: bool = True) -> None:
     a build skips that for letters, whose sha256 in its manifest catches a damaged file.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        # mkstemp makes the file private (0600); letters are for reading, like any new file.
-        os.fchmod(fd, 0o666 & ~_umask())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise output_error(path, error) from None
+    try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), _FILE_MODE)
             handle.write(payload)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise output_error(path, error) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

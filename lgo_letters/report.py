@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Iterable
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -30,3 +35,29 @@ def print_problems(problems: Iterable[Problem]) -> None:
             where = "" if p.line is None else f"{p.line}:{p.column or ''}".rstrip(":")
             table.add_row(str(p.file), where, p.field, p.message)
         err.print(table)
+
+
+# Where the traceback of an unexpected internal error is written (default: the temp folder).
+LOG_DIR_VARIABLE = "LGO_LETTERS_LOG_DIR"
+
+
+def report_internal_error(error: BaseException) -> None:
+    """One line for the person, the full traceback in a log file for whoever fixes it."""
+    summary = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+    try:
+        log_dir = Path(os.environ.get(LOG_DIR_VARIABLE) or tempfile.gettempdir())
+        log_dir.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        fd, name = tempfile.mkstemp(prefix=f"lgo-letters-error-{stamp}-", suffix=".log",
+                                    dir=log_dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as log:
+            log.write(f"lgo-letters {' '.join(sys.argv[1:])}\n\n")
+            log.write("".join(traceback.format_exception(error)))
+        where = f"details in {name}"
+    except OSError as log_error:
+        where = f"and the log could not be written ({log_error.strerror})"
+    err.print(
+        f"internal error in lgo-letters (a fault in the program, not in your records): "
+        f"{summary}; {where}",
+        markup=False, soft_wrap=True,
+    )

@@ -45,3 +45,14 @@ def project(tmp_path: Path) -> Path:
     for folder in ("data", "templates"):
         shutil.copytree(REPO / folder, tmp_path / folder)
     return tmp_path
+
+
+@pytest.fixture
+def live_server(project: Path):
+    """`lgo-letters serve 2020` on a free port over the `project` copy; always shut down."""
+    from lgo_letters.project import Paths
+    from lgo_letters.serve import serving
+
+    paths = Paths(project / "data", project / "templates", project / "output")
+    with serving(paths, 2020, port=0) as live:
+        yield live

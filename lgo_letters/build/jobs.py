@@ -29,3 +29,4 @@ class PdfWritten:
 @dataclass(frozen=True)
 class PdfFailed:
     reason: str
+    whole_folder: bool = False  # the folder or disk refuses every write: stop the build

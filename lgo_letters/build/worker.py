@@ -18,7 +18,7 @@ import pypdf
 
 from lgo_letters.build.inputs import sha256_bytes
 from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
-from lgo_letters.output import write_atomic
+from lgo_letters.output import OutputError, write_atomic
 from lgo_letters.renderer.pdf import PdfRenderer
 
 _renderer: PdfRenderer | None = None
@@ -50,6 +50,8 @@ def render_pdf(job: PdfJob) -> PdfWritten | PdfFailed:
         pdf = _renderer.render(job.html)
         pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
         write_atomic(job.target, pdf, durable=False)
+    except OutputError as error:
+        return PdfFailed(str(error), error.whole_folder)
     except Exception as error:  # any failure is this letter's alone
         return PdfFailed(f"PDF rendering failed: {type(error).__name__}: {error}")
     return PdfWritten(

@@ -29,7 +29,7 @@ from lgo_letters.build.jobs import PdfFailed, PdfJob
 from lgo_letters.build.manifest import Manifest
 from lgo_letters.build.pool import LETTERS_PER_WORKER, PdfPool, default_jobs, warm_up
 from lgo_letters.build.progress import BuildProgress
-from lgo_letters.output import write_atomic
+from lgo_letters.output import OutputError, ensure_output_folder, write_atomic
 from lgo_letters.project import Paths, PreparedYear, UsageError, check_year, prepare_year
 from lgo_letters.renderer import TemplateError, Templates, render_html
 from lgo_letters.schema import Problem, YearRecords
@@ -83,6 +83,7 @@ class BuildReport:
     combined: Path | None = None
     combined_note: str = ""
     interrupted_by: int | None = None  # signal number
+    halted: bool = False  # stopped early: the output folder refused a write
     workers_lost: int = 0
     # each worker process: (peak RSS after its first letter, peak RSS after its last), in KB
     worker_rss_kb: dict[int, tuple[int, int]] = field(default_factory=dict)
@@ -98,9 +99,10 @@ class _StopSignals:
 
     def __init__(self) -> None:
         self.received: int | None = None
+        self.halted = False  # by an output folder that refuses every write
 
     def __call__(self) -> bool:
-        return self.received is not None
+        return self.received is not None or self.halted
 
     def _handle(self, signum: int, _frame: object) -> None:
         if self.received is not None:
@@ -159,7 +161,7 @@ def build_year(
         warm_up()  # workers get WeasyPrint loaded while this process reads the records
     prepared = prepare_year(paths, year, options.only, templates)
     out_dir = paths.out / str(year)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ensure_output_folder(out_dir)  # OutputError: nothing can be written there
     report = BuildReport(year, out_dir)
     if options.pdf and not harfbuzz_subset_available():
         warn(HARFBUZZ_WARNING)
@@ -175,6 +177,7 @@ def build_year(
             progress.stop()
             manifest.write()  # last: it names only files already in place
     report.interrupted_by = stop.received
+    report.halted = stop.halted
     report.seconds = time.perf_counter() - started
     return report
 
@@ -216,7 +219,12 @@ def _build(
             html_file = report.out_dir / f"{slug}.html"
             html_sha = sha256_bytes(html)
             if options.force or file_sha256(html_file) != html_sha:
-                write_atomic(html_file, html, durable=False)
+                try:
+                    write_atomic(html_file, html, durable=False)
+                except OutputError as error:
+                    report.failures.append(Failure(slug, (str(error),)))
+                    stop.halted = error.whole_folder
+                    continue
                 wrote_html = True
             manifest.record(slug, name, input_hash, html_file, sha256=html_sha,
                             bytes=len(html.encode("utf-8")))
@@ -274,6 +282,7 @@ def _render_pdfs(
     for job, outcome in pool.render(jobs):
         council = prepared.records.councils[job.slug]
         if isinstance(outcome, PdfFailed):
+            stop.halted = stop.halted or outcome.whole_folder
             report.failures.append(Failure(job.slug, (f"{council.file}: {outcome.reason}",)))
             progress.letter(job.slug, outcome.reason, failed=True)
             continue

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lgo_letters.build import BuildOptions, BuildReport, build_year
 from lgo_letters.build.progress import BuildProgress
-from lgo_letters.output import write_atomic
+from lgo_letters.output import OutputError, ensure_output_folder, write_atomic
 from lgo_letters.project import Paths, PreparedYear
 from lgo_letters.renderer import TemplateError, Templates, render_html
 from lgo_letters.report import err, print_problems
@@ -26,24 +26,40 @@ def build_letters(
     paths: Paths, prepared: PreparedYear, templates: Templates, fmt: str = "both"
 ) -> BuildResult:
     """Render and write each prepared letter; a failing letter does not stop the others."""
-    from lgo_letters.renderer.pdf import PdfRenderer  # WeasyPrint: only when writing PDFs
-
     result = BuildResult()
     out_dir = paths.out / str(prepared.year)
-    pdf = PdfRenderer(paths.templates) if fmt in ("pdf", "both") else None
-    for slug, letter in prepared.letters.items():
+    try:
+        ensure_output_folder(out_dir)
+    except OutputError as error:
+        result.failures.append(f"{error}; no letter was written")
+        return result
+    pdf = None
+    if fmt in ("pdf", "both"):
+        from lgo_letters.renderer import PdfRenderer  # imports WeasyPrint: only when needed
+
+        pdf = PdfRenderer(paths.templates)
+    for done, (slug, letter) in enumerate(prepared.letters.items()):
         try:
             html = render_html(templates, prepared.letter_format, letter)
         except TemplateError as error:
             result.failures.append(f"{slug}: {error}")
             continue
         files = []
-        if fmt in ("html", "both"):
-            write_atomic(out_dir / f"{slug}.html", html)
-            files.append(out_dir / f"{slug}.html")
-        if pdf is not None:
-            write_atomic(out_dir / f"{slug}.pdf", pdf.render(html))
-            files.append(out_dir / f"{slug}.pdf")
+        try:
+            if fmt in ("html", "both"):
+                write_atomic(out_dir / f"{slug}.html", html)
+                files.append(out_dir / f"{slug}.html")
+            if pdf is not None:
+                write_atomic(out_dir / f"{slug}.pdf", pdf.render(html))
+                files.append(out_dir / f"{slug}.pdf")
+        except OutputError as error:
+            if not error.whole_folder:
+                result.failures.append(f"{slug}: {error}")
+                continue
+            # A folder (or disk) that refuses one letter refuses the rest: stop, and say so.
+            left = len(prepared.letters) - done - 1
+            result.failures.append(f"{slug}: {error}; {left} more letter(s) not attempted")
+            break
         result.written.extend(files)
         err.print(f"built {', '.join(map(str, files))}", markup=False)
     return result
@@ -55,6 +71,9 @@ def run_build(paths: Paths, year: int, options: BuildOptions) -> int:
     progress = BuildProgress(err)
     try:
         report = build_year(paths, year, options, progress, warn=_say)
+    except OutputError as error:  # the output folder refuses writes (checked first) or the manifest
+        _say(f"{error}; the build stopped")
+        return 1
     except KeyboardInterrupt:  # a second Ctrl-C: the manifest is written, workers gone
         _say(f"{year}: build stopped at once; run it again to finish")
         return 128 + signal.SIGINT
@@ -88,6 +107,9 @@ def print_summary(report: BuildReport, options: BuildOptions) -> None:
              "its letters were retried in a fresh one")
     if report.combined_note:
         _say(report.combined_note)
+    if report.halted and report.not_done:
+        _say(f"{len(report.not_done)} more letter(s) not attempted: the output folder refuses "
+             "every write")
     if report.interrupted_by:
         _say(f"interrupted by {signal.Signals(report.interrupted_by).name}: "
              f"{len(report.not_done)} letter(s) not done; run the build again to finish them")

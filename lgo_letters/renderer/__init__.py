@@ -1,5 +1,7 @@
 """Letter context → template → HTML → PDF."""
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from lgo_letters.renderer.html import TemplateError, render_html
@@ -12,7 +14,8 @@ __all__ = ["LetterFormat", "PdfRenderer", "TemplateError", "Templates", "render_
 
 
 def __getattr__(name: str) -> object:
-    # WeasyPrint takes about a second to import: only what writes PDFs pays for it.
+    # WeasyPrint takes most of a second to import: only commands that write PDFs pay for it,
+    # so `preview` of an HTML letter stays quick.
     if name == "PdfRenderer":
         from lgo_letters.renderer.pdf import PdfRenderer
 

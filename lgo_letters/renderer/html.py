@@ -23,8 +23,12 @@ def render_html(templates: Templates, letter_format: LetterFormat, letter: Lette
             f"{templates.dir / (error.name or letter_format.template)}:{error.lineno}: "
             f"template syntax error: {error.message}"
         ) from None
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(f"{templates.dir / error.name}: template not found") from None
     except jinja2.TemplateError as error:
         raise TemplateError(f"{_template_location(templates, error)}: {error}") from None
+    except OSError as error:  # e.g. the stylesheet or an included image is missing
+        raise TemplateError(f"{error.filename or templates.dir}: {error.strerror}") from None
 
 
 def _template_location(templates: Templates, error: Exception) -> str:

@@ -26,7 +26,7 @@ _TYPE_NAMES = {
 }
 
 
-def _show(value: Any) -> str:
+def describe(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -85,18 +85,18 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind in _TYPE_NAMES:
-        return f"must be {_TYPE_NAMES[kind]}, not {_show(value)}"
+        return f"must be {_TYPE_NAMES[kind]}, not {describe(value)}"
     if kind == "greater_than_equal":
-        return f"must be {error['ctx']['ge']} or more, not {_show(value)}"
+        return f"must be {error['ctx']['ge']} or more, not {describe(value)}"
     if kind == "less_than_equal":
-        return f"must be {error['ctx']['le']} or less, not {_show(value)}"
+        return f"must be {error['ctx']['le']} or less, not {describe(value)}"
     if kind == "literal_error":
-        return f"must be one of {', '.join(AUTHORITY_TYPES)}, not {_show(value)}"
+        return f"must be one of {', '.join(AUTHORITY_TYPES)}, not {describe(value)}"
     if kind in ("too_short", "string_too_short"):
         return "must not be empty"
     if kind in ("date_from_datetime_inexact", "date_from_datetime_parsing", "date_parsing"):
-        return f"must be a date written as YYYY-MM-DD, not {_show(value)}"
-    return f"{error['msg']} (value: {_show(value)})"
+        return f"must be a date written as YYYY-MM-DD, not {describe(value)}"
+    return f"{error['msg']} (value: {describe(value)})"
 
 
 def _field_path(loc: tuple[str | int, ...]) -> str:
@@ -112,7 +112,8 @@ def problems_from_validation(
         # Union members report under an extra loc part naming the type; drop it.
         loc = tuple(p for p in loc if not (isinstance(p, str) and p.endswith("]")))
         line, column = document.locate(loc)
-        problems.append(Problem(document.file, line, column, _field_path(loc), _message(item, model)))
+        field = _field_path(loc)
+        problems.append(Problem(document.file, line, column, field, _message(item, model)))
     return sorted(set(problems))
 
 

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from lgo_letters.schema.errors import problem_at, problems_from_validation
+from lgo_letters.schema.errors import describe, problem_at, problems_from_validation
 from lgo_letters.schema.models import CouncilRecord, YearRecord
 from lgo_letters.schema.problems import InputError, Problem
 from lgo_letters.schema.rules import check_council
@@ -46,7 +46,8 @@ class YearRecords:
 def _validate(file: Path, model: type[M]) -> tuple[YamlDocument, M]:
     document = read_yaml(file)
     if not isinstance(document.data, dict):
-        raise InputError([problem_at(document, "", "the file must hold a mapping of keys to values")])
+        raise InputError([problem_at(document, "", (
+            f"the file must hold a mapping of keys to values, not {describe(document.data)}"))])
     try:
         return document, model.model_validate(document.data)
     except ValidationError as error:
@@ -57,9 +58,15 @@ def load_year_record(file: Path) -> YearRecord:
     if not file.is_file():
         raise InputError([Problem(file, None, None, "", "the year's file is missing")])
     document, record = _validate(file, YearRecord)
-    if record.signature_image and not (file.parent / record.signature_image).is_file():
-        raise InputError([problem_at(document, "signature_image",
-                                     f"no image file at {file.parent / record.signature_image}")])
+    if record.signature_image:
+        image = file.parent / record.signature_image
+        # The image is read into every letter: it must live in the data folder.
+        data_root = file.parent.parent.resolve()
+        if not image.resolve().is_relative_to(data_root):
+            raise InputError([problem_at(document, "signature_image",
+                                         f"must be a file inside {file.parent.parent}")])
+        if not image.is_file():
+            raise InputError([problem_at(document, "signature_image", f"no image file at {image}")])
     return record
 
 
@@ -73,10 +80,19 @@ def load_council(file: Path, format_fields: frozenset[str]) -> CouncilRecord:
 
 
 def council_files(year_dir: Path) -> list[Path]:
+    """Every file in councils/ that looks meant as a record: named *.yaml or *.yml in any
+    case (so "Dartford.YAML" is reported, not silently skipped); hidden files are not."""
     folder = year_dir / "councils"
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    return sorted(
+        p for p in folder.iterdir()
+        if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith(".")
+    )
+
+
+def _same_council(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def load_year(year_dir: Path, year: int, format_fields: frozenset[str]) -> YearRecords:
@@ -87,7 +103,6 @@ def load_year(year_dir: Path, year: int, format_fields: frozenset[str]) -> YearR
     except InputError as error:
         records.problems.extend(error.problems)
 
-    names: dict[str, Path] = {}
     files = council_files(year_dir)
     if not files:
         records.problems.append(
@@ -96,22 +111,41 @@ def load_year(year_dir: Path, year: int, format_fields: frozenset[str]) -> YearR
     for file in files:
         slug = file.stem
         try:
-            if file.suffix != ".yaml":
-                raise InputError([Problem(file, None, None, "", "council records end in .yaml")])
-            if not SLUG.match(slug):
+            if file.suffix != ".yaml" or not SLUG.match(slug):
                 raise InputError([Problem(file, None, None, "", (
                     f"'{file.name}' is not a valid file name: use lower-case letters, digits "
-                    "and single hyphens, e.g. harborough.yaml")
+                    "and single hyphens, ending in .yaml, e.g. harborough.yaml")
                 )])
             record = load_council(file, format_fields)
-            if record.name in names:
-                raise InputError([Problem(file, None, None, "name", (
-                    f"'{record.name}' already has a record: {names[record.name]}")
-                )])
         except InputError as error:
             records.problems.extend(error.problems)
-            records.failed[slug] = error.problems
+            records.failed.setdefault(slug, []).extend(error.problems)
             continue
-        names[record.name] = file
         records.councils[slug] = CouncilEntry(slug, file, record)
+    _fail_duplicates(records)
     return records
+
+
+def _fail_duplicates(records: YearRecords) -> None:
+    """Two files for one council: neither is built, as we cannot know which is right."""
+    by_name: dict[str, list[CouncilEntry]] = {}
+    for entry in records.councils.values():
+        by_name.setdefault(_same_council(entry.record.name), []).append(entry)
+    for entries in by_name.values():
+        if len(entries) < 2:
+            continue
+        for entry in entries:
+            others = ", ".join(str(e.file) for e in entries if e is not entry)
+            problem = Problem(entry.file, *_name_position(entry.file), "name", (
+                f"'{entry.record.name}' also has a record in {others}: keep one file per "
+                "council (neither letter is built until then)"))
+            records.problems.append(problem)
+            records.failed[entry.slug] = [problem]
+            del records.councils[entry.slug]
+
+
+def _name_position(file: Path) -> tuple[int | None, int | None]:
+    try:
+        return read_yaml(file).locate(("name",))
+    except InputError:  # changed since it was read; the file alone still says enough
+        return None, None

@@ -4,6 +4,10 @@ PyYAML's composer gives nodes with positions and constructs nothing, so no tag c
 code. We turn nodes into plain Python values ourselves, refusing what a record never
 needs: custom tags, anchors and aliases (which also rules out "billion laughs"), and
 duplicate keys (which YAML would otherwise resolve silently, last one winning).
+
+A record is a few kilobytes, so a file over MAX_FILE_BYTES is refused before it is parsed:
+pure-Python YAML parsing of many megabytes takes minutes, and a file that size is never
+a record (it is a wrong file, a paste gone wrong, or hostile).
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _MAP_TAG = "tag:yaml.org,2002:map"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+MAX_FILE_BYTES = 1_000_000
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
@@ -64,7 +71,7 @@ class _Converter:
                 raise self.fail(node, dotted, f"the tag {node.tag} is not allowed here")
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
                     raise self.fail(key_node, dotted, "keys must be plain words")
                 key = str(key_node.value)
                 if key in result:
@@ -84,7 +91,13 @@ class _Converter:
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag not in _PLAIN_TAGS:
             raise self.fail(node, dotted, f"the tag {node.tag} is not allowed here")
-        return self.constructor.construct_object(node)
+        try:
+            return self.constructor.construct_object(node)
+        except (ValueError, OverflowError, yaml.YAMLError) as error:
+            # e.g. 2021-02-30 looks like a date to YAML but is not one.
+            kind = node.tag.rsplit(":", 1)[-1]
+            what = "a real date" if node.tag == _TIMESTAMP_TAG else f"a valid {kind}"
+            raise self.fail(node, dotted, f"{node.value!r} is not {what} ({error})") from None
 
 
 class _NoAliasComposer(yaml.SafeLoader):
@@ -99,32 +112,67 @@ class _NoAliasComposer(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def read_yaml(file: Path) -> YamlDocument:
-    """Parse `file`; raise InputError naming the file, line and column on any fault."""
+def _syntax_problem(file: Path, error: yaml.MarkedYAMLError) -> Problem:
+    """PyYAML's complaint, located, with the likely fix in plain words."""
+    mark = error.problem_mark or error.context_mark
+    reason = error.problem or error.context or "invalid YAML"
+    if "'\\t'" in reason:
+        reason = "a tab character: indent with spaces, never tabs"
+    elif error.context and "quoted scalar" in error.context and error.context_mark:
+        # Point at the opening quote, not at the end of the file where PyYAML noticed.
+        mark = error.context_mark
+        reason = "this quoted value is never closed: add the closing quote"
+    elif "mapping values are not allowed" in reason:
+        reason = ("unexpected ':' - check this line's indentation against the line above, "
+                  "or put quotes round a value that contains ': '")
+    elif reason.startswith(("expected <block end>", "did not find expected")):
+        reason = ("this line is not indented like the lines above it: the keys of one "
+                  "mapping, and the items of one list, must line up exactly")
+    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    return Problem(file, line, column, "", f"YAML syntax error: {reason}")
+
+
+def _whole_file(file: Path, message: str) -> InputError:
+    return InputError([Problem(file, None, None, "", message)])
+
+
+def _read_text(file: Path) -> str:
     try:
-        raw = file.read_bytes()
+        # Read at most one byte past the limit: a huge file (or a link to /dev/zero) is
+        # refused without being read whole.
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise InputError([Problem(file, None, None, "", f"cannot read the file: {error.strerror}")])
+        raise _whole_file(file, f"cannot read the file: {error.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _whole_file(file, (
+            f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a record is a few "
+            "kilobytes, so this is not a record file"))
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise InputError([Problem(file, line, None, "", "the file is not UTF-8 text")])
-    loader = _NoAliasComposer(text)
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError([Problem(file, line, column, "", (
+            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}): save it as UTF-8"
+        ))]) from None
+
+
+def read_yaml(file: Path) -> YamlDocument:
+    """Parse `file`; raise InputError naming the file, line and column on any fault."""
+    loader = _NoAliasComposer(_read_text(file))
     loader.name = str(file)
     try:
         node = loader.get_single_node()
+        if node is None:
+            raise InputError([Problem(file, 1, 1, "", "the file is empty")])
+        converter = _Converter(file)
+        return YamlDocument(file, converter.convert(node, ()), converter.positions)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        reason = error.problem or error.context or "invalid YAML"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise InputError([Problem(file, line, column, "", f"YAML syntax error: {reason}")])
+        raise InputError([_syntax_problem(file, error)]) from None
     except yaml.YAMLError as error:
-        raise InputError([Problem(file, None, None, "", f"YAML error: {error}")])
+        raise _whole_file(file, f"YAML error: {error}") from None
+    except RecursionError:
+        raise _whole_file(file, "lists or mappings nested too deeply") from None
     finally:
         loader.dispose()
-    if node is None:
-        raise InputError([Problem(file, 1, 1, "", "the file is empty")])
-    converter = _Converter(file)
-    data = converter.convert(node, ())
-    return YamlDocument(file, data, converter.positions)

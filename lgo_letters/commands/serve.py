@@ -1,0 +1,35 @@
+"""`lgo-letters serve YEAR`: the year's letters on 127.0.0.1, reloading as files are saved."""
+
+from __future__ import annotations
+
+import time
+import webbrowser
+from pathlib import Path
+
+from lgo_letters.project import Paths, check_year
+from lgo_letters.report import err, out
+from lgo_letters.serve import serving
+from lgo_letters.serve.site import LetterSite
+
+
+def _report_change(changed: list[Path], site: LetterSite) -> None:
+    names = ", ".join(str(path) for path in changed[:3])
+    more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+    problems = site.problem_count()
+    status = f"{problems} problem(s): see the pages" if problems else "no problems"
+    err.print(f"changed: {names}{more} — reloading ({status})", markup=False)
+
+
+def run_serve(paths: Paths, year: int, port: int, open_browser: bool) -> int:
+    check_year(paths, year)
+    with serving(paths, year, port, on_change=_report_change) as live:
+        out.print(live.url, markup=False)
+        err.print(f"Serving the {year} letters at {live.url} — press Ctrl+C to stop.", markup=False)
+        if open_browser:
+            webbrowser.open(live.url)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            err.print("stopped", markup=False)
+    return 0

@@ -1,0 +1,165 @@
+"""The server's own pages: the year's index, a letter that cannot be shown, an unknown page.
+
+Letters themselves come from the year's templates; these pages only surround them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import jinja2
+
+from lgo_letters.schema import Problem
+
+_CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em;
+       color: #1a1a1a; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.15em; }
+table { border-collapse: collapse; width: 100%; margin: 1em 0; }
+th, td { border-bottom: 1px solid #ccc; padding: 0.35em 0.6em; text-align: left;
+         vertical-align: top; }
+td.number { text-align: right; font-variant-numeric: tabular-nums; }
+.problems { border-left: 0.4em solid #b00020; background: #fdecee; padding: 0.5em 1em; }
+.problems table { background: #fff; }
+.problem { color: #b00020; }
+.draft { color: #b00020; font-weight: bold; }
+pre { white-space: pre-wrap; }
+.note { color: #555; }
+"""
+
+_PROBLEMS = """
+{% macro problem_table(problems) %}
+<table class="problem-list">
+<thead><tr><th>File</th><th>Line</th><th>Field</th><th>Message</th></tr></thead>
+<tbody>
+{% for p in problems %}
+<tr class="problem"><td class="file">{{ p.file }}</td>
+<td class="line">{{ p.line if p.line is not none else "" }}</td>
+<td class="field">{{ p.field }}</td><td class="message">{{ p.message }}</td></tr>
+{% endfor %}
+</tbody></table>
+{% endmacro %}
+"""
+
+_LAYOUT = """<!DOCTYPE html>
+<html lang="en-GB">
+<head><meta charset="utf-8"><title>{{ title }}</title><style>{{ css }}</style></head>
+<body>
+{% block body %}{% endblock %}
+</body>
+</html>
+"""
+
+_INDEX = """{% extends "layout" %}{% from "problems" import problem_table %}
+{% block body %}
+<h1>{{ title }}</h1>
+<p class="note">Live preview of {{ data_dir }}: pages reload by themselves when a record or
+template is saved.</p>
+{% if failure %}
+<section class="problems"><h2>The year cannot be prepared</h2><pre>{{ failure }}</pre></section>
+{% endif %}
+{% if year_problems %}
+<section class="problems"><h2>Problems in the year's files</h2>
+{{ problem_table(year_problems) }}</section>
+{% endif %}
+<table class="councils">
+<thead><tr><th>Council</th><th>Type</th><th>Upheld</th><th>Compliance</th>
+<th>Satisfactory remedy</th><th>Draft</th><th>Problems</th><th>PDF</th></tr></thead>
+<tbody>
+{% for row in rows %}
+<tr id="council-{{ row.slug }}">
+<td><a class="letter-link" href="/{{ row.slug }}">{{ row.name }}</a></td>
+<td>{{ row.type }}</td>
+<td class="number upheld">{{ row.upheld }}</td>
+<td class="number compliance">{{ row.compliance }}</td>
+<td class="number satisfactory-remedy">{{ row.satisfactory_remedy }}</td>
+<td>{% if row.draft %}<span class="draft">draft</span>{% endif %}</td>
+<td class="problem">{% for p in row.problems %}{{ p }}<br>{% endfor %}</td>
+<td>{% if not row.problems %}<a href="/{{ row.slug }}.pdf">PDF</a>{% endif %}</td>
+</tr>
+{% endfor %}
+</tbody></table>
+{% endblock %}
+"""
+
+_UNAVAILABLE = """{% extends "layout" %}{% from "problems" import problem_table %}
+{% block body %}
+<p><a href="/">All letters</a></p>
+<section class="problems">
+<h1>{{ title }}</h1>
+{% if problems %}{{ problem_table(problems) }}{% endif %}
+{% for message in messages %}<pre class="problem">{{ message }}</pre>{% endfor %}
+<p>Fix the file and save it: this page reloads by itself.</p>
+</section>
+{% endblock %}
+"""
+
+_NOT_FOUND = """{% extends "layout" %}
+{% block body %}
+<h1>{{ title }}</h1>
+<p>{{ what }} Letters of {{ year }}:</p>
+<ul class="valid-slugs">
+{% for slug in valid %}<li><a href="/{{ slug }}">{{ slug }}</a></li>{% endfor %}
+</ul>
+{% endblock %}
+"""
+
+_ENV = jinja2.Environment(
+    loader=jinja2.DictLoader({
+        "layout": _LAYOUT, "problems": _PROBLEMS, "index": _INDEX,
+        "unavailable": _UNAVAILABLE, "not_found": _NOT_FOUND,
+    }),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class CouncilRow:
+    slug: str
+    name: str
+    type: str
+    upheld: str
+    compliance: str
+    satisfactory_remedy: str
+    draft: bool
+    problems: list[str]
+
+
+def _render(name: str, **context: object) -> str:
+    return _ENV.get_template(name).render(css=_CSS, **context)
+
+
+def index_page(
+    year: int, data_dir: str, rows: Iterable[CouncilRow], year_problems: list[Problem],
+    failure: str | None,
+) -> str:
+    return _render(
+        "index", title=f"Annual review letters {year}", data_dir=data_dir, rows=list(rows),
+        year_problems=sorted(year_problems), failure=failure,
+    )
+
+
+def unavailable_page(
+    slug: str, problems: Iterable[Problem] = (), messages: Iterable[str] = ()
+) -> str:
+    """A letter that cannot be shown, and why: each problem's file, line, field and message."""
+    return _render(
+        "unavailable", title=f"The letter for {slug} cannot be shown",
+        problems=sorted(problems), messages=list(messages),
+    )
+
+
+def internal_error_page(message: str) -> str:
+    """Something this tool did not foresee; the server carries on serving."""
+    return _render(
+        "unavailable", title="lgo-letters could not make this page", problems=[],
+        messages=[message],
+    )
+
+
+def not_found_page(year: int, what: str, valid: Iterable[str]) -> str:
+    return _render("not_found", title="Not found", what=what, year=year, valid=sorted(valid))

@@ -1,0 +1,156 @@
+"""What `serve` shows: one year's letters, prepared afresh from the files after each change.
+
+The year is prepared once per change (on the first request after it) and each letter is
+rendered on request, so the page always shows the files as they are on disk. Problems never
+escape as exceptions: they become pages that say what is wrong and where.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from lgo_letters.project import Paths, PreparedYear, UsageError, check_year, prepare_year
+from lgo_letters.renderer import PdfRenderer, TemplateError, Templates, render_html
+from lgo_letters.serve import pages
+from lgo_letters.serve.pages import CouncilRow
+
+HTML = "text/html; charset=utf-8"
+PDF = "application/pdf"
+# The request was understood, but the files it needs have problems.
+UNPROCESSABLE = 422
+
+
+@dataclass(frozen=True)
+class Page:
+    status: int
+    content_type: str
+    body: bytes
+
+
+def _html(status: int, text: str) -> Page:
+    return Page(status, HTML, text.encode("utf-8"))
+
+
+def _percent(value: int | None) -> str:
+    return "no cases" if value is None else f"{value}%"
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """The year as the files stood at one moment; `failure` when it could not be prepared."""
+
+    templates: Templates | None = None
+    prepared: PreparedYear | None = None
+    failure: str | None = None
+
+    def slugs(self) -> list[str]:
+        if self.prepared is None:
+            return []
+        return sorted({*self.prepared.records.councils, *self.prepared.records.failed})
+
+
+class LetterSite:
+    def __init__(self, paths: Paths, year: int):
+        self.paths = paths
+        self.year = year
+        self._lock = threading.Lock()
+        self._snapshot: _Snapshot | None = None
+        # Set up on the first PDF request; WeasyPrint renders one letter at a time.
+        self._pdf_lock = threading.Lock()
+        self._pdf_renderer: PdfRenderer | None = None
+
+    def invalidate(self) -> None:
+        """Files changed: the next request prepares the year again."""
+        with self._lock:
+            self._snapshot = None
+
+    def current(self) -> _Snapshot:
+        with self._lock:
+            if self._snapshot is None:
+                self._snapshot = self._prepare()
+            return self._snapshot
+
+    def _prepare(self) -> _Snapshot:
+        try:
+            templates = check_year(self.paths, self.year)
+            return _Snapshot(templates, prepare_year(self.paths, self.year, templates=templates))
+        except UsageError as error:
+            return _Snapshot(failure=str(error))
+
+    def problem_count(self) -> int:
+        snapshot = self.current()
+        if snapshot.prepared is None:
+            return 1
+        return len(snapshot.prepared.problems)
+
+    # Pages
+
+    def index(self) -> Page:
+        snapshot = self.current()
+        prepared = snapshot.prepared
+        rows: list[CouncilRow] = []
+        year_problems = []
+        if prepared is not None:
+            records = prepared.records
+            year_problems = [p for p in prepared.problems if p.file.stem not in records.failed]
+            for slug in snapshot.slugs():
+                rows.append(self._row(prepared, slug))
+        return _html(200, pages.index_page(
+            self.year, str(self.paths.data / str(self.year)), rows, year_problems,
+            snapshot.failure,
+        ))
+
+    @staticmethod
+    def _row(prepared: PreparedYear, slug: str) -> CouncilRow:
+        records = prepared.records
+        if slug in records.failed:
+            problems = [str(p) for p in records.failed[slug]]
+            return CouncilRow(slug, slug, "", "", "", "", False, problems)
+        record = records.councils[slug].record
+        letter = prepared.letters.get(slug)
+        if letter is None:
+            return CouncilRow(slug, record.name, record.type, "", "", "", record.draft,
+                              [f"no letter: {records.year_file} has problems"])
+        return CouncilRow(
+            slug, record.name, record.type, _percent(letter.upheld.percent),
+            _percent(letter.compliance.percent), _percent(letter.satisfactory_remedy.percent),
+            record.draft, [],
+        )
+
+    def letter_html(self, slug: str) -> str | Page:
+        """The letter exactly as `build` writes it, or the page explaining why it cannot be."""
+        snapshot = self.current()
+        if snapshot.prepared is None:
+            return _html(UNPROCESSABLE, pages.unavailable_page(
+                slug, messages=[snapshot.failure or ""]))
+        prepared = snapshot.prepared
+        records = prepared.records
+        if slug in records.failed:
+            return _html(UNPROCESSABLE, pages.unavailable_page(slug, records.failed[slug]))
+        if slug not in records.councils:
+            return self.not_found(f"There is no council record {slug}.yaml.")
+        if slug not in prepared.letters:
+            year_problems = [p for p in prepared.problems if p.file == records.year_file]
+            return _html(UNPROCESSABLE, pages.unavailable_page(slug, year_problems))
+        try:
+            assert snapshot.templates is not None
+            return render_html(snapshot.templates, prepared.letter_format, prepared.letters[slug])
+        except TemplateError as error:
+            return _html(UNPROCESSABLE, pages.unavailable_page(slug, messages=[str(error)]))
+
+    def letter(self, slug: str) -> Page:
+        html = self.letter_html(slug)
+        return html if isinstance(html, Page) else _html(200, html)
+
+    def pdf(self, slug: str) -> Page:
+        html = self.letter_html(slug)
+        if isinstance(html, Page):
+            return html
+        with self._pdf_lock:
+            if self._pdf_renderer is None:
+                self._pdf_renderer = PdfRenderer(self.paths.templates)
+            return Page(200, PDF, self._pdf_renderer.render(html))
+
+    def not_found(self, what: str) -> Page:
+        return _html(404, pages.not_found_page(self.year, what, self.current().slugs()))
