@@ -26,26 +26,31 @@ def run_check(paths: GoldenPaths, years: list[int], update: bool) -> int:
         outcomes.append(outcome)
         _print(outcome)
 
-    counts = Counter(
-        "error" if o.error else o.result.status.value for o in outcomes
-    )
+    counts = Counter("error" if o.error else o.result.status.value for o in outcomes)
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     seconds = f"{time.perf_counter() - started:.1f} s"
     broken = bool(session.case_set.problems) or counts["error"] > 0
     if update:
         updated = [o for o in outcomes if o.updated]
-        err.print(f"{len(outcomes)} case(s): {summary}; golden files updated for "
-                  f"{len(updated)} ({seconds}) in {paths.golden}", markup=False)
+        err.print(
+            f"{len(outcomes)} case(s): {summary}; golden files updated for "
+            f"{len(updated)} ({seconds}) in {paths.golden}",
+            markup=False,
+        )
         if updated:
-            err.print("review the change with: git diff --stat -- " + str(paths.golden),
-                      markup=False)
+            err.print(
+                "review the change with: git diff --stat -- " + str(paths.golden), markup=False
+            )
         return 1 if broken else 0
     failed = [o for o in outcomes if not o.passed]
     err.print(f"{len(outcomes)} case(s): {summary} ({seconds})", markup=False)
     if any(o.result.page_changes for o in failed):
-        err.print(f"diff images (golden | current | changes in red) in {paths.diff_dir}",
-                  markup=False)
+        err.print(
+            f"diff images (golden | current | changes in red) in {paths.diff_dir}", markup=False
+        )
     if any(o.result.status in (Status.NEW, Status.CHANGED, Status.GONE) for o in failed):
-        err.print("if every change is intended: lgo-letters check --update, then review in git",
-                  markup=False)
+        err.print(
+            "if every change is intended: lgo-letters check --update, then review in git",
+            markup=False,
+        )
     return 1 if failed or broken else 0

@@ -13,10 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lgo_letters.context import LetterContext, letter_context
-from lgo_letters.project import Paths, UsageError, check_year, prepare_year, year_signature
+from lgo_letters.project import (
+    Paths,
+    PreparedYear,
+    UsageError,
+    check_year,
+    prepare_year,
+    year_signature,
+)
 from lgo_letters.renderer import LetterFormat, Templates
 from lgo_letters.schema import InputError, Problem
 from lgo_letters.schema.loader import SLUG, council_files, load_council
+from lgo_letters.schema.models import CouncilRecord
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,17 @@ def case_years(paths: Paths, cases_dir: Path, golden_dir: Path) -> list[int]:
     return sorted(years)
 
 
+def _edge_case_record(file: Path, prepared: PreparedYear) -> CouncilRecord:
+    """An edge case's record, validated like a council's in data/, or InputError."""
+    if not SLUG.match(file.stem):
+        message = "not a valid file name: lower-case letters, digits and single hyphens"
+        raise InputError([Problem(file, None, None, "", message)])
+    if file.stem in prepared.records.councils or file.stem in prepared.records.failed:
+        message = f"data/{prepared.year}/councils/ has a record of the same name: rename the case"
+        raise InputError([Problem(file, None, None, "", message)])
+    return load_council(file, prepared.letter_format.fields)
+
+
 def discover_cases(paths: Paths, cases_dir: Path, years: Iterable[int]) -> CaseSet:
     """The cases of the given years, with their letter contexts, in name order."""
     case_set: CaseSet | None = None
@@ -68,24 +87,16 @@ def discover_cases(paths: Paths, cases_dir: Path, years: Iterable[int]) -> CaseS
             continue
         signature = year_signature(prepared.records, templates)
         for file in council_files(cases_dir / str(year)):
-            slug = file.stem
             try:
-                if not SLUG.match(slug):
-                    raise InputError([Problem(file, None, None, "", "not a valid slug file name")])
-                if slug in prepared.records.councils or slug in prepared.records.failed:
-                    raise InputError([Problem(file, None, None, "", (
-                        f"{paths.data / str(year) / 'councils' / file.name} has the same slug; "
-                        "give the edge case another file name")
-                    )])
-                record = load_council(file, prepared.letter_format.fields)
+                record = _edge_case_record(file, prepared)
             except InputError as error:
                 case_set.problems.extend(error.problems)
                 continue
+            averages = prepared.averages.get(record.type)
             letter = letter_context(
-                slug, year, record, prepared.records.year_record,
-                prepared.averages.get(record.type), signature,
+                file.stem, year, record, prepared.records.year_record, averages, signature
             )
-            case_set.cases.append(GoldenCase(year, slug, file, prepared.letter_format, letter))
+            case_set.cases.append(GoldenCase(year, file.stem, file, prepared.letter_format, letter))
     if case_set is None:
         raise UsageError("no years to check")
     case_set.cases.sort(key=lambda case: (case.year, case.slug))

@@ -74,8 +74,12 @@ def unified_diff(golden: str, current: str, name: str) -> list[str]:
     return [
         line.rstrip("\n")
         for line in difflib.unified_diff(
-            golden.splitlines(), current.splitlines(),
-            f"golden/{name}", f"current/{name}", n=1, lineterm="",
+            golden.splitlines(),
+            current.splitlines(),
+            f"golden/{name}",
+            f"current/{name}",
+            n=1,
+            lineterm="",
         )
     ]
 

@@ -35,6 +35,7 @@ def normalise_html(html: str) -> str:
 
     A changed image still changes the golden HTML, but the diff stays readable.
     """
+
     def digest(match: re.Match[str]) -> str:
         payload = hashlib.sha256(match.group(2).encode("ascii")).hexdigest()
         return f"data:{match.group(1)};sha256={payload}"
