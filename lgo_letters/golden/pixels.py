@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageChops, ImageOps
+from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 # A pixel counts as changed when its grey differs by more than this (of 255): one step of
 # the 16 greys the golden pictures keep.
@@ -56,9 +56,10 @@ def compare_page(
     changed = mask.histogram()[255]
     if not changed:
         return None
-    # The current page, faded, with every changed pixel in red.
+    # The current page, faded, with every changed pixel in red (grown a little to be seen).
     faded = ImageOps.colorize(after, black=(150, 150, 150), white=(255, 255, 255))
-    highlighted = Image.composite(Image.new("RGB", size, _HIGHLIGHT), faded, mask)
+    marks = mask.filter(ImageFilter.MaxFilter(3))
+    highlighted = Image.composite(Image.new("RGB", size, _HIGHLIGHT), faded, marks)
     triptych = Image.new("RGB", (size[0] * 3 + _GAP * 2, size[1]), (90, 90, 90))
     for column, image in enumerate((before.convert("RGB"), after.convert("RGB"), highlighted)):
         triptych.paste(image, (column * (size[0] + _GAP), 0))

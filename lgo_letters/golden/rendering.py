@@ -28,12 +28,14 @@ PAGE_GREY_BITS = 4
 _DATA_URI = re.compile(r"data:([\w.+/-]+);base64,([A-Za-z0-9+/=]+)")
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?]) (?=[A-Z])")
 
 
 def normalise_html(html: str) -> str:
-    """The letter's HTML with each embedded file (data: URI) shown as its sha256.
+    """The letter's HTML, laid out for readable diffs: one sentence a line, and each
+    embedded file (data: URI) shown as its sha256, so a changed image still shows.
 
-    A changed image still changes the golden HTML, but the diff stays readable.
+    A line break between sentences is the same white space to a browser as a space.
     """
 
     def digest(match: re.Match[str]) -> str:
@@ -41,6 +43,7 @@ def normalise_html(html: str) -> str:
         return f"data:{match.group(1)};sha256={payload}"
 
     html = _DATA_URI.sub(digest, html.replace("\r\n", "\n"))
+    html = _SENTENCE_END.sub("\n", html)
     html = _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", html))
     return html.strip("\n") + "\n"
 
