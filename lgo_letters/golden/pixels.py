@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 
-# A pixel counts as changed when its grey differs by more than this (of 255): one step of
-# the 16 greys the golden pictures keep.
-CHANGE_THRESHOLD = 16
+# A pixel counts as changed when its grey differs by more than this (of 255). Pages are
+# kept in 16 greys, steps of 16, so any change of step counts: a faint mark such as the
+# DRAFT watermark is one step from white.
+CHANGE_THRESHOLD = 0
 _HIGHLIGHT = (220, 0, 40)
 _GAP = 6
 

@@ -67,6 +67,10 @@ class GoldenSession:
             self._renderer = CaseRenderer(self.case_set.templates)
         return self._renderer
 
+    def case(self, name: str) -> GoldenCase:
+        """The case named <year>/<slug>."""
+        return next(case for case in self.cases if case.name == name)
+
     def golden_folder(self, name: str) -> Path:
         return self.paths.golden / name
 
