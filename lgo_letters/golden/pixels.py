@@ -67,11 +67,12 @@ def compare_page(
     return PageChange(page, changed / (size[0] * size[1]), triptych)
 
 
-def compare_pages(golden: list[bytes], current: list[Image.Image]) -> list[PageChange]:
+def compare_pages(golden: list[bytes | None], current: list[Image.Image]) -> list[PageChange]:
     """Every page that differs, page by page; extra or missing pages count as changed."""
     changes = []
     for index in range(max(len(golden), len(current))):
-        before = open_png(golden[index]) if index < len(golden) else None
+        png = golden[index] if index < len(golden) else None
+        before = open_png(png) if png is not None else None
         after = current[index] if index < len(current) else None
         change = compare_page(index + 1, before, after)
         if change is not None:

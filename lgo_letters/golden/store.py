@@ -55,9 +55,16 @@ class GoldenRecord:
         return self.files.get(SHA_FILE, b"").decode("ascii").strip()
 
     @property
-    def page_pngs(self) -> list[bytes]:
-        numbers = sorted(int(m.group(1)) for name in self.files if (m := _PAGE_FILE.match(name)))
-        return [self.files[page_file(n)] for n in numbers]
+    def page_pngs(self) -> list[bytes | None]:
+        """Pages 1 to the last one kept; None for a page whose file is missing."""
+        numbers = [int(m.group(1)) for name in self.files if (m := _PAGE_FILE.match(name))]
+        return [self.files.get(page_file(n)) for n in range(1, max(numbers, default=0) + 1)]
+
+    @property
+    def complete(self) -> bool:
+        """Every file is there, so a matching sha256 stands for matching text and pages."""
+        pages = self.page_pngs
+        return {HTML_FILE, TEXT_FILE, SHA_FILE} <= set(self.files) and bool(pages) and all(pages)
 
 
 def _managed(name: str) -> bool:
