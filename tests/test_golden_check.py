@@ -174,3 +174,24 @@ def test_an_invalid_edge_case_record_fails_the_check(project: Path) -> None:
     result = _check(project, "2020")
     assert result.returncode == 1
     assert "every-singular.yaml" in result.stderr and "late_remedies" in result.stderr
+
+
+def test_a_template_error_fails_each_case_naming_the_template_line(project: Path) -> None:
+    template = project / "templates" / "2020" / "letter.html.j2"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(
+        text.replace("{% block sections %}", "{% block sections %}{{ letter.no_such.thing }}"),
+        encoding="utf-8",
+    )
+    result = _check(project, "2020", "--update")
+    assert result.returncode == 1
+    assert set(_statuses(result.stdout).values()) == {"ERROR"}
+    assert "letter.html.j2:" in result.stdout and "no_such" in result.stdout
+
+
+def test_a_missing_golden_page_is_a_change_even_when_the_sha256_matches(project: Path) -> None:
+    (project / "golden" / "2021" / "dartford" / "page-2.png").unlink()
+    result = _check(project, "2021")
+    assert result.returncode == 1
+    assert _statuses(result.stdout) == {"2021/dartford": "CHANGED", "2021/every-singular": "ok"}
+    assert re.search(r"^  page 2: 100\.00% of pixels changed", result.stdout, re.M)
