@@ -17,7 +17,6 @@ test: $(STAMP) system-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check lgo_letters tests
-	$(BIN)/ruff format --check lgo_letters tests
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

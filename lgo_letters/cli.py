@@ -25,7 +25,7 @@ OutDir = Annotated[Path, typer.Option("--out", help="Where letters are written: 
 Year = Annotated[int, typer.Argument(help="Letter year: the year whose 31 March ends the period.")]
 
 
-def _run(command, *args) -> None:  # noqa: ANN001
+def _run(command, *args) -> None:
     """Run a command function and exit with its code; usage problems exit 2."""
     try:
         code = command(*args)

@@ -48,7 +48,9 @@ def check_year(paths: Paths, year: int) -> Templates:
         raise UsageError(f"no data folder at {paths.data}")
     if not (paths.data / str(year)).is_dir():
         known = ", ".join(map(str, paths.data_years())) or "none"
-        raise UsageError(f"unknown year {year}: no folder {paths.data / str(year)} (years: {known})")
+        raise UsageError(
+            f"unknown year {year}: no folder {paths.data / str(year)} (years: {known})"
+        )
     if not paths.templates.is_dir():
         raise UsageError(f"no templates folder at {paths.templates}")
     return Templates(paths.templates)
@@ -78,7 +80,9 @@ def prepare_year(
     only = list(only)
     for slug in only:
         if not SLUG.match(slug):
-            raise UsageError(f"'{slug}' is not a council slug (lower-case letters, digits, hyphens)")
+            raise UsageError(
+                f"'{slug}' is not a council slug (lower-case letters, digits, hyphens)"
+            )
 
     records = load_year(paths.data / str(year), year, letter_format.fields)
     prepared = PreparedYear(year, records, letter_format, {}, problems=list(records.problems))
@@ -86,7 +90,9 @@ def prepare_year(
         unknown = [s for s in only if s not in records.councils and s not in records.failed]
         if unknown:
             valid = ", ".join(sorted(records.councils)) or "none"
-            raise UsageError(f"no council record for {', '.join(unknown)} in {year} (valid: {valid})")
+            raise UsageError(
+                f"no council record for {', '.join(unknown)} in {year} (valid: {valid})"
+            )
         prepared.problems = [
             p for p in prepared.problems
             if p.file == records.year_file or p.file.stem in only

@@ -21,19 +21,19 @@ class _TextExtractor(HTMLParser):
         self.parts: list[str] = []
         self.skipping = 0
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         if tag in _SKIP_TAGS:
             self.skipping += 1
         if tag in _BLOCK_TAGS:
             self.parts.append(" ")
 
-    def handle_endtag(self, tag):  # noqa: ANN001
+    def handle_endtag(self, tag):
         if tag in _SKIP_TAGS:
             self.skipping -= 1
         if tag in _BLOCK_TAGS:
             self.parts.append(" ")
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data):
         if not self.skipping:
             self.parts.append(data)
 

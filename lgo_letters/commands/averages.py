@@ -23,7 +23,9 @@ def run_averages(paths: Paths, year: int) -> int:
     if year_record is None:
         return 1
     computed = pooled_averages(e.record for e in prepared.records.councils.values())
-    table = Table(title=f"Similar-authority averages, {year} (given in year.yaml / computed from records)")
+    table = Table(
+        title=f"Similar-authority averages, {year} (given in year.yaml / computed from records)"
+    )
     table.add_column("type")
     table.add_column("councils", justify="right")
     for rate in _RATES:

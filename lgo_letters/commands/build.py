@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lgo_letters.output import write_atomic
 from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
-from lgo_letters.renderer import PdfRenderer, TemplateError, Templates, render_html
+from lgo_letters.renderer import TemplateError, Templates, render_html
 from lgo_letters.report import err, print_problems
 
 FORMATS = ("html", "pdf", "both")
@@ -26,7 +26,11 @@ def build_letters(
     """Render and write each prepared letter; a failing letter does not stop the others."""
     result = BuildResult()
     out_dir = paths.out / str(prepared.year)
-    pdf = PdfRenderer(paths.templates) if fmt in ("pdf", "both") else None
+    pdf = None
+    if fmt in ("pdf", "both"):
+        from lgo_letters.renderer.pdf import PdfRenderer
+
+        pdf = PdfRenderer(paths.templates)
     for slug, letter in prepared.letters.items():
         try:
             html = render_html(templates, prepared.letter_format, letter)

@@ -22,6 +22,7 @@ class TypeAverages:
 
 def pooled_averages(records: Iterable[CouncilRecord]) -> dict[str, TypeAverages]:
     """Pooled rates by type: sum of upheld / sum of investigations, and so on."""
+    records = list(records)
     result = {}
     for kind in AUTHORITY_TYPES:
         stats = [r.statistics for r in records if r.type == kind]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lgo_letters.context.averages import TypeAverages
 from lgo_letters.context.numbers import join_names, percent
-from lgo_letters.schema.models import CouncilRecord, Signatory, YearRecord
+from lgo_letters.schema.models import CouncilRecord, Signatory, Statistics, YearRecord
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ class LetterContext:
     signature_image: str | None  # a data: URI, ready for <img src>
 
     @property
-    def statistics(self):  # noqa: ANN201 - the record's counts, for the templates
+    def statistics(self) -> Statistics:
+        """The record's counts, for the templates."""
         return self.council.statistics
 
     @property
@@ -61,6 +62,7 @@ def letter_context(
 ) -> LetterContext:
     s = council.statistics
     recipients = join_names(council.recipients)
+    given = averages or TypeAverages(None, None, None, source="none")
     return LetterContext(
         slug=slug,
         year=year,
@@ -72,11 +74,9 @@ def letter_context(
         period_end=dt.date(year, 3, 31),
         recipients=recipients,
         salutation=council.salutation or f"Dear {recipients}",
-        upheld=Rate(s.upheld, s.investigations, averages and averages.upheld),
-        compliance=Rate(s.complied, s.compliance_outcomes, averages and averages.compliance),
-        satisfactory_remedy=Rate(
-            s.satisfactory_remedies, s.upheld, averages and averages.satisfactory_remedy
-        ),
+        upheld=Rate(s.upheld, s.investigations, given.upheld),
+        compliance=Rate(s.complied, s.compliance_outcomes, given.compliance),
+        satisfactory_remedy=Rate(s.satisfactory_remedies, s.upheld, given.satisfactory_remedy),
         late_remedies=council.late_remedies or 0,
         signatory=year_record.signatory,
         signature_image=signature_image,

@@ -112,7 +112,8 @@ def problems_from_validation(
         # Union members report under an extra loc part naming the type; drop it.
         loc = tuple(p for p in loc if not (isinstance(p, str) and p.endswith("]")))
         line, column = document.locate(loc)
-        problems.append(Problem(document.file, line, column, _field_path(loc), _message(item, model)))
+        message = _message(item, model)
+        problems.append(Problem(document.file, line, column, _field_path(loc), message))
     return sorted(set(problems))
 
 

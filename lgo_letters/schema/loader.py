@@ -46,7 +46,8 @@ class YearRecords:
 def _validate(file: Path, model: type[M]) -> tuple[YamlDocument, M]:
     document = read_yaml(file)
     if not isinstance(document.data, dict):
-        raise InputError([problem_at(document, "", "the file must hold a mapping of keys to values")])
+        message = "the file must hold a mapping of keys to values"
+        raise InputError([problem_at(document, "", message)])
     try:
         return document, model.model_validate(document.data)
     except ValidationError as error:

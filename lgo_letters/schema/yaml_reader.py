@@ -64,7 +64,8 @@ class _Converter:
                 raise self.fail(node, dotted, f"the tag {node.tag} is not allowed here")
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                is_merge = key_node.tag == "tag:yaml.org,2002:merge"
+                if not isinstance(key_node, yaml.ScalarNode) or is_merge:
                     raise self.fail(key_node, dotted, "keys must be plain words")
                 key = str(key_node.value)
                 if key in result:
@@ -104,12 +105,14 @@ def read_yaml(file: Path) -> YamlDocument:
     try:
         raw = file.read_bytes()
     except OSError as error:
-        raise InputError([Problem(file, None, None, "", f"cannot read the file: {error.strerror}")])
+        raise InputError(
+            [Problem(file, None, None, "", f"cannot read the file: {error.strerror}")]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise InputError([Problem(file, line, None, "", "the file is not UTF-8 text")])
+        raise InputError([Problem(file, line, None, "", "the file is not UTF-8 text")]) from None
     loader = _NoAliasComposer(text)
     loader.name = str(file)
     try:
@@ -118,9 +121,11 @@ def read_yaml(file: Path) -> YamlDocument:
         mark = error.problem_mark or error.context_mark
         reason = error.problem or error.context or "invalid YAML"
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise InputError([Problem(file, line, column, "", f"YAML syntax error: {reason}")])
+        raise InputError(
+            [Problem(file, line, column, "", f"YAML syntax error: {reason}")]
+        ) from None
     except yaml.YAMLError as error:
-        raise InputError([Problem(file, None, None, "", f"YAML error: {error}")])
+        raise InputError([Problem(file, None, None, "", f"YAML error: {error}")]) from None
     finally:
         loader.dispose()
     if node is None:

@@ -1,0 +1,124 @@
+"""The command line as a user runs it: outputs on disk, messages and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.textutil import html_text, pdf_pages
+
+FOLDERS = ("--data", "data", "--templates", "templates", "--out", "output")
+
+
+@pytest.mark.parametrize("command", ["build", "preview", "validate", "averages", None])
+def test_help_on_every_command(command: str | None) -> None:
+    result = run_cli(*([command] if command else []), "--help")
+    assert result.returncode == 0
+    assert "Usage:" in result.stdout
+
+
+def test_build_writes_html_and_pdf_for_every_council(built_letters: Path) -> None:
+    assert sorted(p.name for p in (built_letters / "2020").iterdir()) == [
+        f"{slug}.{ext}" for slug in ("ashfield", "dacorum", "harborough", "worcester")
+        for ext in ("html", "pdf")
+    ]
+    pdf = (built_letters / "2021" / "dartford.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+
+
+def test_pdf_is_an_a4_letter_with_the_statistics_on_the_last_page(built_letters: Path) -> None:
+    import pypdf
+
+    reader = pypdf.PdfReader(built_letters / "2020" / "harborough.pdf")
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width), round(height)) == (595, 842)  # A4 in points
+    pages = pdf_pages(built_letters / "2020" / "harborough.pdf")
+    assert "Local Government & Social Care OMBUDSMAN" in pages[0]
+    assert "22 July 2020 By email Mrs Jolly & Mr Proudfoot Directors" in pages[0]
+    assert pages[-1].startswith("Harborough District Council For the period ending: 31/03/20")
+    assert "Yours sincerely" not in pages[-1]
+
+
+def test_draft_pdf_is_marked_on_every_page(built_letters: Path) -> None:
+    pages = pdf_pages(built_letters / "2020" / "dacorum.pdf")
+    assert all("DRAFT" in page for page in pages)
+    assert not any("DRAFT" in page for page in pdf_pages(built_letters / "2020" / "harborough.pdf"))
+
+
+def test_only_and_format(project: Path) -> None:
+    result = run_cli("build", "2020", "--only", "harborough", "--format", "html", *FOLDERS,
+                     cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (project / "output" / "2020").iterdir()] == ["harborough.html"]
+
+
+def test_preview_writes_one_letter_and_prints_its_path(project: Path) -> None:
+    result = run_cli("preview", "2021", "dartford", *FOLDERS, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "output/2021/dartford.html"
+    text = html_text((project / "output/2021/dartford.html").read_text())
+    assert "Dear Mrs Martin" in text
+
+
+def test_preview_pdf(project: Path) -> None:
+    result = run_cli("preview", "2021", "dartford", "--pdf", *FOLDERS, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["output/2021/dartford.html", "output/2021/dartford.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("build", "2019"), "unknown year 2019"),
+        (("build", "2020", "--data", "nowhere"), "no data folder at nowhere"),
+        (("build", "2020", "--templates", "nowhere"), "no templates folder at nowhere"),
+        (("build", "2020", "--only", "atlantis"), "no council record for atlantis in 2020"),
+        (("build", "2020", "--only", "../../etc"), "'../../etc' is not a council slug"),
+        (("build", "2020", "--format", "docx"), "must be one of html, pdf, both"),
+        (("preview", "2020", "atlantis"), "no council record for atlantis"),
+        (("averages", "1999"), "unknown year 1999"),
+        (("validate", "1999"), "unknown year 1999"),
+    ],
+)
+def test_usage_errors_exit_2(args: tuple[str, ...], message: str) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_year_without_a_template_is_a_usage_error(project: Path) -> None:
+    (project / "data" / "2022").mkdir()
+    (project / "data" / "2020" / "year.yaml").rename(project / "data" / "2022" / "year.yaml")
+    result = run_cli("build", "2022", *FOLDERS, cwd=project)
+    assert result.returncode == 2
+    assert "templates/2022/letter.html.j2" in result.stderr
+    assert "there is no letter template for 2022" in result.stderr
+
+
+def test_averages_shows_given_and_computed_side_by_side() -> None:
+    result = run_cli("averages", "2020")
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "district" in line)
+    # Given 45/99/20; computed from the four 2020 records: 17/26 → 65%, 13/13 → 100%,
+    # 3/17 → 18%.
+    for cell in ("45% / 65%", "99% / 100%", "20% / 18%", "given"):
+        assert cell in row
+
+
+def test_missing_average_is_computed_from_the_years_records(project: Path) -> None:
+    year_file = project / "data/2020/year.yaml"
+    year_file.write_text("letter_date: 2020-07-22\npublication_date: 2020-07-29\n")
+    result = run_cli("build", "2020", "--only", "harborough", "--format", "html", *FOLDERS,
+                     cwd=project)
+    assert result.returncode == 0, result.stderr
+    text = html_text((project / "output/2020/harborough.html").read_text())
+    assert "This compares to an average of 65% in similar authorities." in text
+    assert "This compares to an average of 100% in similar authorities." in text
+    assert "This compares to an average of 18% in similar authorities." in text
+    averages = run_cli("averages", "2020", "--data", "data", "--templates", "templates",
+                       cwd=project)
+    row = next(line for line in averages.stdout.splitlines() if "district" in line)
+    assert "– / 65%" in row and "computed" in row
