@@ -156,6 +156,33 @@ def averages(
     _run(run_averages, Paths(data, templates), year)
 
 
+@app.command()
+def check(
+    years: Annotated[
+        list[int] | None, typer.Argument(help="Years to check (default: every year with cases).")
+    ] = None,
+    update: Annotated[
+        bool, typer.Option("--update", help="Rewrite the golden files and list what changed.")
+    ] = False,
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+    golden: Annotated[
+        Path, typer.Option("--golden", help="Folder of golden files: <golden>/<year>/<slug>/.")
+    ] = Path("tests/golden"),
+    cases: Annotated[
+        Path, typer.Option("--cases", help="Folder of edge-case records: <cases>/<year>/councils/.")
+    ] = Path("tests/golden_cases"),
+    out: Annotated[
+        Path, typer.Option("--out", help="Diff images go to <out>/golden-diff/.")
+    ] = Path("output"),
+) -> None:
+    """Render every golden case afresh and compare it with its golden files (exit 1 on change)."""
+    from lgo_letters.commands.check import run_check
+    from lgo_letters.golden import GoldenPaths
+
+    _run(run_check, GoldenPaths(Paths(data, templates, out), golden, cases), years or [], update)
+
+
 # Exit code for a fault in the program itself (BSD's EX_SOFTWARE); 1 is bad records,
 # 2 is a command that cannot run as asked.
 INTERNAL_ERROR = 70

@@ -56,6 +56,14 @@ def check_year(paths: Paths, year: int) -> Templates:
     return Templates(paths.templates)
 
 
+def year_signature(records: YearRecords, templates: Templates) -> str:
+    """The signature every letter of the year carries, as a data: URI."""
+    year_record = records.year_record
+    if year_record is not None and year_record.signature_image:
+        return data_uri(records.year_file.parent / year_record.signature_image)
+    return templates.placeholder_signature()
+
+
 def prepare_year(
     paths: Paths, year: int, only: Iterable[str] = (), templates: Templates | None = None
 ) -> PreparedYear:
@@ -94,11 +102,7 @@ def prepare_year(
 
     year_record = records.year_record
     prepared.averages = year_averages(year_record, (e.record for e in records.councils.values()))
-    signature = (
-        data_uri(records.year_file.parent / year_record.signature_image)
-        if year_record.signature_image
-        else templates.placeholder_signature()
-    )
+    signature = year_signature(records, templates)
     for slug, entry in sorted(records.councils.items()):
         if only and slug not in only:
             continue

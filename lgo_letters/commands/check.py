@@ -1,0 +1,56 @@
+"""`lgo-letters check [YEAR ...] [--update]`: every golden case rendered afresh and compared."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from lgo_letters.golden import GoldenPaths, GoldenSession, Outcome, Status
+from lgo_letters.report import err, out, print_problems
+
+
+def _print(outcome: Outcome) -> None:
+    for line in outcome.report():
+        out.print(line, markup=False)
+
+
+def run_check(paths: GoldenPaths, years: list[int], update: bool) -> int:
+    started = time.perf_counter()
+    session = GoldenSession(paths, years)
+    print_problems(session.case_set.problems)
+    outcomes = []
+    for case in session.cases:
+        outcomes.append(session.check(case, update))
+        _print(outcomes[-1])
+    for outcome in session.gone(update):
+        outcomes.append(outcome)
+        _print(outcome)
+
+    counts = Counter("error" if o.error else o.result.status.value for o in outcomes)
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    seconds = f"{time.perf_counter() - started:.1f} s"
+    broken = bool(session.case_set.problems) or counts["error"] > 0
+    if update:
+        updated = [o for o in outcomes if o.updated]
+        err.print(
+            f"{len(outcomes)} case(s): {summary}; golden files updated for "
+            f"{len(updated)} ({seconds}) in {paths.golden}",
+            markup=False,
+        )
+        if updated:
+            err.print(
+                "review the change with: git diff --stat -- " + str(paths.golden), markup=False
+            )
+        return 1 if broken else 0
+    failed = [o for o in outcomes if not o.passed]
+    err.print(f"{len(outcomes)} case(s): {summary} ({seconds})", markup=False)
+    if any(o.result.page_changes for o in failed):
+        err.print(
+            f"diff images (golden | current | changes in red) in {paths.diff_dir}", markup=False
+        )
+    if any(o.result.status in (Status.NEW, Status.CHANGED, Status.GONE) for o in failed):
+        err.print(
+            "if every change is intended: lgo-letters check --update, then review in git",
+            markup=False,
+        )
+    return 1 if failed or broken else 0

@@ -1,0 +1,108 @@
+"""One case rendered afresh, in the forms the golden files keep.
+
+The normalised HTML, the PDF's sha256, the PDF's text page by page and a small greyscale
+picture of each page. Text and pictures are made only when asked for: when the sha256
+matches the golden one, nothing else about the PDF needs looking at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import pypdf
+import pypdfium2
+from PIL import Image, ImageOps
+
+from lgo_letters.golden.cases import GoldenCase
+from lgo_letters.renderer import PdfRenderer, Templates, render_html
+
+# Pages are kept small: 0.4 of 72 dpi (239 by 337 pixels for A4) in 16 greys is enough to
+# see a moved paragraph or a changed figure, at ~7 KB a page.
+PAGE_SCALE = 0.4
+PAGE_GREY_BITS = 4
+
+_DATA_URI = re.compile(r"data:([\w.+/-]+);base64,([A-Za-z0-9+/=]+)")
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+_BLANK_LINES = re.compile(r"\n{3,}")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?]) (?=[A-Z])")
+
+
+def normalise_html(html: str) -> str:
+    """The letter's HTML, laid out for readable diffs: one sentence a line, and each
+    embedded file (data: URI) shown as its sha256, so a changed image still shows.
+
+    A line break between sentences is the same white space to a browser as a space.
+    """
+
+    def digest(match: re.Match[str]) -> str:
+        payload = hashlib.sha256(match.group(2).encode("ascii")).hexdigest()
+        return f"data:{match.group(1)};sha256={payload}"
+
+    html = _DATA_URI.sub(digest, html.replace("\r\n", "\n"))
+    html = _SENTENCE_END.sub("\n", html)
+    html = _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", html))
+    return html.strip("\n") + "\n"
+
+
+def page_text(pages: list[str]) -> str:
+    """The text of each page under a `=== page N ===` line, one file for the golden record."""
+    parts = []
+    for number, text in enumerate(pages, start=1):
+        lines = [line.rstrip() for line in text.splitlines()]
+        parts.append(f"=== page {number} ===\n" + "\n".join(line for line in lines if line))
+    return "\n".join(parts) + "\n"
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@dataclass
+class Rendering:
+    html: str  # normalised
+    pdf: bytes
+
+    @cached_property
+    def pdf_sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+    @cached_property
+    def pdf_text(self) -> str:
+        reader = pypdf.PdfReader(io.BytesIO(self.pdf))
+        return page_text([page.extract_text() or "" for page in reader.pages])
+
+    @cached_property
+    def page_images(self) -> list[Image.Image]:
+        document = pypdfium2.PdfDocument(self.pdf)
+        try:
+            return [
+                ImageOps.posterize(
+                    page.render(scale=PAGE_SCALE, grayscale=True).to_pil().convert("L"),
+                    PAGE_GREY_BITS,
+                )
+                for page in document
+            ]
+        finally:
+            document.close()
+
+    @cached_property
+    def page_pngs(self) -> list[bytes]:
+        return [png_bytes(image) for image in self.page_images]
+
+
+class CaseRenderer:
+    """Renders cases with one PDF renderer, so fonts are set up once per run."""
+
+    def __init__(self, templates: Templates):
+        self.templates = templates
+        self.pdf = PdfRenderer(templates.dir)
+
+    def render(self, case: GoldenCase) -> Rendering:
+        html = render_html(self.templates, case.letter_format, case.letter)
+        return Rendering(normalise_html(html), self.pdf.render(html))
