@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pypdf
 
-SUMMARY = re.compile(r"(\d+) built, (\d+) unchanged, (\d+) failed")
+SUMMARY = re.compile(r"(\d+) letter\(s\) built, (\d+) failed, (\d+) unchanged")
 
 
 def counts(stderr: str) -> tuple[int, int, int]:
     """(built, unchanged, failed) from a build's summary line."""
     match = SUMMARY.search(stderr)
     assert match, stderr
-    built, unchanged, failed = map(int, match.groups())
+    built, failed, unchanged = map(int, match.groups())
     return built, unchanged, failed
 
 

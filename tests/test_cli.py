@@ -20,10 +20,10 @@ def test_help_on_every_command(command: str | None) -> None:
 
 
 def test_build_writes_html_and_pdf_for_every_council(built_letters: Path) -> None:
-    assert sorted(p.name for p in (built_letters / "2020").iterdir()) == [
+    assert sorted(p.name for p in (built_letters / "2020").iterdir()) == sorted([
         f"{slug}.{ext}" for slug in ("ashfield", "dacorum", "harborough", "worcester")
         for ext in ("html", "pdf")
-    ]
+    ] + ["manifest.json"])
     pdf = (built_letters / "2021" / "dartford.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
 
@@ -52,7 +52,8 @@ def test_only_and_format(project: Path) -> None:
     result = run_cli("build", "2020", "--only", "harborough", "--format", "html", *FOLDERS,
                      cwd=project)
     assert result.returncode == 0, result.stderr
-    assert [p.name for p in (project / "output" / "2020").iterdir()] == ["harborough.html"]
+    assert sorted(p.name for p in (project / "output" / "2020").iterdir()) == [
+        "harborough.html", "manifest.json"]
 
 
 def test_preview_writes_one_letter_and_prints_its_path(project: Path) -> None:

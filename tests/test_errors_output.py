@@ -68,7 +68,8 @@ def _limit_file_size() -> None:
 def test_a_full_disk_leaves_every_letter_as_it_was(built_2020: Path) -> None:
     folder = built_2020 / "output/2020"
     before = snapshot(folder)
-    assert all(len(letter) > 4096 for letter in before.values())
+    letters = [data for name, data in before.items() if name != "manifest.json"]
+    assert all(len(letter) > 4096 for letter in letters)
     run = run_process("build", "2020", "--format", "html", cwd=built_2020, preexec=_limit_file_size)
     assert_clean_failure(run)
     assert (
@@ -102,6 +103,7 @@ def test_a_folder_where_one_letter_goes_fails_only_that_letter(project: Path) ->
         "ashfield.html",
         "dacorum.html",
         "harborough.html",
+        "manifest.json",
         "worcester.html",
     ]
     assert (project / "output/2020/dacorum.html").is_dir()

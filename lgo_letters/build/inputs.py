@@ -30,10 +30,10 @@ def sha256_bytes(data: bytes | str) -> str:
 
 
 def file_sha256(path: Path) -> str | None:
-    """The file's sha256, or None when it does not exist."""
+    """The file's sha256, or None when it cannot be read (missing, a folder...)."""
     try:
         return sha256_bytes(path.read_bytes())
-    except FileNotFoundError:
+    except OSError:
         return None
 
 

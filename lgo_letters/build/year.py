@@ -10,6 +10,7 @@ letters it had not finished; the next run does just those.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 import time
@@ -67,6 +68,7 @@ class Failure:
 
     slug: str
     reasons: tuple[str, ...]
+    record_problems: bool = False  # the reasons are problems of its record (printed as such)
 
 
 @dataclass
@@ -79,11 +81,13 @@ class BuildReport:
     not_done: list[str] = field(default_factory=list)  # left by an interruption
     stale: list[str] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
-    other_problems: list[Problem] = field(default_factory=list)  # not tied to one letter
+    problems: list[Problem] = field(default_factory=list)  # of the records and year file
     combined: Path | None = None
     combined_note: str = ""
     interrupted_by: int | None = None  # signal number
     halted: bool = False  # stopped early: the output folder refused a write
+    refused: str = ""  # why no letter could be written at all
+    manifest_error: str = ""
     workers_lost: int = 0
     # each worker process: (peak RSS after its first letter, peak RSS after its last), in KB
     worker_rss_kb: dict[int, tuple[int, int]] = field(default_factory=dict)
@@ -91,7 +95,13 @@ class BuildReport:
 
     @property
     def ok(self) -> bool:
-        return not (self.failures or self.other_problems or self.interrupted_by)
+        return not (self.failures or self.problems or self.interrupted_by or self.halted
+                    or self.manifest_error)
+
+    @property
+    def failed(self) -> int:
+        """Letters not built for a fault: failures, and those a halted build never reached."""
+        return len(self.failures) + (len(self.not_done) if self.halted else 0)
 
 
 class _StopSignals:
@@ -125,18 +135,22 @@ class _StopSignals:
 
 @contextlib.contextmanager
 def _build_lock(out_dir: Path, year: int) -> Iterator[None]:
-    """One build of a year at a time in one output folder."""
+    """One build of a year at a time in one output folder (a lock on the folder itself,
+    so no lock file is left in it)."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock
         yield
         return
-    with open(out_dir / ".build.lock", "w") as lock:
+    folder = os.open(out_dir, os.O_RDONLY)
+    try:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise UsageError(f"another build of {year} is writing to {out_dir}") from None
         yield
+    finally:
+        os.close(folder)
 
 
 def _remove_leftover_temporaries(out_dir: Path) -> None:
@@ -161,8 +175,16 @@ def build_year(
         warm_up()  # workers get WeasyPrint loaded while this process reads the records
     prepared = prepare_year(paths, year, options.only, templates)
     out_dir = paths.out / str(year)
-    ensure_output_folder(out_dir)  # OutputError: nothing can be written there
-    report = BuildReport(year, out_dir)
+    report = BuildReport(year, out_dir, problems=list(prepared.problems))
+    _record_failures(prepared, options, report)
+    try:
+        ensure_output_folder(out_dir)
+    except OutputError as error:
+        report.refused = f"{error}; no letter was written"
+        report.not_done = list(prepared.letters)
+        report.halted = True
+        report.seconds = time.perf_counter() - started
+        return report
     if options.pdf and not harfbuzz_subset_available():
         warn(HARFBUZZ_WARNING)
 
@@ -175,7 +197,10 @@ def build_year(
             _build(paths, prepared, templates, options, progress, manifest, report, stop)
         finally:
             progress.stop()
-            manifest.write()  # last: it names only files already in place
+            try:
+                manifest.write()  # last: it names only files already in place
+            except OutputError as error:  # the letters stand; the next build redoes them
+                report.manifest_error = f"{error}; the next build rebuilds this one's letters"
     report.interrupted_by = stop.received
     report.halted = stop.halted
     report.seconds = time.perf_counter() - started
@@ -193,13 +218,7 @@ def _build(
     stop: _StopSignals,
 ) -> None:
     records = prepared.records
-    failed_records: set[Path] = set()
-    for slug, problems in sorted(records.failed.items()):
-        failed_records.update(p.file for p in problems)
-        if not options.only or slug in options.only:
-            report.failures.append(Failure(slug, tuple(str(p) for p in problems)))
-    # The year's file and anything else not about one council's record.
-    report.other_problems = [p for p in prepared.problems if p.file not in failed_records]
+    halting: Failure | None = None  # the write the output folder refused
 
     # Jinja and HTML here; PDFs queued for the workers.
     jobs: list[PdfJob] = []
@@ -222,8 +241,9 @@ def _build(
                 try:
                     write_atomic(html_file, html, durable=False)
                 except OutputError as error:
-                    report.failures.append(Failure(slug, (str(error),)))
-                    stop.halted = error.whole_folder
+                    report.failures.append(failure := Failure(slug, (str(error),)))
+                    if error.whole_folder:
+                        stop.halted, halting = True, failure
                     continue
                 wrote_html = True
             manifest.record(slug, name, input_hash, html_file, sha256=html_sha,
@@ -237,14 +257,23 @@ def _build(
             report.unchanged.append(slug)
 
     _note_stale(records, options, manifest, report)
-    _render_pdfs(paths, prepared, options, progress, manifest, report, stop, jobs)
-    report.not_done = [
-        slug for slug in prepared.letters
-        if slug not in report.built and slug not in report.unchanged
-        and all(f.slug != slug for f in report.failures)
-    ]
+    halting = _render_pdfs(paths, prepared, options, progress, manifest, report, stop, jobs) or (
+        halting)
+    finished = set(report.built) | set(report.unchanged) | {f.slug for f in report.failures}
+    report.not_done = [slug for slug in prepared.letters if slug not in finished]
+    if halting is not None and report.not_done:
+        where = report.failures.index(halting)
+        report.failures[where] = Failure(halting.slug, (
+            f"{halting.reasons[0]}; {len(report.not_done)} more letter(s) not attempted",))
     if options.combined and not stop():
         _combine(prepared, options, manifest, report)
+
+
+def _record_failures(prepared: PreparedYear, options: BuildOptions, report: BuildReport) -> None:
+    """Letters lost to problems in their records (the problems are reported as such)."""
+    for slug, problems in sorted(prepared.records.failed.items()):
+        if not options.only or slug in options.only:
+            report.failures.append(Failure(slug, tuple(map(str, problems)), record_problems=True))
 
 
 def _note_stale(
@@ -275,15 +304,20 @@ def _render_pdfs(
     report: BuildReport,
     stop: _StopSignals,
     jobs: list[PdfJob],
-) -> None:
+) -> Failure | None:
+    """Lay out and write the PDFs; returns the failure that halted the build, if one did."""
+    halting = None
     progress.start(len(jobs))
     pool = PdfPool(options.jobs, paths.templates, options.letters_per_worker, stop)
     last_checkpoint = time.monotonic()
     for job, outcome in pool.render(jobs):
         council = prepared.records.councils[job.slug]
         if isinstance(outcome, PdfFailed):
-            stop.halted = stop.halted or outcome.whole_folder
-            report.failures.append(Failure(job.slug, (f"{council.file}: {outcome.reason}",)))
+            reason = outcome.reason if outcome.reason.startswith("cannot write") else (
+                f"{council.file}: {outcome.reason}")
+            report.failures.append(failure := Failure(job.slug, (reason,)))
+            if outcome.whole_folder and not stop.halted:
+                stop.halted, halting = True, failure
             progress.letter(job.slug, outcome.reason, failed=True)
             continue
         manifest.record(job.slug, council.record.name, letter_input_hash(job.html), job.target,
@@ -296,6 +330,7 @@ def _render_pdfs(
             manifest.write()
             last_checkpoint = time.monotonic()
     report.workers_lost = pool.workers_lost
+    return halting
 
 
 def _combine(

@@ -71,9 +71,6 @@ def run_build(paths: Paths, year: int, options: BuildOptions) -> int:
     progress = BuildProgress(err)
     try:
         report = build_year(paths, year, options, progress, warn=_say)
-    except OutputError as error:  # the output folder refuses writes (checked first) or the manifest
-        _say(f"{error}; the build stopped")
-        return 1
     except KeyboardInterrupt:  # a second Ctrl-C: the manifest is written, workers gone
         _say(f"{year}: build stopped at once; run it again to finish")
         return 128 + signal.SIGINT
@@ -88,13 +85,19 @@ def _say(message: str) -> None:
 
 
 def print_summary(report: BuildReport, options: BuildOptions) -> None:
-    """Failures (each as file:line: reason), stale letters, then one line of counts."""
-    print_problems(report.other_problems)
-    if report.failures:
-        _say(f"{len(report.failures)} letter(s) failed:")
-        for failure in sorted(report.failures, key=lambda f: f.slug):
+    """Problems (file:line:col: field: message), other failures, stale letters, then one
+    line of counts."""
+    print_problems(report.problems)
+    if report.refused:
+        _say(report.refused)
+    for failure in sorted(report.failures, key=lambda f: f.slug):
+        if not failure.record_problems:
             for reason in failure.reasons:
-                _say(f"  {failure.slug}: {reason}")
+                _say(f"{failure.slug}: {reason}")
+    if report.failures:
+        _say(f"failed: {', '.join(sorted(f.slug for f in report.failures))}")
+    if report.manifest_error:
+        _say(report.manifest_error)
     if report.stale:
         if options.clean:
             _say(f"removed {len(report.removed)} file(s) of councils no longer in the data: "
@@ -107,14 +110,11 @@ def print_summary(report: BuildReport, options: BuildOptions) -> None:
              "its letters were retried in a fresh one")
     if report.combined_note:
         _say(report.combined_note)
-    if report.halted and report.not_done:
-        _say(f"{len(report.not_done)} more letter(s) not attempted: the output folder refuses "
-             "every write")
     if report.interrupted_by:
         _say(f"interrupted by {signal.Signals(report.interrupted_by).name}: "
              f"{len(report.not_done)} letter(s) not done; run the build again to finish them")
     _say(
-        f"{report.year}: {len(report.built)} built, {len(report.unchanged)} unchanged, "
-        f"{len(report.failures)} failed in {report.seconds:.1f} s "
+        f"{report.year}: {len(report.built)} letter(s) built, {report.failed} failed, "
+        f"{len(report.unchanged)} unchanged in {report.seconds:.1f} s "
         f"({options.jobs} worker(s)) → {report.out_dir}"
     )
