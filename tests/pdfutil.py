@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -44,7 +46,7 @@ class StructElem:
     alt: str | None
     children: list[StructElem]
 
-    def walk(self):  # noqa: ANN201 - a generator of StructElem
+    def walk(self) -> Iterator[StructElem]:
         yield self
         for child in self.children:
             yield from child.walk()
@@ -101,7 +103,7 @@ def lines_each_side_of_breaks(pdf: Path, letter_html: str) -> list[tuple[str, in
     paragraphs = html_paragraphs(letter_html)
     pages = page_lines(pdf)
     splits = []
-    for before, after in zip(pages, pages[1:], strict=False):
+    for before, after in itertools.pairwise(pages):
         if not before or not after:
             continue
         joined = f"{before[-1]} {after[0]}"
@@ -111,11 +113,17 @@ def lines_each_side_of_breaks(pdf: Path, letter_html: str) -> list[tuple[str, in
             # Lines of this paragraph on each page: the longest tail of one page that
             # starts the paragraph, the longest head of the next that ends it.
             on_before = max(
-                (n for n in range(1, len(before) + 1)
-                 if paragraph.startswith(" ".join(before[-n:]))), default=0)
+                (
+                    n
+                    for n in range(1, len(before) + 1)
+                    if paragraph.startswith(" ".join(before[-n:]))
+                ),
+                default=0,
+            )
             on_after = max(
-                (n for n in range(1, len(after) + 1)
-                 if paragraph.endswith(" ".join(after[:n]))), default=0)
+                (n for n in range(1, len(after) + 1) if paragraph.endswith(" ".join(after[:n]))),
+                default=0,
+            )
             splits.append((paragraph[:40], on_before, on_after))
     return splits
 
@@ -153,8 +161,10 @@ def text_box(pdf: Path, page_index: int, text: str) -> Box | None:
         index, count = found
         chars = [textpage.get_charbox(i) for i in range(index, index + count)]
         return Box(
-            left=min(c[0] for c in chars), top=height - max(c[3] for c in chars),
-            right=max(c[2] for c in chars), bottom=height - min(c[1] for c in chars),
+            left=min(c[0] for c in chars),
+            top=height - max(c[3] for c in chars),
+            right=max(c[2] for c in chars),
+            bottom=height - min(c[1] for c in chars),
         )
     finally:
         document.close()

@@ -13,8 +13,15 @@ import pytest
 
 from tests.conftest import SEED_LETTERS
 from tests.pdfutil import (
-    A4_POINTS, DRAFT_MARK, MM, ink_boxes, lines_each_side_of_breaks, page_lines, page_sizes,
-    page_texts, text_box,
+    A4_POINTS,
+    DRAFT_MARK,
+    MM,
+    ink_boxes,
+    lines_each_side_of_breaks,
+    page_lines,
+    page_sizes,
+    page_texts,
+    text_box,
 )
 from tests.textutil import pdf_pages
 
@@ -26,12 +33,22 @@ TOLERANCE = 1.5
 
 PAGE_COUNTS = {("harborough", 2020): 3, ("dartford", 2021): 4}
 HEADINGS = {
-    2020: ["Annual Review letter 2020", "Complaint statistics", "Resources to help you get it right"],
-    2021: ["Annual Review letter 2021", "Complaint statistics",
-           "Supporting complaint and service improvement"],
+    2020: [
+        "Annual Review letter 2020",
+        "Complaint statistics",
+        "Resources to help you get it right",
+    ],
+    2021: [
+        "Annual Review letter 2021",
+        "Complaint statistics",
+        "Supporting complaint and service improvement",
+    ],
 }
-PANEL_HEADINGS = ["Complaints upheld", "Compliance with Ombudsman recommendations",
-                  "Satisfactory remed"]
+PANEL_HEADINGS = [
+    "Complaints upheld",
+    "Compliance with Ombudsman recommendations",
+    "Satisfactory remed",
+]
 
 
 def seed_pdf(built: Path, slug: str) -> Path:
@@ -70,7 +87,9 @@ def test_letterhead_is_in_the_top_band_of_page_one(
         assert text_box(pdf, index, "OMBUDSMAN") is None
 
 
-def test_nothing_is_drawn_outside_the_margins(built_letters: Path, long_names_letters: Path) -> None:
+def test_nothing_is_drawn_outside_the_margins(
+    built_letters: Path, long_names_letters: Path
+) -> None:
     width, height = A4_POINTS
     inside = {
         "left": MARGINS_MM["left"] * MM - TOLERANCE,
@@ -87,7 +106,9 @@ def test_nothing_is_drawn_outside_the_margins(built_letters: Path, long_names_le
             assert box.bottom <= inside["bottom"], (pdf.name, number, box)
 
 
-def test_statistics_are_alone_on_the_last_page(built_letters: Path, long_names_letters: Path) -> None:
+def test_statistics_are_alone_on_the_last_page(
+    built_letters: Path, long_names_letters: Path
+) -> None:
     for pdf, year in every_letter(built_letters, long_names_letters):
         pages = page_texts(pdf)
         statistics, letter = pages[-1], " ".join(pages[:-1])
@@ -100,8 +121,11 @@ def test_statistics_are_alone_on_the_last_page(built_letters: Path, long_names_l
             last = statistics.index(heading)
         for letter_only in ("Yours sincerely,", "Dear ", HEADINGS[year][1] + " This year"):
             assert letter_only not in statistics, (pdf, letter_only)
-        for statistics_only in (period, "This compares to an average of",
-                                "Compliance with Ombudsman recommendations"):
+        for statistics_only in (
+            period,
+            "This compares to an average of",
+            "Compliance with Ombudsman recommendations",
+        ):
             assert statistics_only not in letter, (pdf, statistics_only)
 
 
@@ -151,8 +175,13 @@ def test_long_names_lay_out_on_page_one(long_names_letters: Path, year: int) -> 
     html = pdf.with_suffix(".html").read_text(encoding="utf-8")
     assert "Borough Council of Kings Lynn, West Norfolk and Fenland Fens" in html
     page_one = page_texts(pdf)[0]
-    for recipient in ("Mrs Fotheringham-Whitley", "Mr Abernethy-Montgomery",
-                      "Dr Okonkwo-Richardson", "Ms Vandersteen", "Mr Llewellyn-Bowen"):
+    for recipient in (
+        "Mrs Fotheringham-Whitley",
+        "Mr Abernethy-Montgomery",
+        "Dr Okonkwo-Richardson",
+        "Ms Vandersteen",
+        "Mr Llewellyn-Bowen",
+    ):
         assert page_one.count(recipient) == 2, recipient  # the address and "Dear …"
     assert "Interim Joint Chief Executive" in page_one
     assert "two neighbouring district councils Borough Council of Kings Lynn" in page_one
