@@ -11,7 +11,6 @@ from pathlib import Path
 from lgo_letters.commands.build import build_letters
 from lgo_letters.output import write_atomic
 from lgo_letters.project import Paths, check_year, prepare_year
-from lgo_letters.renderer.raster import page_images, page_png_name, png_bytes
 from lgo_letters.report import err, out, print_problems
 
 
@@ -40,6 +39,9 @@ def run_preview(
 
 def write_page_pngs(pdf_file: Path) -> list[Path]:
     """<stem>-page1.png, -page2.png, … beside the PDF; pages left from a longer render go."""
+    # Imported here so an HTML-only preview does not pay for PDFium and Pillow.
+    from lgo_letters.renderer.raster import page_images, page_png_name, png_bytes
+
     written = []
     for number, image in enumerate(page_images(pdf_file), start=1):
         file = pdf_file.with_name(page_png_name(pdf_file.stem, number))
