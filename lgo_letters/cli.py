@@ -99,6 +99,9 @@ def preview(
     year: Year,
     slug: Annotated[str, typer.Argument(help="The council's slug: its record's file name.")],
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write the PDF.")] = False,
+    png: Annotated[
+        bool, typer.Option("--png", help="Also write the PDF and each page as <slug>-pageN.png.")
+    ] = False,
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the letter in the default browser.")
     ] = False,
@@ -109,7 +112,7 @@ def preview(
     """Write one council's letter at once and print its path."""
     from lgo_letters.commands.preview import run_preview
 
-    _run(run_preview, Paths(data, templates, out), year, slug, pdf, open_browser)
+    _run(run_preview, Paths(data, templates, out), year, slug, pdf, open_browser, png)
 
 
 @app.command()

@@ -56,3 +56,20 @@ def live_server(project: Path):
     paths = Paths(project / "data", project / "templates", project / "output")
     with serving(paths, 2020, port=0) as live:
         yield live
+
+
+LONG_NAMES_RECORD = FIXTURES / "long-names" / "long-names.yaml"
+
+
+@pytest.fixture(scope="session")
+def long_names_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The long-names stress record built in both years' formats: <out>/<year>/long-names.*"""
+    root = tmp_path_factory.mktemp("long-names")
+    for folder in ("data", "templates"):
+        shutil.copytree(REPO / folder, root / folder)
+    for year in (2020, 2021):
+        shutil.copy(LONG_NAMES_RECORD, root / "data" / str(year) / "councils")
+        result = run_cli("build", str(year), "--only", "long-names", "--data", str(root / "data"),
+                         "--templates", str(root / "templates"), "--out", str(root / "out"))
+        assert result.returncode == 0, result.stderr
+    return root / "out"

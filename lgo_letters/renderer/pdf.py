@@ -1,4 +1,4 @@
-"""HTML letter → PDF, with WeasyPrint.
+"""HTML letter → PDF, with WeasyPrint: tagged (PDF/UA-1) and byte-for-byte reproducible.
 
 A PdfRenderer holds what is costly to set up (font configuration, parsed font CSS) so a
 build makes one and reuses it for every letter.
@@ -6,12 +6,25 @@ build makes one and reuses it for every letter.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from lgo_letters.renderer.fonts import font_face_css
+
+# PDF/UA-1 tags headings, paragraphs, lists and figures (with their alt text), sets /Lang
+# from <html lang>, shows <title> as the window title and adds XMP metadata. Measured on
+# the seed letters it costs no more than plain pdf_tags (both within a few % of untagged).
+PDF_OPTIONS = {
+    "pdf_variant": "pdf/ua-1",
+    # A content-derived /ID, so the same letter gives the same bytes.
+    "pdf_identifier": True,
+}
 
 
 class PdfRenderer:
@@ -22,10 +35,33 @@ class PdfRenderer:
         self.font_css = CSS(string=font_face_css(), font_config=self.font_config)
 
     def render(self, html: str) -> bytes:
-        document = HTML(string=html, base_url=self.base_url)
-        return document.write_pdf(
-            stylesheets=[self.font_css],
-            font_config=self.font_config,
-            # A content-derived /ID, so the same letter gives the same bytes.
-            pdf_identifier=True,
+        document = HTML(string=html, base_url=self.base_url).render(
+            stylesheets=[self.font_css], font_config=self.font_config, **PDF_OPTIONS
         )
+        # /CreationDate and /ModDate come from the letter's dcterms.created/modified metas.
+        with _source_date_epoch(document.metadata.modified):
+            return document.write_pdf(**PDF_OPTIONS)
+
+
+@contextmanager
+def _source_date_epoch(modified: str | None) -> Iterator[None]:
+    """Stamp font subsets with the letter's date instead of the clock.
+
+    Without libharfbuzz-subset, WeasyPrint subsets fonts with fontTools, which writes the
+    current time into each subset's `head` table unless SOURCE_DATE_EPOCH is set.
+    """
+    if not modified:
+        yield
+        return
+    stamp = datetime.fromisoformat(modified)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous

@@ -1,0 +1,96 @@
+"""The same inputs give byte-identical PDFs, in separate processes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import REPO
+
+LETTERS = {"harborough": 2020, "dartford": 2021}
+
+
+def sha256(file: Path) -> str:
+    return hashlib.sha256(file.read_bytes()).hexdigest()
+
+
+def test_a_second_build_in_another_process_gives_the_same_bytes(
+    built_letters: Path, tmp_path: Path
+) -> None:
+    # Another process, another working directory, another time zone, another day.
+    env = {**os.environ, "TZ": "Pacific/Auckland"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    for slug, year in LETTERS.items():
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "lgo_letters",
+                "build",
+                str(year),
+                "--only",
+                slug,
+                "--format",
+                "pdf",
+                "--data",
+                str(REPO / "data"),
+                "--templates",
+                str(REPO / "templates"),
+                "--out",
+                str(tmp_path),
+            ],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        first = built_letters / str(year) / f"{slug}.pdf"
+        assert sha256(tmp_path / str(year) / f"{slug}.pdf") == sha256(first), slug
+
+
+# Renders one letter the way a machine without libharfbuzz-subset does: WeasyPrint then
+# subsets fonts with fontTools, which stamps the time into each subset unless told the date.
+_WITHOUT_HARFBUZZ_SUBSET = """
+import logging
+import sys
+from pathlib import Path
+import weasyprint.pdf.fonts
+weasyprint.pdf.fonts.harfbuzz_subset = None
+logging.basicConfig()  # WeasyPrint's warnings to stderr
+from lgo_letters.renderer.pdf import PdfRenderer
+html = Path(sys.argv[1]).read_text(encoding="utf-8")
+Path(sys.argv[2]).write_bytes(PdfRenderer(Path(sys.argv[3])).render(html))
+"""
+
+
+def test_the_fonttools_fallback_is_reproducible_too(built_letters: Path, tmp_path: Path) -> None:
+    html = built_letters / "2020" / "harborough.html"
+    outputs = []
+    for run in (1, 2):
+        output = tmp_path / f"run{run}.pdf"
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                _WITHOUT_HARFBUZZ_SUBSET,
+                str(html),
+                str(output),
+                str(REPO / "templates"),
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Using fontTools" in result.stderr  # the fallback really ran
+        outputs.append(sha256(output))
+        if run == 1:
+            time.sleep(1.1)  # let the clock's second change
+    assert outputs[0] == outputs[1]
