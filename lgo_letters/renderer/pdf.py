@@ -33,10 +33,16 @@ class PdfRenderer:
         self.base_url = base_dir.resolve().as_uri() + "/"
         self.font_config = FontConfiguration()
         self.font_css = CSS(string=font_face_css(), font_config=self.font_config)
+        # Decoded images (icons, wordmark, signature: the same in every letter) are kept
+        # across the letters this renderer makes.
+        self.image_cache: dict = {}
 
     def render(self, html: str) -> bytes:
         document = HTML(string=html, base_url=self.base_url).render(
-            stylesheets=[self.font_css], font_config=self.font_config, **PDF_OPTIONS
+            stylesheets=[self.font_css],
+            font_config=self.font_config,
+            cache=self.image_cache,
+            **PDF_OPTIONS,
         )
         # /CreationDate and /ModDate come from the letter's dcterms.created/modified metas.
         with _source_date_epoch(document.metadata.modified):
