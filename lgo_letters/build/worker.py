@@ -6,15 +6,12 @@ starts and reuses it for every letter it is given.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import resource
 import signal
 import time
 from pathlib import Path
-
-import pypdf
 
 from lgo_letters.build.inputs import sha256_bytes
 from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
@@ -47,8 +44,7 @@ def render_pdf(job: PdfJob) -> PdfWritten | PdfFailed:
         raise RuntimeError("init_worker() was not called in this process")
     started = time.perf_counter()
     try:
-        pdf = _renderer.render(job.html)
-        pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+        pdf, pages = _renderer.render_counted(job.html)
         write_atomic(job.target, pdf, durable=False)
     except OutputError as error:
         return PdfFailed(str(error), error.whole_folder)

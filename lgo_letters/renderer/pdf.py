@@ -38,6 +38,10 @@ class PdfRenderer:
         self.image_cache: dict = {}
 
     def render(self, html: str) -> bytes:
+        return self.render_counted(html)[0]
+
+    def render_counted(self, html: str) -> tuple[bytes, int]:
+        """The PDF's bytes and its page count (known from layout, so no need to re-read)."""
         document = HTML(string=html, base_url=self.base_url).render(
             stylesheets=[self.font_css],
             font_config=self.font_config,
@@ -46,7 +50,7 @@ class PdfRenderer:
         )
         # /CreationDate and /ModDate come from the letter's dcterms.created/modified metas.
         with _source_date_epoch(document.metadata.modified):
-            return document.write_pdf(**PDF_OPTIONS)
+            return document.write_pdf(**PDF_OPTIONS), len(document.pages)
 
 
 @contextmanager
