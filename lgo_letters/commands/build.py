@@ -3,66 +3,13 @@
 from __future__ import annotations
 
 import signal
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from lgo_letters.build import BuildOptions, BuildReport, build_year
 from lgo_letters.build.progress import BuildProgress
-from lgo_letters.output import OutputError, ensure_output_folder, write_atomic
-from lgo_letters.project import Paths, PreparedYear
-from lgo_letters.renderer import TemplateError, Templates, render_html
+from lgo_letters.project import Paths
 from lgo_letters.report import err, print_problems
 
 FORMATS = ("html", "pdf", "both")
-
-
-@dataclass
-class BuildResult:
-    written: list[Path] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-
-
-def build_letters(
-    paths: Paths, prepared: PreparedYear, templates: Templates, fmt: str = "both"
-) -> BuildResult:
-    """Render and write each prepared letter; a failing letter does not stop the others."""
-    result = BuildResult()
-    out_dir = paths.out / str(prepared.year)
-    try:
-        ensure_output_folder(out_dir)
-    except OutputError as error:
-        result.failures.append(f"{error}; no letter was written")
-        return result
-    pdf = None
-    if fmt in ("pdf", "both"):
-        from lgo_letters.renderer import PdfRenderer  # imports WeasyPrint: only when needed
-
-        pdf = PdfRenderer(paths.templates)
-    for done, (slug, letter) in enumerate(prepared.letters.items()):
-        try:
-            html = render_html(templates, prepared.letter_format, letter)
-        except TemplateError as error:
-            result.failures.append(f"{slug}: {error}")
-            continue
-        files = []
-        try:
-            if fmt in ("html", "both"):
-                write_atomic(out_dir / f"{slug}.html", html)
-                files.append(out_dir / f"{slug}.html")
-            if pdf is not None:
-                write_atomic(out_dir / f"{slug}.pdf", pdf.render(html))
-                files.append(out_dir / f"{slug}.pdf")
-        except OutputError as error:
-            if not error.whole_folder:
-                result.failures.append(f"{slug}: {error}")
-                continue
-            # A folder (or disk) that refuses one letter refuses the rest: stop, and say so.
-            left = len(prepared.letters) - done - 1
-            result.failures.append(f"{slug}: {error}; {left} more letter(s) not attempted")
-            break
-        result.written.extend(files)
-        err.print(f"built {', '.join(map(str, files))}", markup=False)
-    return result
 
 
 def run_build(paths: Paths, year: int, options: BuildOptions) -> int:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import webbrowser
 from pathlib import Path
 
-from lgo_letters.commands.build import build_letters
-from lgo_letters.output import write_atomic
+from lgo_letters.output import OutputError, ensure_output_folder, write_atomic
 from lgo_letters.project import Paths, check_year, prepare_year
+from lgo_letters.renderer import TemplateError, render_html
 from lgo_letters.report import err, out, print_problems
 
 
@@ -22,19 +22,32 @@ def run_preview(
     print_problems(prepared.problems)
     if slug not in prepared.letters:
         return 1
-    result = build_letters(paths, prepared, templates, "both" if pdf or png else "html")
-    if result.failures:
-        for failure in result.failures:
-            err.print(failure, markup=False)
+    try:
+        html = render_html(templates, prepared.letter_format, prepared.letters[slug])
+        written = write_letter(paths.out / str(year) / slug, html, pdf or png, paths.templates)
+        if png:
+            written.extend(write_page_pngs(written[-1]))
+    except (TemplateError, OutputError) as error:
+        err.print(f"{slug}: {error}", markup=False)
         return 1
-    if png:
-        pdf_file = next(f for f in result.written if f.suffix == ".pdf")
-        result.written.extend(write_page_pngs(pdf_file))
-    for file in result.written:
+    for file in written:
         out.print(str(file), markup=False)
     if open_browser:
-        webbrowser.open(result.written[0].resolve().as_uri())
+        webbrowser.open(written[0].resolve().as_uri())
     return 0
+
+
+def write_letter(stem: Path, html: str, pdf: bool, templates_dir: Path) -> list[Path]:
+    """<stem>.html and, if asked, <stem>.pdf; their paths, HTML first."""
+    ensure_output_folder(stem.parent)
+    written = [stem.with_suffix(".html")]
+    write_atomic(written[0], html)
+    if pdf:
+        from lgo_letters.renderer.pdf import PdfRenderer  # WeasyPrint: only when asked for
+
+        written.append(stem.with_suffix(".pdf"))
+        write_atomic(written[1], PdfRenderer(templates_dir).render(html))
+    return written
 
 
 def write_page_pngs(pdf_file: Path) -> list[Path]:
