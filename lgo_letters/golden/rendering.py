@@ -26,6 +26,7 @@ PAGE_SCALE = 0.4
 PAGE_GREY_BITS = 4
 
 _DATA_URI = re.compile(r"data:([\w.+/-]+);base64,([A-Za-z0-9+/=]+)")
+_STYLESHEET = re.compile(r"(<style>)(.*?)(</style>)", re.DOTALL)
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?]) (?=[A-Z])")
@@ -33,7 +34,8 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?]) (?=[A-Z])")
 
 def normalise_html(html: str) -> str:
     """The letter's HTML, laid out for readable diffs: one sentence a line, and each
-    embedded file (data: URI) shown as its sha256, so a changed image still shows.
+    embedded file (data: URI) and the inlined stylesheet shown as its sha256, so a change
+    to them still shows, as one line (the page images show its effect; git shows the CSS).
 
     A line break between sentences is the same white space to a browser as a space.
     """
@@ -42,7 +44,12 @@ def normalise_html(html: str) -> str:
         payload = hashlib.sha256(match.group(2).encode("ascii")).hexdigest()
         return f"data:{match.group(1)};sha256={payload}"
 
-    html = _DATA_URI.sub(digest, html.replace("\r\n", "\n"))
+    def stylesheet_digest(match: re.Match[str]) -> str:
+        payload = hashlib.sha256(match.group(2).encode("utf-8")).hexdigest()
+        return f"{match.group(1)}/* stylesheet sha256={payload} */{match.group(3)}"
+
+    html = _STYLESHEET.sub(stylesheet_digest, html.replace("\r\n", "\n"))
+    html = _DATA_URI.sub(digest, html)
     html = _SENTENCE_END.sub("\n", html)
     html = _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", html))
     return html.strip("\n") + "\n"
