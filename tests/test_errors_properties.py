@@ -255,3 +255,32 @@ def test_a_few_valid_records_render_as_pdf(
     for value in [record["name"], record["role"], *record["recipients"]]:
         assert re.sub(r"\s+", "", value) in squeezed
     assert all(0 <= int(p) <= 100 for p in re.findall(r"(\d+)%", text))
+
+
+def _dumped(record: dict, style: str) -> str:
+    """The record as a person might write it: block style, flow style, quoted, commented."""
+    if style == "flow":
+        return yaml.safe_dump(record, allow_unicode=True, default_flow_style=True, width=60)
+    if style == "quoted":
+        return yaml.safe_dump(record, allow_unicode=True, default_style='"')
+    text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
+    return "# Annual review record\n" + text.replace("\nstatistics:", "\n\n# Figures\nstatistics:")
+
+
+@given(records(), st.sampled_from(["block", "flow", "quoted"]))
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_libyaml_reads_a_record_as_the_python_scanner_does(
+    tmp_path: Path, year_record: tuple[int, dict], style: str
+) -> None:
+    # Records are read with libyaml for speed; what the loader sees (values, and the line
+    # and column it reports problems at) must be what PyYAML's own scanner gives.
+    from lgo_letters.schema import yaml_reader
+
+    file = tmp_path / "council.yaml"
+    file.write_text(_dumped(year_record[1], style), encoding="utf-8")
+    fast = yaml_reader.read_yaml(file)
+    loader = yaml_reader._PythonComposer(file.read_text(encoding="utf-8"))
+    converter = yaml_reader._Converter(file)
+    slow_data = converter.convert(loader.get_single_node(), ())
+    assert (fast.data, fast.positions) == (slow_data, converter.positions)
+    assert fast.data == year_record[1]

@@ -94,3 +94,23 @@ def test_the_fonttools_fallback_is_reproducible_too(built_letters: Path, tmp_pat
         if run == 1:
             time.sleep(1.1)  # let the clock's second change
     assert outputs[0] == outputs[1]
+
+
+def test_the_reused_parsed_stylesheet_gives_the_bytes_of_a_whole_document(
+    built_letters: Path,
+) -> None:
+    # A renderer parses a letter's inline stylesheet once and passes it to WeasyPrint for
+    # every letter; the PDF must be exactly what WeasyPrint makes of the whole document.
+    from weasyprint import HTML
+
+    from lgo_letters.renderer.pdf import PDF_OPTIONS, PdfRenderer
+
+    renderer = PdfRenderer(REPO / "templates")
+    for slug, year in LETTERS.items():
+        html = (built_letters / str(year) / f"{slug}.html").read_text(encoding="utf-8")
+        whole = HTML(string=html, base_url=renderer.base_url).render(
+            stylesheets=[renderer.font_css], font_config=renderer.font_config, **PDF_OPTIONS
+        )
+        for _ in range(2):  # parsed on the first letter, reused on the second
+            assert renderer.render(html) == whole.write_pdf(**PDF_OPTIONS), slug
+    assert len(renderer._stylesheets) == 1  # both years share one stylesheet, parsed once

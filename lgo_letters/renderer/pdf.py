@@ -1,12 +1,14 @@
 """HTML letter → PDF, with WeasyPrint: tagged (PDF/UA-1) and byte-for-byte reproducible.
 
-A PdfRenderer holds what is costly to set up (font configuration, parsed font CSS) so a
-build makes one and reuses it for every letter.
+A PdfRenderer holds what is costly to set up (font configuration, parsed font CSS, the
+parsed letter stylesheet, decoded images) so a build makes one and reuses it for every letter.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,11 +22,15 @@ from lgo_letters.renderer.fonts import font_face_css
 # PDF/UA-1 tags headings, paragraphs, lists and figures (with their alt text), sets /Lang
 # from <html lang>, shows <title> as the window title and adds XMP metadata. Measured on
 # the seed letters it costs no more than plain pdf_tags (both within a few % of untagged).
-PDF_OPTIONS = {
-    "pdf_variant": "pdf/ua-1",
-    # A content-derived /ID, so the same letter gives the same bytes.
-    "pdf_identifier": True,
-}
+# No /ID in the trailer: PDF/UA-1 does not require one, and pydyf computes it by
+# serialising and recompressing the whole PDF a second time (about 7% of each letter).
+# Without it nothing in the file varies between runs, so the same letter gives the same bytes.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
+# A letter carries its stylesheet inline, in one <style> element (templates/base.html.j2).
+_STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_OTHER_STYLESHEETS = re.compile(r"<style[\s>]|<link[^>]*stylesheet", re.IGNORECASE)
+_PARSED_STYLESHEETS_KEPT = 4  # a build uses one; `serve` sees a few while CSS is edited
 
 
 class PdfRenderer:
@@ -36,14 +42,16 @@ class PdfRenderer:
         # Decoded images (icons, wordmark, signature: the same in every letter) are kept
         # across the letters this renderer makes.
         self.image_cache: dict = {}
+        self._stylesheets: OrderedDict[str, CSS] = OrderedDict()
 
     def render(self, html: str) -> bytes:
         return self.render_counted(html)[0]
 
     def render_counted(self, html: str) -> tuple[bytes, int]:
         """The PDF's bytes and its page count (known from layout, so no need to re-read)."""
+        html, stylesheets = self._lift_stylesheet(html)
         document = HTML(string=html, base_url=self.base_url).render(
-            stylesheets=[self.font_css],
+            stylesheets=[*stylesheets, self.font_css],
             font_config=self.font_config,
             cache=self.image_cache,
             **PDF_OPTIONS,
@@ -51,6 +59,28 @@ class PdfRenderer:
         # /CreationDate and /ModDate come from the letter's dcterms.created/modified metas.
         with _source_date_epoch(document.metadata.modified):
             return document.write_pdf(**PDF_OPTIONS), len(document.pages)
+
+    def _lift_stylesheet(self, html: str) -> tuple[str, list[CSS]]:
+        """The letter without its inline stylesheet, and that stylesheet parsed (once).
+
+        Parsing the stylesheet is ~5% of a letter, and every letter of a year has the same
+        one. WeasyPrint applies stylesheets passed to render() as author styles after the
+        document's own, so lifting the only one out keeps the cascade exactly as it was.
+        A letter with any other stylesheet is left whole.
+        """
+        found = _STYLE_ELEMENT.search(html)
+        if found is None or _OTHER_STYLESHEETS.search(html, found.end()) or (
+            _OTHER_STYLESHEETS.search(html, 0, found.start())
+        ):
+            return html, []
+        text = found.group(1)
+        parsed = self._stylesheets.pop(text, None) or CSS(
+            string=text, base_url=self.base_url, font_config=self.font_config
+        )
+        self._stylesheets[text] = parsed  # most recently used last
+        while len(self._stylesheets) > _PARSED_STYLESHEETS_KEPT:
+            self._stylesheets.popitem(last=False)
+        return html[: found.start()] + html[found.end() :], [parsed]
 
 
 @contextmanager
