@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gc
 import json
 import os
 import platform
@@ -74,14 +75,19 @@ def weasyprint_cli(sample: list[Path], work: Path) -> float:
 
 
 def in_process(letters: list[Path], project: Path, work: Path) -> float:
-    """Seconds for one worker, in this process, to lay out and write every letter's PDF."""
+    """Seconds for one worker, in this process, to lay out and write every letter's PDF
+    (set up as a build's worker is, garbage-collector settings included)."""
+    thresholds = gc.get_threshold()
     init_worker(project / "templates", in_process=True)
     started = time.perf_counter()
     for html in letters:
         outcome = render_pdf(PdfJob(html.stem, html.read_text(), work / f"{html.stem}.pdf"))
         if not isinstance(outcome, PdfWritten):
             sys.exit(f"{html.stem}: {outcome}")
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+    return seconds
 
 
 class Chromium:

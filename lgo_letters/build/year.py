@@ -171,8 +171,6 @@ def build_year(
     if options.combined and (options.only or not options.pdf):
         raise UsageError("--combined needs the whole year's PDFs: not with --only or --format html")
     templates = check_year(paths, year)
-    if options.pdf:
-        warm_up()  # workers get WeasyPrint loaded while this process reads the records
     prepared = prepare_year(paths, year, options.only, templates)
     out_dir = paths.out / str(year)
     report = BuildReport(year, out_dir, problems=list(prepared.problems))
@@ -250,6 +248,8 @@ def _build(
                             bytes=len(html.encode("utf-8")))
         pdf_file = report.out_dir / f"{slug}.pdf"
         if options.pdf and (options.force or not manifest.up_to_date(slug, pdf_file, input_hash)):
+            if not jobs:
+                warm_up()  # the workers' WeasyPrint loads while the other letters render
             jobs.append(PdfJob(slug, html, pdf_file))
         elif wrote_html:
             report.built.append(slug)
