@@ -117,3 +117,23 @@ def test_combined_pdf_has_every_council_in_order_with_bookmarks(project: Path) -
     assert "combined PDF unchanged" in build(project, "--combined").stderr
     refused = build(project, "--combined", "--only", "dacorum")
     assert refused.returncode == 2 and "--combined" in refused.stderr
+
+
+def test_a_fault_every_letter_shares_is_reported_once(tmp_path: Path) -> None:
+    from synthetic import YEAR, make_project
+
+    project = make_project(tmp_path, 12)
+    base = project / "templates" / "base.html.j2"
+    base.write_text(base.read_text().replace("<h1>", "<h1>{% if %}"))
+    result = run_cli("build", str(YEAR), "--format", "html", cwd=project)
+    assert result.returncode == 1
+    assert counts(result.stderr) == (0, 0, 12)
+    lines = result.stderr.splitlines()
+    syntax = [line for line in lines if "template syntax error" in line]
+    assert len(syntax) == 1, result.stderr
+    assert syntax[0].startswith(
+        "ashby-1-district-council, barnfield-1-district-council, carrow-1-district-council "
+        "and 9 more letters: templates/base.html.j2:"
+    ), syntax[0]
+    failed = next(line for line in lines if line.startswith("failed: "))
+    assert failed.count("-council") == 12  # up to 20 are named

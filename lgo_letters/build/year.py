@@ -27,7 +27,7 @@ from lgo_letters.build.inputs import (
     sha256_bytes,
 )
 from lgo_letters.build.jobs import PdfFailed, PdfJob
-from lgo_letters.build.manifest import Manifest
+from lgo_letters.build.manifest import MANIFEST, Manifest
 from lgo_letters.build.pool import LETTERS_PER_WORKER, PdfPool, default_jobs, warm_up
 from lgo_letters.build.progress import BuildProgress
 from lgo_letters.output import OutputError, ensure_output_folder, write_atomic
@@ -171,8 +171,10 @@ def build_year(
     if options.combined and (options.only or not options.pdf):
         raise UsageError("--combined needs the whole year's PDFs: not with --only or --format html")
     templates = check_year(paths, year)
-    prepared = prepare_year(paths, year, options.only, templates)
     out_dir = paths.out / str(year)
+    if options.pdf and (options.force or not (out_dir / MANIFEST).is_file()):
+        warm_up()  # every PDF will be built: load the workers' WeasyPrint while records load
+    prepared = prepare_year(paths, year, options.only, templates)
     report = BuildReport(year, out_dir, problems=list(prepared.problems))
     _record_failures(prepared, options, report)
     try:
@@ -223,11 +225,10 @@ def _build(
     for slug, letter in prepared.letters.items():
         if stop():
             break
-        record_file = records.councils[slug].file
         try:
             html = render_html(templates, prepared.letter_format, letter)
         except TemplateError as error:
-            report.failures.append(Failure(slug, (f"{error} (letter for {record_file})",)))
+            report.failures.append(Failure(slug, (str(error),)))
             continue
         input_hash = letter_input_hash(html)
         name = letter.council.name
@@ -249,7 +250,7 @@ def _build(
         pdf_file = report.out_dir / f"{slug}.pdf"
         if options.pdf and (options.force or not manifest.up_to_date(slug, pdf_file, input_hash)):
             if not jobs:
-                warm_up()  # the workers' WeasyPrint loads while the other letters render
+                warm_up()  # (if not yet started) loads WeasyPrint while the rest render
             jobs.append(PdfJob(slug, html, pdf_file))
         elif wrote_html:
             report.built.append(slug)

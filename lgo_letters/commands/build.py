@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+from collections import defaultdict
 
 from lgo_letters.build import BuildOptions, BuildReport, build_year
 from lgo_letters.build.progress import BuildProgress
@@ -31,18 +32,29 @@ def _say(message: str) -> None:
     err.print(message, markup=False)
 
 
+def _some(slugs: list[str], shown: int = 3) -> str:
+    """'a', 'a, b and c', or 'a, b, c and 337 more letters' (never "1 more letters")."""
+    if len(slugs) <= shown + 1:
+        return slugs[0] if len(slugs) == 1 else f"{', '.join(slugs[:-1])} and {slugs[-1]}"
+    return f"{', '.join(slugs[:shown])} and {len(slugs) - shown} more letters"
+
+
 def print_summary(report: BuildReport, options: BuildOptions) -> None:
     """Problems (file:line:col: field: message), other failures, stale letters, then one
     line of counts."""
     print_problems(report.problems)
     if report.refused:
         _say(report.refused)
+    # A fault every letter shares (a broken template, say) is one line, not one a letter.
+    letters_by_reason: dict[str, list[str]] = defaultdict(list)
     for failure in sorted(report.failures, key=lambda f: f.slug):
         if not failure.record_problems:
             for reason in failure.reasons:
-                _say(f"{failure.slug}: {reason}")
+                letters_by_reason[reason].append(failure.slug)
+    for reason, slugs in letters_by_reason.items():
+        _say(f"{_some(slugs)}: {reason}")
     if report.failures:
-        _say(f"failed: {', '.join(sorted(f.slug for f in report.failures))}")
+        _say(f"failed: {_some(sorted(f.slug for f in report.failures), shown=20)}")
     if report.manifest_error:
         _say(report.manifest_error)
     if report.stale:
