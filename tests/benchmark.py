@@ -129,7 +129,6 @@ def weasyprint_cli(sample: list[Path], work: Path) -> float:
 def in_process(letters: list[Path], project: Path, work: Path) -> float:
     """Seconds for one worker, in this process, to lay out and write every letter's PDF
     (set up as a build's worker is, garbage-collector settings included)."""
-    thresholds = gc.get_threshold()
     init_worker(project / "templates", in_process=True)
     started = time.perf_counter()
     for html in letters:
@@ -138,7 +137,6 @@ def in_process(letters: list[Path], project: Path, work: Path) -> float:
             sys.exit(f"{html.stem}: {outcome}")
     seconds = time.perf_counter() - started
     gc.unfreeze()
-    gc.set_threshold(*thresholds)
     return seconds
 
 

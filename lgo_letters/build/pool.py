@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
 
-LETTERS_PER_WORKER = 250
+LETTERS_PER_WORKER = 200
 ATTEMPTS = 2  # tries for a letter whose worker died under it
 _POLL_SECONDS = 0.2
 

