@@ -22,6 +22,7 @@ bench: $(STAMP) system-deps browser-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check lgo_letters tests
+	$(BIN)/ruff format --check lgo_letters tests
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

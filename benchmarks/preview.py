@@ -27,7 +27,9 @@ def _whole_command(year: int, slug: str, out: Path, runs: int) -> list[float]:
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "lgo_letters", "preview", str(year), slug, "--out", str(out)],
-            cwd=REPO, check=True, capture_output=True,
+            cwd=REPO,
+            check=True,
+            capture_output=True,
         )
         times.append(time.perf_counter() - started)
     return times

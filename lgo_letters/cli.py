@@ -88,8 +88,12 @@ def build(
     if fmt.lower() not in FORMATS:
         raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
     options = BuildOptions(
-        only=tuple(only or ()), fmt=fmt.lower(), jobs=jobs or default_jobs(),
-        force=force, clean=clean, combined=combined,
+        only=tuple(only or ()),
+        fmt=fmt.lower(),
+        jobs=jobs or default_jobs(),
+        force=force,
+        clean=clean,
+        combined=combined,
     )
     _run(run_build, Paths(data, templates, out), year, options)
 

@@ -94,8 +94,7 @@ def prepare_year(
                 f"no council record for {', '.join(unknown)} in {year} (valid: {valid})"
             )
         prepared.problems = [
-            p for p in prepared.problems
-            if p.file == records.year_file or p.file.stem in only
+            p for p in prepared.problems if p.file == records.year_file or p.file.stem in only
         ]
     if records.year_record is None:
         return prepared
@@ -107,8 +106,11 @@ def prepare_year(
         if only and slug not in only:
             continue
         prepared.letters[slug] = letter_context(
-            slug, year, entry.record, year_record,
-            prepared.averages.get(entry.record.type), signature,
+            slug,
+            year,
+            entry.record,
+            year_record,
+            prepared.averages.get(entry.record.type),
+            signature,
         )
     return prepared
-

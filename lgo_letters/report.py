@@ -48,8 +48,9 @@ def report_internal_error(error: BaseException) -> None:
         log_dir = Path(os.environ.get(LOG_DIR_VARIABLE) or tempfile.gettempdir())
         log_dir.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        fd, name = tempfile.mkstemp(prefix=f"lgo-letters-error-{stamp}-", suffix=".log",
-                                    dir=log_dir)
+        fd, name = tempfile.mkstemp(
+            prefix=f"lgo-letters-error-{stamp}-", suffix=".log", dir=log_dir
+        )
         with os.fdopen(fd, "w", encoding="utf-8") as log:
             log.write(f"lgo-letters {' '.join(sys.argv[1:])}\n\n")
             log.write("".join(traceback.format_exception(error)))
@@ -59,5 +60,6 @@ def report_internal_error(error: BaseException) -> None:
     err.print(
         f"internal error in lgo-letters (a fault in the program, not in your records): "
         f"{summary}; {where}",
-        markup=False, soft_wrap=True,
+        markup=False,
+        soft_wrap=True,
     )

@@ -78,9 +78,17 @@ def machine_parallelism(jobs: int, letters: list[Path], project: Path, work: Pat
     def render(processes: int) -> float:
         running = [
             subprocess.Popen(
-                [sys.executable, "-c", _RENDER_LOOP, str(project / "templates"), str(work),
-                 *map(str, letters)],
-                stdout=subprocess.PIPE, text=True)
+                [
+                    sys.executable,
+                    "-c",
+                    _RENDER_LOOP,
+                    str(project / "templates"),
+                    str(work),
+                    *map(str, letters),
+                ],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             for _ in range(processes)
         ]
         return max(float(process.communicate()[0]) for process in running)
@@ -102,7 +110,9 @@ def timed_cli(project: Path, *args: str, fresh: str | None = None) -> float:
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "lgo_letters", "build", str(YEAR), *args],
-        cwd=project, capture_output=True, text=True,
+        cwd=project,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - started
     if result.returncode != 0:
@@ -121,8 +131,19 @@ def weasyprint_cli(sample: list[Path], work: Path) -> float:
     command = shutil.which("weasyprint", path=str(Path(sys.executable).parent))
     started = time.perf_counter()
     for html in sample:
-        subprocess.run([command, "--pdf-variant", "pdf/ua-1", "-s", str(fonts), str(html),
-                        str(work / f"{html.stem}.pdf")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                command,
+                "--pdf-variant",
+                "pdf/ua-1",
+                "-s",
+                str(fonts),
+                str(html),
+                str(work / f"{html.stem}.pdf"),
+            ],
+            check=True,
+            capture_output=True,
+        )
     return (time.perf_counter() - started) / len(sample)
 
 
@@ -152,10 +173,19 @@ class Chromium:
             os.dup2(self.from_chrome_write, 4)
 
         self.process = subprocess.Popen(
-            [executable, "--headless", "--no-sandbox", "--disable-gpu",
-             "--remote-debugging-pipe", "--no-first-run", "about:blank"],
-            preexec_fn=wire_pipes, pass_fds=(3, 4),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                executable,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--remote-debugging-pipe",
+                "--no-first-run",
+                "about:blank",
+            ],
+            preexec_fn=wire_pipes,
+            pass_fds=(3, 4),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         os.close(self.to_chrome_read)
         os.close(self.from_chrome_write)
@@ -163,7 +193,8 @@ class Chromium:
         self.next_id = 0
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)[
-            "sessionId"]
+            "sessionId"
+        ]
         self.call("Page.enable", session=self.session)
 
     def _read(self) -> dict:
@@ -192,8 +223,9 @@ class Chromium:
         self.call("Page.navigate", session=self.session, url=html.resolve().as_uri())
         while self._read().get("method") != "Page.loadEventFired":
             pass
-        result = self.call("Page.printToPDF", session=self.session, preferCSSPageSize=True,
-                           printBackground=True)
+        result = self.call(
+            "Page.printToPDF", session=self.session, preferCSSPageSize=True, printBackground=True
+        )
         return base64.b64decode(result["data"])
 
     def close(self) -> None:
@@ -241,17 +273,22 @@ def rss_run(letters: int, jobs: int) -> tuple[float, dict[int, tuple[int, int]]]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--councils", type=int, default=340, help="synthetic councils (N)")
-    parser.add_argument("--sample", type=int, default=8,
-                        help="letters timed for (1) and (7), extrapolated to N")
-    parser.add_argument("--repeat", type=int, default=2,
-                        help="runs of (2) to (5); the best is reported")
-    parser.add_argument("--rss-letters", type=int, default=2000,
-                        help="letters in the memory run (6); 0 skips it")
+    parser.add_argument(
+        "--sample", type=int, default=8, help="letters timed for (1) and (7), extrapolated to N"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="runs of (2) to (5); the best is reported"
+    )
+    parser.add_argument(
+        "--rss-letters", type=int, default=2000, help="letters in the memory run (6); 0 skips it"
+    )
     args = parser.parse_args()
     n, jobs = args.councils, default_jobs()
 
-    print(f"machine: {os.cpu_count()} CPU(s) ({jobs} usable), {platform.machine()}, "
-          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.2f} at start")
+    print(
+        f"machine: {os.cpu_count()} CPU(s) ({jobs} usable), {platform.machine()}, "
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.2f} at start"
+    )
     print(f"font subsetting: {'HarfBuzz' if harfbuzz_subset_available() else 'fontTools'}")
     print(f"synthetic year: {n} councils\n")
     with tempfile.TemporaryDirectory(prefix="lgo-bench-") as folder:
@@ -260,8 +297,10 @@ def main() -> None:
         work = root / "work"
         work.mkdir()
 
-        html_only = best_of(args.repeat, lambda: timed_cli(
-            project, "--format", "html", "--out", "html-only", fresh="html-only"))
+        html_only = best_of(
+            args.repeat,
+            lambda: timed_cli(project, "--format", "html", "--out", "html-only", fresh="html-only"),
+        )
         letters = html_letters(project, "html-only")
         sample = letters[: args.sample]
         cli = weasyprint_cli(sample, work)
@@ -276,26 +315,38 @@ def main() -> None:
         def line(label: str, seconds: float, note: str = "") -> None:
             print(f"{label:<44} {seconds:8.1f} s  {1000 * seconds / n:6.0f} ms/letter  {note}")
 
-        print(f"(0) {jobs} WeasyPrint processes rendering at once get through "
-              f"{parallelism:.2f}x the letters of one (30 letters each, best of 2; "
-              f"ideal {jobs}x)")
+        print(
+            f"(0) {jobs} WeasyPrint processes rendering at once get through "
+            f"{parallelism:.2f}x the letters of one (30 letters each, best of 2; "
+            f"ideal {jobs}x)"
+        )
         print(f"(2) to (5): best of {args.repeat} runs")
-        line("(1) weasyprint command, once per letter", cli * n,
-             f"(sample of {len(sample)}, extrapolated)")
+        line(
+            "(1) weasyprint command, once per letter",
+            cli * n,
+            f"(sample of {len(sample)}, extrapolated)",
+        )
         line("(2) one in-process worker", single)
         line(f"(3) lgo-letters build, {jobs} jobs", build)
         line("(4) rebuild, nothing changed", unchanged)
         line("(5) HTML only", html_only)
         if browser is None:
-            print("(7) kept-running headless Chromium: skipped, no chromium on PATH "
-                  "(Debian: apt-get install chromium)")
+            print(
+                "(7) kept-running headless Chromium: skipped, no chromium on PATH "
+                "(Debian: apt-get install chromium)"
+            )
         else:
-            line("(7) kept-running headless Chromium", browser[0] * n,
-                 f"(sample of {len(sample)}, extrapolated; {browser[1]})")
+            line(
+                "(7) kept-running headless Chromium",
+                browser[0] * n,
+                f"(sample of {len(sample)}, extrapolated; {browser[1]})",
+            )
         print()
         print(f"(3) vs (1): {cli * n / build:.1f}x faster (target >= 10x)")
-        print(f"(3) vs (2): {single / build:.2f}x faster (target >= 1.8x; "
-              f"this machine's ceiling (0): {parallelism:.2f}x)")
+        print(
+            f"(3) vs (2): {single / build:.2f}x faster (target >= 1.8x; "
+            f"this machine's ceiling (0): {parallelism:.2f}x)"
+        )
         if browser is not None:
             print(f"(3) vs (7): {browser[0] * n / build:.2f}x faster (target > 1x)")
         print(f"(4) {unchanged:.2f} s (target < 2 s); (5) {html_only:.2f} s (target < 2 s)")
@@ -304,12 +355,16 @@ def main() -> None:
         seconds, workers = rss_run(args.rss_letters, jobs)
         first = [start / 1024 for start, _ in workers.values()]
         peaks = [peak / 1024 for _, peak in workers.values()]
-        print(f"\n(6) {args.rss_letters} letters in {seconds:.0f} s by {len(workers)} worker "
-              f"processes ({jobs} at a time, recycled): peak RSS per worker "
-              f"min {min(peaks):.0f} / median {statistics.median(peaks):.0f} / "
-              f"max {max(peaks):.0f} MB (target < 120 MB)")
-        print(f"    after each worker's first letter: median {statistics.median(first):.0f} MB; "
-              f"first worker's peak {peaks[0]:.0f} MB, last worker's {peaks[-1]:.0f} MB")
+        print(
+            f"\n(6) {args.rss_letters} letters in {seconds:.0f} s by {len(workers)} worker "
+            f"processes ({jobs} at a time, recycled): peak RSS per worker "
+            f"min {min(peaks):.0f} / median {statistics.median(peaks):.0f} / "
+            f"max {max(peaks):.0f} MB (target < 120 MB)"
+        )
+        print(
+            f"    after each worker's first letter: median {statistics.median(first):.0f} MB; "
+            f"first worker's peak {peaks[0]:.0f} MB, last worker's {peaks[-1]:.0f} MB"
+        )
     print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
 
 

@@ -25,7 +25,10 @@ def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     """Run the real `lgo-letters` command as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "lgo_letters", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -69,7 +72,17 @@ def long_names_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(REPO / folder, root / folder)
     for year in (2020, 2021):
         shutil.copy(LONG_NAMES_RECORD, root / "data" / str(year) / "councils")
-        result = run_cli("build", str(year), "--only", "long-names", "--data", str(root / "data"),
-                         "--templates", str(root / "templates"), "--out", str(root / "out"))
+        result = run_cli(
+            "build",
+            str(year),
+            "--only",
+            "long-names",
+            "--data",
+            str(root / "data"),
+            "--templates",
+            str(root / "templates"),
+            "--out",
+            str(root / "out"),
+        )
         assert result.returncode == 0, result.stderr
     return root / "out"

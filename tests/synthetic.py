@@ -15,20 +15,69 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 YEAR = 2021  # the format with every optional paragraph
 _TYPES = ["district"] * 5 + ["unitary"] * 2 + ["county", "metropolitan", "london"]
-_PLACES = ["Ashby", "Barnfield", "Carrow", "Denholm", "Elsworth", "Fenwick", "Galloway",
-           "Hartley", "Ingleby", "Kirkham", "Langdon", "Marston", "Norbury", "Oakham",
-           "Pickering", "Redmire", "Stanton", "Thornbury", "Upton", "Wexcombe"]
-_KINDS = {"district": "District Council", "unitary": "Council", "county": "County Council",
-          "metropolitan": "Metropolitan Borough Council", "london": "London Borough Council"}
-_SURNAMES = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Foster", "Green", "Hughes",
-             "Iqbal", "Jones", "Khan", "Lewis", "Morgan", "Nash", "Owen", "Patel"]
-_ROLES = ["Chief Executive", "Interim Chief Executive", "Managing Director",
-          "Director of Corporate Services and Chief Officer", "Head of Paid Service"]
-_DETAIL = ("We recognise in one of those cases the Council could not provide the personal "
-           "remedy within the timescale we requested. However, there was also a significant "
-           "delay completing the service improvement remedy.")
-_COMMENT = ("We were pleased to see the Council's prompt engagement with our office during "
-            "the year, and the improvements it has made to how it handles complaints.")
+_PLACES = [
+    "Ashby",
+    "Barnfield",
+    "Carrow",
+    "Denholm",
+    "Elsworth",
+    "Fenwick",
+    "Galloway",
+    "Hartley",
+    "Ingleby",
+    "Kirkham",
+    "Langdon",
+    "Marston",
+    "Norbury",
+    "Oakham",
+    "Pickering",
+    "Redmire",
+    "Stanton",
+    "Thornbury",
+    "Upton",
+    "Wexcombe",
+]
+_KINDS = {
+    "district": "District Council",
+    "unitary": "Council",
+    "county": "County Council",
+    "metropolitan": "Metropolitan Borough Council",
+    "london": "London Borough Council",
+}
+_SURNAMES = [
+    "Ahmed",
+    "Baker",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Foster",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nash",
+    "Owen",
+    "Patel",
+]
+_ROLES = [
+    "Chief Executive",
+    "Interim Chief Executive",
+    "Managing Director",
+    "Director of Corporate Services and Chief Officer",
+    "Head of Paid Service",
+]
+_DETAIL = (
+    "We recognise in one of those cases the Council could not provide the personal "
+    "remedy within the timescale we requested. However, there was also a significant "
+    "delay completing the service improvement remedy."
+)
+_COMMENT = (
+    "We were pleased to see the Council's prompt engagement with our office during "
+    "the year, and the improvements it has made to how it handles complaints."
+)
 
 
 def council_record(index: int, rng: random.Random) -> tuple[str, dict]:
@@ -44,8 +93,10 @@ def council_record(index: int, rng: random.Random) -> tuple[str, dict]:
     record: dict = {
         "name": name,
         "type": kind,
-        "recipients": [f"{rng.choice(['Mr', 'Ms', 'Mrs', 'Dr'])} {rng.choice(_SURNAMES)}"
-                       for _ in range(1 + (index % 7 == 0))],
+        "recipients": [
+            f"{rng.choice(['Mr', 'Ms', 'Mrs', 'Dr'])} {rng.choice(_SURNAMES)}"
+            for _ in range(1 + (index % 7 == 0))
+        ],
         "role": rng.choice(_ROLES),
         "statistics": {
             "investigations": investigations,

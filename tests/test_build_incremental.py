@@ -26,8 +26,9 @@ def test_manifest_then_unchanged_then_only_what_changed(project: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert counts(first.stderr) == (4, 0, 0)
     # off a terminal: one plain line per letter
-    assert sum(line.startswith("[") and " built " in line
-               for line in first.stderr.splitlines()) == 4
+    assert (
+        sum(line.startswith("[") and " built " in line for line in first.stderr.splitlines()) == 4
+    )
     data = assert_consistent(out_year)
     assert set(data["councils"]) == SLUGS
     assert set(data["councils"]["dacorum"]["files"]) == {"dacorum.html", "dacorum.pdf"}
@@ -38,7 +39,8 @@ def test_manifest_then_unchanged_then_only_what_changed(project: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert counts(again.stderr) == (0, 4, 0)
     assert {k: v for k, v in mtimes(out_year).items() if k != "manifest.json"} == {
-        k: v for k, v in before.items() if k != "manifest.json"}
+        k: v for k, v in before.items() if k != "manifest.json"
+    }
 
     record = project / "data" / "2020" / "councils" / "worcester.yaml"
     record.write_text(record.read_text().replace("upheld: 3", "upheld: 2"))
@@ -88,9 +90,14 @@ def test_a_bad_record_or_failing_template_stops_only_its_letter(project: Path) -
     template = project / "templates" / "2020" / "letter.html.j2"
     text = template.read_text()
     end = text.rindex("{% endblock %}")
-    template.write_text(text[:end] + (
-        '{% if letter.council.name == "Worcester City Council" %}{{ no_such_thing }}'
-        "{% endif %}\n") + text[end:])
+    template.write_text(
+        text[:end]
+        + (
+            '{% if letter.council.name == "Worcester City Council" %}{{ no_such_thing }}'
+            "{% endif %}\n"
+        )
+        + text[end:]
+    )
     result = build(project)
     assert result.returncode == 1
     assert counts(result.stderr) == (0, 2, 2)  # the others: no change to their letters
@@ -107,12 +114,16 @@ def test_combined_pdf_has_every_council_in_order_with_bookmarks(project: Path) -
     result = build(project, "--combined")
     assert result.returncode == 0, result.stderr
     combined = pypdf.PdfReader(out_year / "_all-letters-2020.pdf")
-    titles = [(item.title, combined.get_destination_page_number(item))
-              for item in combined.outline]
-    assert titles == [("Ashfield District Council", 0), ("Dacorum Borough Council", 3),
-                      ("Harborough District Council", 6), ("Worcester City Council", 9)]
+    titles = [(item.title, combined.get_destination_page_number(item)) for item in combined.outline]
+    assert titles == [
+        ("Ashfield District Council", 0),
+        ("Dacorum Borough Council", 3),
+        ("Harborough District Council", 6),
+        ("Worcester City Council", 9),
+    ]
     assert len(combined.pages) == sum(
-        len(pypdf.PdfReader(out_year / f"{slug}.pdf").pages) for slug in SLUGS)
+        len(pypdf.PdfReader(out_year / f"{slug}.pdf").pages) for slug in SLUGS
+    )
     assert "Harborough District Council" in combined.pages[6].extract_text()
     assert "combined PDF unchanged" in build(project, "--combined").stderr
     refused = build(project, "--combined", "--only", "dacorum")

@@ -26,7 +26,10 @@ def synthetic(tmp_path: Path) -> Path:
 def start_build(project: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "lgo_letters", "build", str(YEAR), "--jobs", "2"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -73,7 +76,10 @@ def test_signal_stops_cleanly_and_rerun_finishes_only_the_rest(
 
     rerun = subprocess.run(
         [sys.executable, "-m", "lgo_letters", "build", str(YEAR)],
-        cwd=synthetic, capture_output=True, text=True, timeout=300,
+        cwd=synthetic,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert rerun.returncode == 0, rerun.stderr
     assert counts(rerun.stderr) == (COUNCILS - len(finished), len(finished), 0)

@@ -20,10 +20,14 @@ def test_help_on_every_command(command: str | None) -> None:
 
 
 def test_build_writes_html_and_pdf_for_every_council(built_letters: Path) -> None:
-    assert sorted(p.name for p in (built_letters / "2020").iterdir()) == sorted([
-        f"{slug}.{ext}" for slug in ("ashfield", "dacorum", "harborough", "worcester")
-        for ext in ("html", "pdf")
-    ] + ["manifest.json"])
+    assert sorted(p.name for p in (built_letters / "2020").iterdir()) == sorted(
+        [
+            f"{slug}.{ext}"
+            for slug in ("ashfield", "dacorum", "harborough", "worcester")
+            for ext in ("html", "pdf")
+        ]
+        + ["manifest.json"]
+    )
     pdf = (built_letters / "2021" / "dartford.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
 
@@ -49,11 +53,14 @@ def test_draft_pdf_is_marked_on_every_page(built_letters: Path) -> None:
 
 
 def test_only_and_format(project: Path) -> None:
-    result = run_cli("build", "2020", "--only", "harborough", "--format", "html", *FOLDERS,
-                     cwd=project)
+    result = run_cli(
+        "build", "2020", "--only", "harborough", "--format", "html", *FOLDERS, cwd=project
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (project / "output" / "2020").iterdir()) == [
-        "harborough.html", "manifest.json"]
+        "harborough.html",
+        "manifest.json",
+    ]
 
 
 def test_preview_writes_one_letter_and_prints_its_path(project: Path) -> None:
@@ -112,14 +119,16 @@ def test_averages_shows_given_and_computed_side_by_side() -> None:
 def test_missing_average_is_computed_from_the_years_records(project: Path) -> None:
     year_file = project / "data/2020/year.yaml"
     year_file.write_text("letter_date: 2020-07-22\npublication_date: 2020-07-29\n")
-    result = run_cli("build", "2020", "--only", "harborough", "--format", "html", *FOLDERS,
-                     cwd=project)
+    result = run_cli(
+        "build", "2020", "--only", "harborough", "--format", "html", *FOLDERS, cwd=project
+    )
     assert result.returncode == 0, result.stderr
     text = html_text((project / "output/2020/harborough.html").read_text())
     assert "This compares to an average of 65% in similar authorities." in text
     assert "This compares to an average of 100% in similar authorities." in text
     assert "This compares to an average of 18% in similar authorities." in text
-    averages = run_cli("averages", "2020", "--data", "data", "--templates", "templates",
-                       cwd=project)
+    averages = run_cli(
+        "averages", "2020", "--data", "data", "--templates", "templates", cwd=project
+    )
     row = next(line for line in averages.stdout.splitlines() if "district" in line)
     assert "– / 65%" in row and "computed" in row

@@ -17,7 +17,10 @@ def test_ctrl_c_exits_130_without_a_traceback(project: Path) -> None:
     os.mkfifo(project / "data" / "2020" / "councils" / "zz-blocked.yaml")
     process = subprocess.Popen(
         [sys.executable, "-m", "lgo_letters", "validate", "2020"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         # As at a terminal: SIGINT handled by default, even when this test runs in a
         # background job (which starts with SIGINT ignored, and children inherit that).

@@ -23,7 +23,11 @@ print("weasyprint loaded:", "weasyprint" in sys.modules)
 def _preview(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", _PREVIEW_THEN_REPORT_WEASYPRINT, "preview", *args],
-        cwd=REPO, capture_output=True, text=True, timeout=120, env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
 
 
@@ -39,7 +43,8 @@ def test_pdf_preview_writes_both(tmp_path: Path) -> None:
     result = _preview("2020", "harborough", "--pdf", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:2] == [
-        str(tmp_path / "2020" / "harborough.html"), str(tmp_path / "2020" / "harborough.pdf"),
+        str(tmp_path / "2020" / "harborough.html"),
+        str(tmp_path / "2020" / "harborough.pdf"),
     ]
     assert (tmp_path / "2020" / "harborough.pdf").read_bytes().startswith(b"%PDF-")
 
@@ -50,8 +55,14 @@ def test_open_shows_the_letter_in_the_default_browser(tmp_path: Path) -> None:
     browser = tmp_path / "browser"
     browser.write_text(f'#!/bin/sh\nprintf "%s" "$1" > "{opened}"\n', encoding="utf-8")
     browser.chmod(0o755)
-    result = _preview("2021", "dartford", "--open", "--out", str(tmp_path / "out"),
-                      env={**os.environ, "BROWSER": str(browser)})
+    result = _preview(
+        "2021",
+        "dartford",
+        "--open",
+        "--out",
+        str(tmp_path / "out"),
+        env={**os.environ, "BROWSER": str(browser)},
+    )
     assert result.returncode == 0, result.stderr
     written = tmp_path / "out" / "2021" / "dartford.html"
     assert opened.read_text(encoding="utf-8") == written.resolve().as_uri()

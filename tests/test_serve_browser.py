@@ -15,8 +15,14 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # Time for the watcher's quiet period, the rebuild and the page's reload.
 LIVE_TIMEOUT_MS = 15_000
@@ -24,8 +30,10 @@ LIVE_TIMEOUT_MS = 15_000
 
 def _why_no_browser() -> str | None:
     if not Path(CHROMIUM).is_file():
-        return (f"no Chromium at {CHROMIUM}: run `make test` as root (it installs Debian's "
-                "`chromium` with apt-get) or `sudo apt-get install chromium`")
+        return (
+            f"no Chromium at {CHROMIUM}: run `make test` as root (it installs Debian's "
+            "`chromium` with apt-get) or `sudo apt-get install chromium`"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

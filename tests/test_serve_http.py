@@ -58,7 +58,15 @@ def test_index_lists_every_council_with_rates_draft_and_links(live_server) -> No
     assert (status, kind) == (200, "text/html; charset=utf-8")
     dacorum = council_row(html, "dacorum")
     assert html_text(dacorum).split() == [
-        "Dacorum", "Borough", "Council", "district", "70%", "100%", "14%", "draft", "PDF",
+        "Dacorum",
+        "Borough",
+        "Council",
+        "district",
+        "70%",
+        "100%",
+        "14%",
+        "draft",
+        "PDF",
     ]
     assert 'href="/dacorum"' in dacorum and 'href="/dacorum.pdf"' in dacorum
     assert "draft" not in html_text(council_row(html, "harborough"))
@@ -73,8 +81,17 @@ def test_server_listens_on_loopback_only(live_server) -> None:
 def test_letter_page_is_the_built_letter_with_the_reload_script_added(
     live_server, project: Path
 ) -> None:
-    result = run_cli("preview", "2020", "harborough", "--data", str(project / "data"),
-                     "--templates", str(project / "templates"), "--out", str(project / "out"))
+    result = run_cli(
+        "preview",
+        "2020",
+        "harborough",
+        "--data",
+        str(project / "data"),
+        "--templates",
+        str(project / "templates"),
+        "--out",
+        str(project / "out"),
+    )
     assert result.returncode == 0, result.stderr
     built = (project / "out" / "2020" / "harborough.html").read_text(encoding="utf-8")
     assert RELOAD_SCRIPT not in built
@@ -95,19 +112,22 @@ def test_unknown_council_is_a_404_listing_the_valid_ones(live_server) -> None:
     assert listed == ["ashfield", "dacorum", "harborough", "worcester"]
 
 
-@pytest.mark.parametrize("path", [
-    "/../data/2020/councils/dacorum.yaml",
-    "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "/..%2f..%2f..%2fetc%2fpasswd",
-    "//etc/passwd",
-    "/dacorum/../../../etc/passwd",
-    "/data/2020/councils/dacorum.yaml",
-    "/dacorum.yaml",
-    "/templates/static/letter.css",
-    "/templates/2020/letter.html.j2",
-    "/output/2020/dacorum.html",
-    "/_livereload/../data/2020/year.yaml",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../data/2020/councils/dacorum.yaml",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "//etc/passwd",
+        "/dacorum/../../../etc/passwd",
+        "/data/2020/councils/dacorum.yaml",
+        "/dacorum.yaml",
+        "/templates/static/letter.css",
+        "/templates/2020/letter.html.j2",
+        "/output/2020/dacorum.html",
+        "/_livereload/../data/2020/year.yaml",
+    ],
+)
 def test_no_path_reaches_a_file_on_disk(live_server, path: str) -> None:
     # http.client sends the path exactly as written: no client-side normalising of "..".
     address = urlsplit(live_server.url)
@@ -120,7 +140,7 @@ def test_no_path_reaches_a_file_on_disk(live_server, path: str) -> None:
         connection.close()
     assert response.status == 404
     assert "Not found" in body
-    for leaked in ("root:", "statistics:", "letter_date", "{%", "font-family: \"Source"):
+    for leaked in ("root:", "statistics:", "letter_date", "{%", 'font-family: "Source'):
         assert leaked not in body
 
 
@@ -161,10 +181,13 @@ def test_invalid_count_names_the_field(live_server, project: Path) -> None:
     assert fetch(live_server.url + "dacorum.pdf")[0] == 422
 
 
-@pytest.mark.parametrize(("bad_line", "expected"), [
-    ("{{ letter.no_such_field }}", "no_such_field"),
-    ("{% if %}", "template syntax error"),
-])
+@pytest.mark.parametrize(
+    ("bad_line", "expected"),
+    [
+        ("{{ letter.no_such_field }}", "no_such_field"),
+        ("{% if %}", "template syntax error"),
+    ],
+)
 def test_template_error_names_the_template_and_line(
     live_server, project: Path, bad_line: str, expected: str
 ) -> None:
@@ -265,7 +288,10 @@ def test_a_burst_of_saves_is_one_reload(live_server, project: Path) -> None:
 def test_serve_command_prints_its_url_and_stops_on_ctrl_c(project: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "lgo_letters", "serve", "2020", "--port", "0"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
     )
     try:

@@ -13,8 +13,7 @@ DARTFORD = "data/2021/councils/dartford.yaml"
 
 def validate(project: Path, *years: str):
     # Relative folders, as a user types them, so messages carry data/... paths.
-    return run_cli("validate", *years, "--data", "data", "--templates", "templates",
-                   cwd=project)
+    return run_cli("validate", *years, "--data", "data", "--templates", "templates", cwd=project)
 
 
 def edit(project: Path, relative: str, old: str, new: str) -> None:
@@ -33,34 +32,64 @@ def test_bundled_records_are_valid() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("  investigations: 4", "  investigatons: 4",
-         "data/2021/councils/dartford.yaml:6:3: statistics.investigatons: unknown field; "
-         "did you mean 'investigations'?"),
-        ("  upheld: 3", "  upheld: three",
-         "data/2021/councils/dartford.yaml:7:3: statistics.upheld: must be a whole number, "
-         "not 'three'"),
-        ("  upheld: 3", "  upheld: 2.5",
-         "data/2021/councils/dartford.yaml:7:3: statistics.upheld: must be a whole number, "
-         "not 2.5"),
-        ("  upheld: 3", "  upheld: 5",
-         "data/2021/councils/dartford.yaml:7:3: statistics.upheld: 5 upheld decisions but only "
-         "4 detailed investigations"),
-        ("  complied: 3", "  complied: 4",
-         "data/2021/councils/dartford.yaml:10:3: statistics.complied: complied in 4 but only "
-         "3 compliance outcomes"),
-        ("  satisfactory_remedies: 0", "  satisfactory_remedies: 4",
-         "data/2021/councils/dartford.yaml:8:3: statistics.satisfactory_remedies: 4 "
-         "satisfactory remedies but only 3 upheld decisions"),
-        ("late_remedies: 2", "late_remedies: 4",
-         "data/2021/councils/dartford.yaml:11:1: late_remedies: 4 late remedies but only 3 "
-         "complied (statistics.complied)"),
-        ("type: district", "type: borough",
-         "data/2021/councils/dartford.yaml:2:1: type: must be one of county, district, "
-         "metropolitan, unitary, london, not 'borough'"),
-        ("role: Director of Corporate Services and Chief Officer\n", "",
-         "data/2021/councils/dartford.yaml:1:1: role: required field is missing"),
-        ("  complied: 3", "  complied: -1",
-         "data/2021/councils/dartford.yaml:10:3: statistics.complied: must be 0 or more, not -1"),
+        (
+            "  investigations: 4",
+            "  investigatons: 4",
+            "data/2021/councils/dartford.yaml:6:3: statistics.investigatons: unknown field; "
+            "did you mean 'investigations'?",
+        ),
+        (
+            "  upheld: 3",
+            "  upheld: three",
+            "data/2021/councils/dartford.yaml:7:3: statistics.upheld: must be a whole number, "
+            "not 'three'",
+        ),
+        (
+            "  upheld: 3",
+            "  upheld: 2.5",
+            "data/2021/councils/dartford.yaml:7:3: statistics.upheld: must be a whole number, "
+            "not 2.5",
+        ),
+        (
+            "  upheld: 3",
+            "  upheld: 5",
+            "data/2021/councils/dartford.yaml:7:3: statistics.upheld: 5 upheld decisions but only "
+            "4 detailed investigations",
+        ),
+        (
+            "  complied: 3",
+            "  complied: 4",
+            "data/2021/councils/dartford.yaml:10:3: statistics.complied: complied in 4 but only "
+            "3 compliance outcomes",
+        ),
+        (
+            "  satisfactory_remedies: 0",
+            "  satisfactory_remedies: 4",
+            "data/2021/councils/dartford.yaml:8:3: statistics.satisfactory_remedies: 4 "
+            "satisfactory remedies but only 3 upheld decisions",
+        ),
+        (
+            "late_remedies: 2",
+            "late_remedies: 4",
+            "data/2021/councils/dartford.yaml:11:1: late_remedies: 4 late remedies but only 3 "
+            "complied (statistics.complied)",
+        ),
+        (
+            "type: district",
+            "type: borough",
+            "data/2021/councils/dartford.yaml:2:1: type: must be one of county, district, "
+            "metropolitan, unitary, london, not 'borough'",
+        ),
+        (
+            "role: Director of Corporate Services and Chief Officer\n",
+            "",
+            "data/2021/councils/dartford.yaml:1:1: role: required field is missing",
+        ),
+        (
+            "  complied: 3",
+            "  complied: -1",
+            "data/2021/councils/dartford.yaml:10:3: statistics.complied: must be 0 or more, not -1",
+        ),
     ],
 )
 def test_each_problem_names_file_line_column_and_field(
@@ -78,10 +107,14 @@ def test_a_field_the_years_format_has_no_place_for(project: Path) -> None:
     result = validate(project, "2020")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
-    assert ("data/2020/councils/harborough.yaml:11:1: late_remedies: this year's letter format "
-            "has no place for this field") in lines
-    assert ("data/2020/councils/harborough.yaml:12:1: training_courses: this year's letter "
-            "format has no place for this field") in lines
+    assert (
+        "data/2020/councils/harborough.yaml:11:1: late_remedies: this year's letter format "
+        "has no place for this field"
+    ) in lines
+    assert (
+        "data/2020/councils/harborough.yaml:12:1: training_courses: this year's letter "
+        "format has no place for this field"
+    ) in lines
 
 
 def test_every_problem_in_every_file_is_reported_in_one_run(project: Path) -> None:
@@ -101,16 +134,31 @@ def test_bad_year_file_is_located(project: Path) -> None:
     edit(project, "data/2020/year.yaml", "compliance: 99", "compliance: 101")
     result = validate(project, "2020")
     assert result.returncode == 1
-    assert ("data/2020/year.yaml:4:26: averages.district.compliance: must be 100 or less, "
-            "not 101") in result.stderr
+    assert (
+        "data/2020/year.yaml:4:26: averages.district.compliance: must be 100 or less, not 101"
+    ) in result.stderr
 
 
 def test_a_bad_record_loses_only_its_own_letter(project: Path) -> None:
     edit(project, "data/2020/councils/dacorum.yaml", "  upheld: 7", "  upheld: 70")
     out = project / "output"
-    result = run_cli("build", "2020", "--format", "html", "--data", "data",
-                     "--templates", "templates", "--out", "output", cwd=project)
+    result = run_cli(
+        "build",
+        "2020",
+        "--format",
+        "html",
+        "--data",
+        "data",
+        "--templates",
+        "templates",
+        "--out",
+        "output",
+        cwd=project,
+    )
     assert result.returncode == 1
     assert "dacorum.yaml:10:3: statistics.upheld: 70 upheld decisions" in result.stderr
     assert sorted(p.name for p in (out / "2020").glob("*.html")) == [
-        "ashfield.html", "harborough.html", "worcester.html"]
+        "ashfield.html",
+        "harborough.html",
+        "worcester.html",
+    ]

@@ -20,10 +20,15 @@ DELAY_CLOSING = (
 
 
 def delay_paragraph(project: Path, outcomes: int, complied: int, late: int, **extra) -> str:
-    text = render_letter(project, 2021, council(
-        statistics={"compliance_outcomes": outcomes, "complied": complied},
-        late_remedies=late, **extra,
-    ))
+    text = render_letter(
+        project,
+        2021,
+        council(
+            statistics={"compliance_outcomes": outcomes, "complied": complied},
+            late_remedies=late,
+            **extra,
+        ),
+    )
     start = text.index("This should be considered when making comparisons")
     start = text.index(".", start) + 2
     end = text.index("Supporting complaint and service improvement")
@@ -92,12 +97,18 @@ def test_no_compliance_delay_paragraph_without_late_remedies(project: Path, late
 @pytest.mark.parametrize(
     ("courses", "sentence"),
     [
-        (3, "We were pleased to deliver three online complaint handling courses to your staff "
+        (
+            3,
+            "We were pleased to deliver three online complaint handling courses to your staff "
             "during the year. I welcome your Council's investment in good complaint handling "
-            "training and trust the courses were useful to you."),
-        (1, "We were pleased to deliver one online complaint handling course to your staff "
+            "training and trust the courses were useful to you.",
+        ),
+        (
+            1,
+            "We were pleased to deliver one online complaint handling course to your staff "
             "during the year. I welcome your Council's investment in good complaint handling "
-            "training and trust the course was useful to you."),
+            "training and trust the course was useful to you.",
+        ),
         (14, "We were pleased to deliver 14 online complaint handling courses to your staff"),
     ],
 )
@@ -110,34 +121,65 @@ def test_no_training_sentence_when_no_courses(project: Path) -> None:
 
 
 def test_singular_counts_on_the_statistics_page(project: Path) -> None:
-    text = render_letter(project, 2020, council(statistics={
-        "investigations": 1, "upheld": 1, "satisfactory_remedies": 1,
-        "compliance_outcomes": 1, "complied": 1,
-    }))
+    text = render_letter(
+        project,
+        2020,
+        council(
+            statistics={
+                "investigations": 1,
+                "upheld": 1,
+                "satisfactory_remedies": 1,
+                "compliance_outcomes": 1,
+                "complied": 1,
+            }
+        ),
+    )
     assert "1 upheld decision " in text
     assert "1 satisfactory remedy decision " in text
     assert "based on a total of 1 detailed investigation for the period" in text
     assert "based on a total of 1 compliance outcome for the period" in text
-    for wrong in ("1 upheld decisions", "1 satisfactory remedy decisions",
-                  "1 detailed investigations", "1 compliance outcomes"):
+    for wrong in (
+        "1 upheld decisions",
+        "1 satisfactory remedy decisions",
+        "1 detailed investigations",
+        "1 compliance outcomes",
+    ):
         assert wrong not in text
 
 
 def test_percentages_round_half_up_in_the_letter(project: Path) -> None:
-    text = render_letter(project, 2020, council(statistics={
-        "investigations": 8, "upheld": 5, "satisfactory_remedies": 1,
-        "compliance_outcomes": 8, "complied": 7,
-    }))
+    text = render_letter(
+        project,
+        2020,
+        council(
+            statistics={
+                "investigations": 8,
+                "upheld": 5,
+                "satisfactory_remedies": 1,
+                "compliance_outcomes": 8,
+                "complied": 7,
+            }
+        ),
+    )
     assert "63% of complaints we investigated were upheld." in text  # 62.5
     assert "In 88% of cases we were satisfied" in text  # 87.5
     assert "In 20% of upheld cases" in text  # 1 of 5
 
 
 def test_no_investigations_is_said_plainly_never_zero_percent(project: Path) -> None:
-    text = render_letter(project, 2020, council(statistics={
-        "investigations": 0, "upheld": 0, "satisfactory_remedies": 0,
-        "compliance_outcomes": 0, "complied": 0,
-    }))
+    text = render_letter(
+        project,
+        2020,
+        council(
+            statistics={
+                "investigations": 0,
+                "upheld": 0,
+                "satisfactory_remedies": 0,
+                "compliance_outcomes": 0,
+                "complied": 0,
+            }
+        ),
+    )
     assert re.search(r"\b0%", text) is None
     assert "We did not complete any detailed investigations" in text
     assert "No recommendations were due for compliance in this period." in text
@@ -148,9 +190,17 @@ def test_no_investigations_is_said_plainly_never_zero_percent(project: Path) -> 
 
 
 def test_no_upheld_cases_leaves_upheld_rate_but_no_remedy_rate(project: Path) -> None:
-    text = render_letter(project, 2021, council(statistics={
-        "investigations": 3, "upheld": 0, "satisfactory_remedies": 0,
-    }))
+    text = render_letter(
+        project,
+        2021,
+        council(
+            statistics={
+                "investigations": 3,
+                "upheld": 0,
+                "satisfactory_remedies": 0,
+            }
+        ),
+    )
     assert "0% of complaints we investigated were upheld." in text
     assert "In 0% of upheld cases" not in text
     assert "We upheld no complaints about your authority in this period" in text
@@ -158,9 +208,16 @@ def test_no_upheld_cases_leaves_upheld_rate_but_no_remedy_rate(project: Path) ->
 
 
 def test_no_compliance_outcomes(project: Path) -> None:
-    text = render_letter(project, 2021, council(statistics={
-        "compliance_outcomes": 0, "complied": 0,
-    }))
+    text = render_letter(
+        project,
+        2021,
+        council(
+            statistics={
+                "compliance_outcomes": 0,
+                "complied": 0,
+            }
+        ),
+    )
     assert "No recommendations were due for compliance in this period." in text
     assert "of cases we were satisfied" not in text
     assert "There were no compliance outcomes for the period between" in text
@@ -173,8 +230,11 @@ def test_recipients_in_address_and_salutation(project: Path) -> None:
 
 
 def test_salutation_replaces_dear_recipients(project: Path) -> None:
-    text = render_letter(project, 2020, council(
-        recipients=["Mrs Jolly", "Mr Proudfoot"], salutation="Dear Mrs Jolly"))
+    text = render_letter(
+        project,
+        2020,
+        council(recipients=["Mrs Jolly", "Mr Proudfoot"], salutation="Dear Mrs Jolly"),
+    )
     assert "Dear Mrs Jolly Annual Review letter 2020" in text
     assert "Dear Mrs Jolly & Mr Proudfoot" not in text
 
@@ -201,8 +261,9 @@ def test_headings_and_note_differ_by_year(project: Path) -> None:
 
 def test_links_carry_real_addresses(project: Path) -> None:
     html = render_letter_html(project, 2020, council())
-    assert ('<a href="https://www.lgo.org.uk/your-councils-performance">'
-            "Your council's performance</a>") in html
+    assert (
+        '<a href="https://www.lgo.org.uk/your-councils-performance">Your council\'s performance</a>'
+    ) in html
     assert ">website</a>" in html
     assert '<a href="https://www.lgo.org.uk/training">www.lgo.org.uk/training</a>' in html
 

@@ -9,8 +9,25 @@ from pathlib import Path
 import pypdf
 
 _BLOCK_TAGS = {
-    "p", "div", "h1", "h2", "h3", "h4", "li", "ul", "section", "article", "header",
-    "address", "span", "br", "text", "tr", "td", "table", "body",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "li",
+    "ul",
+    "section",
+    "article",
+    "header",
+    "address",
+    "span",
+    "br",
+    "text",
+    "tr",
+    "td",
+    "table",
+    "body",
 }
 _SKIP_TAGS = {"style", "script", "title", "head"}
 

@@ -21,10 +21,12 @@ def write_combined(target: Path, year: int, letters: list[tuple[str, Path]]) -> 
     writer = pypdf.PdfWriter()
     for name, pdf in sorted(letters, key=lambda letter: letter[0].casefold()):
         writer.append(pdf, outline_item=name, import_outline=False)
-    writer.add_metadata({
-        "/Title": f"Annual review letters {year}",
-        "/Author": "Local Government and Social Care Ombudsman",
-    })
+    writer.add_metadata(
+        {
+            "/Title": f"Annual review letters {year}",
+            "/Author": "Local Government and Social Care Ombudsman",
+        }
+    )
     writer.page_mode = "/UseOutlines"  # open with the bookmarks showing
     buffer = io.BytesIO()
     writer.write(buffer)

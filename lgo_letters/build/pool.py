@@ -89,8 +89,13 @@ class PdfPool:
             while True:
                 # Keep every worker busy with one letter queued behind it, no more, so a
                 # stop or a broken pool leaves little work in the air.
-                while (pending and budget and not broken and not self.stop_requested()
-                       and len(in_flight) < 2 * workers):
+                while (
+                    pending
+                    and budget
+                    and not broken
+                    and not self.stop_requested()
+                    and len(in_flight) < 2 * workers
+                ):
                     job = pending.popleft()
                     try:
                         in_flight[executor.submit(render_pdf, job)] = job
@@ -115,9 +120,12 @@ class PdfPool:
                         if attempts[job.slug] < ATTEMPTS:
                             pending.appendleft(job)
                         else:
-                            yield job, PdfFailed(
-                                "the worker process rendering this letter died "
-                                f"({attempts[job.slug]} times)"
+                            yield (
+                                job,
+                                PdfFailed(
+                                    "the worker process rendering this letter died "
+                                    f"({attempts[job.slug]} times)"
+                                ),
                             )
         finally:
             for future in in_flight:

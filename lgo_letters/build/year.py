@@ -95,8 +95,13 @@ class BuildReport:
 
     @property
     def ok(self) -> bool:
-        return not (self.failures or self.problems or self.interrupted_by or self.halted
-                    or self.manifest_error)
+        return not (
+            self.failures
+            or self.problems
+            or self.interrupted_by
+            or self.halted
+            or self.manifest_error
+        )
 
     @property
     def failed(self) -> int:
@@ -245,8 +250,9 @@ def _build(
                         stop.halted, halting = True, failure
                     continue
                 wrote_html = True
-            manifest.record(slug, name, input_hash, html_file, sha256=html_sha,
-                            bytes=len(html.encode("utf-8")))
+            manifest.record(
+                slug, name, input_hash, html_file, sha256=html_sha, bytes=len(html.encode("utf-8"))
+            )
         pdf_file = report.out_dir / f"{slug}.pdf"
         if options.pdf and (options.force or not manifest.up_to_date(slug, pdf_file, input_hash)):
             if not jobs:
@@ -259,13 +265,16 @@ def _build(
 
     _note_stale(records, options, manifest, report)
     halting = _render_pdfs(paths, prepared, options, progress, manifest, report, stop, jobs) or (
-        halting)
+        halting
+    )
     finished = set(report.built) | set(report.unchanged) | {f.slug for f in report.failures}
     report.not_done = [slug for slug in prepared.letters if slug not in finished]
     if halting is not None and report.not_done:
         where = report.failures.index(halting)
-        report.failures[where] = Failure(halting.slug, (
-            f"{halting.reasons[0]}; {len(report.not_done)} more letter(s) not attempted",))
+        report.failures[where] = Failure(
+            halting.slug,
+            (f"{halting.reasons[0]}; {len(report.not_done)} more letter(s) not attempted",),
+        )
     if options.combined and not stop():
         _combine(prepared, options, manifest, report)
 
@@ -314,15 +323,25 @@ def _render_pdfs(
     for job, outcome in pool.render(jobs):
         council = prepared.records.councils[job.slug]
         if isinstance(outcome, PdfFailed):
-            reason = outcome.reason if outcome.reason.startswith("cannot write") else (
-                f"{council.file}: {outcome.reason}")
+            reason = (
+                outcome.reason
+                if outcome.reason.startswith("cannot write")
+                else (f"{council.file}: {outcome.reason}")
+            )
             report.failures.append(failure := Failure(job.slug, (reason,)))
             if outcome.whole_folder and not stop.halted:
                 stop.halted, halting = True, failure
             progress.letter(job.slug, outcome.reason, failed=True)
             continue
-        manifest.record(job.slug, council.record.name, letter_input_hash(job.html), job.target,
-                        sha256=outcome.sha256, bytes=outcome.size, pages=outcome.pages)
+        manifest.record(
+            job.slug,
+            council.record.name,
+            letter_input_hash(job.html),
+            job.target,
+            sha256=outcome.sha256,
+            bytes=outcome.size,
+            pages=outcome.pages,
+        )
         report.built.append(job.slug)
         first, _ = report.worker_rss_kb.get(outcome.worker, (outcome.peak_rss_kb, 0))
         report.worker_rss_kb[outcome.worker] = (first, outcome.peak_rss_kb)
@@ -342,7 +361,8 @@ def _combine(
     if missing or not prepared.letters:
         report.combined_note = (
             f"combined PDF not written: {len(missing)} letter(s) failed ({', '.join(missing)})"
-            if missing else "combined PDF not written: no letters"
+            if missing
+            else "combined PDF not written: no letters"
         )
         return
     letters = []
@@ -355,11 +375,16 @@ def _combine(
     report.combined = target
     previous = manifest.combined or {}
     unchanged = previous.get("input") == input_hash and file_sha256(target) == previous.get(
-        "sha256")
+        "sha256"
+    )
     if unchanged and not options.force:
         report.combined_note = f"combined PDF unchanged: {target}"
         return
     pages = write_combined(target, prepared.year, [(name, pdf) for name, pdf, _ in letters])
-    manifest.combined = {"file": target.name, "input": input_hash,
-                         "sha256": file_sha256(target), "pages": pages}
+    manifest.combined = {
+        "file": target.name,
+        "input": input_hash,
+        "sha256": file_sha256(target),
+        "pages": pages,
+    }
     report.combined_note = f"combined PDF: {target} ({len(letters)} letters, {pages} pages)"

@@ -41,7 +41,8 @@ def run_averages(paths: Paths, year: int) -> int:
             f"{_show(getattr(pooled, r) if pooled else None)}"
             for r in _RATES
         ]
-        table.add_row(kind, str(pooled.councils if pooled else 0), *cells,
-                      "given" if given else "computed")
+        table.add_row(
+            kind, str(pooled.councils if pooled else 0), *cells, "given" if given else "computed"
+        )
     out.print(table)
     return 1 if prepared.problems else 0

@@ -59,19 +59,27 @@ def print_summary(report: BuildReport, options: BuildOptions) -> None:
         _say(report.manifest_error)
     if report.stale:
         if options.clean:
-            _say(f"removed {len(report.removed)} file(s) of councils no longer in the data: "
-                 f"{', '.join(report.stale)}")
+            _say(
+                f"removed {len(report.removed)} file(s) of councils no longer in the data: "
+                f"{', '.join(report.stale)}"
+            )
         else:
-            _say(f"stale: {len(report.stale)} letter(s) of councils no longer in the data "
-                 f"({', '.join(report.stale)}); --clean removes them")
+            _say(
+                f"stale: {len(report.stale)} letter(s) of councils no longer in the data "
+                f"({', '.join(report.stale)}); --clean removes them"
+            )
     if report.workers_lost:
-        _say(f"a worker process died {report.workers_lost} time(s); "
-             "its letters were retried in a fresh one")
+        _say(
+            f"a worker process died {report.workers_lost} time(s); "
+            "its letters were retried in a fresh one"
+        )
     if report.combined_note:
         _say(report.combined_note)
     if report.interrupted_by:
-        _say(f"interrupted by {signal.Signals(report.interrupted_by).name}: "
-             f"{len(report.not_done)} letter(s) not done; run the build again to finish them")
+        _say(
+            f"interrupted by {signal.Signals(report.interrupted_by).name}: "
+            f"{len(report.not_done)} letter(s) not done; run the build again to finish them"
+        )
     _say(
         f"{report.year}: {len(report.built)} letter(s) built, {report.failed} failed, "
         f"{len(report.unchanged)} unchanged in {report.seconds:.1f} s "

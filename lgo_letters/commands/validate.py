@@ -19,8 +19,10 @@ def run_validate(paths: Paths, years: list[int]) -> int:
     print_problems(problems)
     files = len({p.file for p in problems})
     if problems:
-        err.print(f"{len(problems)} problem(s) in {files} file(s); {councils} record(s) checked",
-                  markup=False)
+        err.print(
+            f"{len(problems)} problem(s) in {files} file(s); {councils} record(s) checked",
+            markup=False,
+        )
         return 1
     err.print(f"all good: {councils} record(s) in {', '.join(map(str, years))}", markup=False)
     return 0

@@ -42,9 +42,7 @@ def pooled_averages(records: Iterable[CouncilRecord]) -> dict[str, TypeAverages]
     return result
 
 
-def year_averages(
-    year: YearRecord, records: Iterable[CouncilRecord]
-) -> dict[str, TypeAverages]:
+def year_averages(year: YearRecord, records: Iterable[CouncilRecord]) -> dict[str, TypeAverages]:
     """The averages each letter compares with: given ones win, computed ones fill gaps."""
     records = list(records)
     averages = pooled_averages(records)

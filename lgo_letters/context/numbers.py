@@ -33,13 +33,13 @@ def plural(noun: str, n: int) -> str:
 
 
 def counted(n: int, noun: str, words: bool = False) -> str:
-    """"1 upheld decision", "2 upheld decisions"; with words=True "three cases"."""
+    """ "1 upheld decision", "2 upheld decisions"; with words=True "three cases"."""
     number = in_words(n) if words else str(n)
     return f"{number} {plural(noun, n)}"
 
 
 def join_names(names: list[str]) -> str:
-    """"A", "A & B", "A, B & C"."""
+    """ "A", "A & B", "A, B & C"."""
     if len(names) == 1:
         return names[0]
     return f"{', '.join(names[:-1])} & {names[-1]}"

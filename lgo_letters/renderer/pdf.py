@@ -69,8 +69,10 @@ class PdfRenderer:
         A letter with any other stylesheet is left whole.
         """
         found = _STYLE_ELEMENT.search(html)
-        if found is None or _OTHER_STYLESHEETS.search(html, found.end()) or (
-            _OTHER_STYLESHEETS.search(html, 0, found.start())
+        if (
+            found is None
+            or _OTHER_STYLESHEETS.search(html, found.end())
+            or (_OTHER_STYLESHEETS.search(html, 0, found.start()))
         ):
             return html, []
         text = found.group(1)

@@ -65,8 +65,9 @@ class Templates:
         folder = self.dir / str(year)
         template = folder / "letter.html.j2"
         if not template.is_file():
-            raise InputError([Problem(template, None, None, "",
-                                      f"there is no letter template for {year}")])
+            raise InputError(
+                [Problem(template, None, None, "", f"there is no letter template for {year}")]
+            )
         fields: frozenset[str] = frozenset()
         format_file = folder / "format.yaml"
         if format_file.is_file():
@@ -75,8 +76,17 @@ class Templates:
             unknown = [f for f in listed or [] if f not in FORMAT_FIELDS]
             if not isinstance(listed, list) or unknown:
                 line, column = document.locate(("fields",))
-                raise InputError([Problem(format_file, line, column, "fields",
-                                          f"must list some of: {', '.join(FORMAT_FIELDS)}")])
+                raise InputError(
+                    [
+                        Problem(
+                            format_file,
+                            line,
+                            column,
+                            "fields",
+                            f"must list some of: {', '.join(FORMAT_FIELDS)}",
+                        )
+                    ]
+                )
             fields = frozenset(listed)
         return LetterFormat(year, f"{year}/letter.html.j2", fields)
 

@@ -46,8 +46,18 @@ class YearRecords:
 def _validate(file: Path, model: type[M]) -> tuple[YamlDocument, M]:
     document = read_yaml(file)
     if not isinstance(document.data, dict):
-        raise InputError([problem_at(document, "", (
-            f"the file must hold a mapping of keys to values, not {describe(document.data)}"))])
+        raise InputError(
+            [
+                problem_at(
+                    document,
+                    "",
+                    (
+                        "the file must hold a mapping of keys to values, "
+                        f"not {describe(document.data)}"
+                    ),
+                )
+            ]
+        )
     try:
         return document, model.model_validate(document.data)
     except ValidationError as error:
@@ -63,8 +73,13 @@ def load_year_record(file: Path) -> YearRecord:
         # The image is read into every letter: it must live in the data folder.
         data_root = file.parent.parent.resolve()
         if not image.resolve().is_relative_to(data_root):
-            raise InputError([problem_at(document, "signature_image",
-                                         f"must be a file inside {file.parent.parent}")])
+            raise InputError(
+                [
+                    problem_at(
+                        document, "signature_image", f"must be a file inside {file.parent.parent}"
+                    )
+                ]
+            )
         if not image.is_file():
             raise InputError([problem_at(document, "signature_image", f"no image file at {image}")])
     return record
@@ -86,7 +101,8 @@ def council_files(year_dir: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        p for p in folder.iterdir()
+        p
+        for p in folder.iterdir()
         if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith(".")
     )
 
@@ -112,10 +128,21 @@ def load_year(year_dir: Path, year: int, format_fields: frozenset[str]) -> YearR
         slug = file.stem
         try:
             if file.suffix != ".yaml" or not SLUG.match(slug):
-                raise InputError([Problem(file, None, None, "", (
-                    f"'{file.name}' is not a valid file name: use lower-case letters, digits "
-                    "and single hyphens, ending in .yaml, e.g. harborough.yaml")
-                )])
+                raise InputError(
+                    [
+                        Problem(
+                            file,
+                            None,
+                            None,
+                            "",
+                            (
+                                f"'{file.name}' is not a valid file name: "
+                                "use lower-case letters, digits "
+                                "and single hyphens, ending in .yaml, e.g. harborough.yaml"
+                            ),
+                        )
+                    ]
+                )
             record = load_council(file, format_fields)
         except InputError as error:
             records.problems.extend(error.problems)
@@ -136,9 +163,15 @@ def _fail_duplicates(records: YearRecords) -> None:
             continue
         for entry in entries:
             others = ", ".join(str(e.file) for e in entries if e is not entry)
-            problem = Problem(entry.file, *_name_position(entry.file), "name", (
-                f"'{entry.record.name}' also has a record in {others}: keep one file per "
-                "council (neither letter is built until then)"))
+            problem = Problem(
+                entry.file,
+                *_name_position(entry.file),
+                "name",
+                (
+                    f"'{entry.record.name}' also has a record in {others}: keep one file per "
+                    "council (neither letter is built until then)"
+                ),
+            )
             records.problems.append(problem)
             records.failed[entry.slug] = [problem]
             del records.councils[entry.slug]

@@ -87,8 +87,11 @@ class _Converter:
                 key = str(key_node.value)
                 if key in result:
                     line = self.positions[(*path, key)][0]
-                    raise self.fail(key_node, ".".join(map(str, (*path, key))),
-                                    f"duplicate key (already given on line {line})")
+                    raise self.fail(
+                        key_node,
+                        ".".join(map(str, (*path, key))),
+                        f"duplicate key (already given on line {line})",
+                    )
                 # A field is located by its key, which is where a person looks for it.
                 self.positions[(*path, key)] = (
                     key_node.start_mark.line + 1,
@@ -119,8 +122,17 @@ class _RefuseAnchors:
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
             mark = self.peek_event().start_mark
-            raise InputError([Problem(Path(self.name), mark.line + 1, mark.column + 1, "",
-                                      "YAML anchors and aliases (& and *) are not allowed")])
+            raise InputError(
+                [
+                    Problem(
+                        Path(self.name),
+                        mark.line + 1,
+                        mark.column + 1,
+                        "",
+                        "YAML anchors and aliases (& and *) are not allowed",
+                    )
+                ]
+            )
         return super().compose_node(parent, index)  # type: ignore[misc]
 
 
@@ -131,8 +143,7 @@ class _PythonComposer(_RefuseAnchors, yaml.SafeLoader):
 if yaml.__with_libyaml__:
     from yaml._yaml import CParser
 
-    class _FastComposer(_RefuseAnchors, yaml.composer.Composer, yaml.resolver.Resolver,
-                        CParser):
+    class _FastComposer(_RefuseAnchors, yaml.composer.Composer, yaml.resolver.Resolver, CParser):
         """libyaml's scanner and parser, PyYAML's composer and resolver."""
 
         def __init__(self, stream: str):
@@ -155,11 +166,15 @@ def _syntax_problem(file: Path, error: yaml.MarkedYAMLError) -> Problem:
         mark = error.context_mark
         reason = "this quoted value is never closed: add the closing quote"
     elif "mapping values are not allowed" in reason:
-        reason = ("unexpected ':' - check this line's indentation against the line above, "
-                  "or put quotes round a value that contains ': '")
+        reason = (
+            "unexpected ':' - check this line's indentation against the line above, "
+            "or put quotes round a value that contains ': '"
+        )
     elif reason.startswith(("expected <block end>", "did not find expected")):
-        reason = ("this line is not indented like the lines above it: the keys of one "
-                  "mapping, and the items of one list, must line up exactly")
+        reason = (
+            "this line is not indented like the lines above it: the keys of one "
+            "mapping, and the items of one list, must line up exactly"
+        )
     line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
     return Problem(file, line, column, "", f"YAML syntax error: {reason}")
 
@@ -177,17 +192,32 @@ def _read_text(file: Path) -> str:
     except OSError as error:
         raise _whole_file(file, f"cannot read the file: {error.strerror}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise _whole_file(file, (
-            f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a record is a few "
-            "kilobytes, so this is not a record file"))
+        raise _whole_file(
+            file,
+            (
+                f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a record is a few "
+                "kilobytes, so this is not a record file"
+            ),
+        )
     try:
         return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise InputError([Problem(file, line, column, "", (
-            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}): save it as UTF-8"
-        ))]) from None
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    line,
+                    column,
+                    "",
+                    (
+                        f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}): "
+                        "save it as UTF-8"
+                    ),
+                )
+            ]
+        ) from None
 
 
 def _compose(file: Path, text: str) -> yaml.Node | None:

@@ -106,10 +106,15 @@ _NOT_FOUND = """{% extends "layout" %}
 """
 
 _ENV = jinja2.Environment(
-    loader=jinja2.DictLoader({
-        "layout": _LAYOUT, "problems": _PROBLEMS, "index": _INDEX,
-        "unavailable": _UNAVAILABLE, "not_found": _NOT_FOUND,
-    }),
+    loader=jinja2.DictLoader(
+        {
+            "layout": _LAYOUT,
+            "problems": _PROBLEMS,
+            "index": _INDEX,
+            "unavailable": _UNAVAILABLE,
+            "not_found": _NOT_FOUND,
+        }
+    ),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
@@ -134,12 +139,19 @@ def _render(name: str, **context: object) -> str:
 
 
 def index_page(
-    year: int, data_dir: str, rows: Iterable[CouncilRow], year_problems: list[Problem],
+    year: int,
+    data_dir: str,
+    rows: Iterable[CouncilRow],
+    year_problems: list[Problem],
     failure: str | None,
 ) -> str:
     return _render(
-        "index", title=f"Annual review letters {year}", data_dir=data_dir, rows=list(rows),
-        year_problems=sorted(year_problems), failure=failure,
+        "index",
+        title=f"Annual review letters {year}",
+        data_dir=data_dir,
+        rows=list(rows),
+        year_problems=sorted(year_problems),
+        failure=failure,
     )
 
 
@@ -148,15 +160,19 @@ def unavailable_page(
 ) -> str:
     """A letter that cannot be shown, and why: each problem's file, line, field and message."""
     return _render(
-        "unavailable", title=f"The letter for {slug} cannot be shown",
-        problems=sorted(problems), messages=list(messages),
+        "unavailable",
+        title=f"The letter for {slug} cannot be shown",
+        problems=sorted(problems),
+        messages=list(messages),
     )
 
 
 def internal_error_page(message: str) -> str:
     """Something this tool did not foresee; the server carries on serving."""
     return _render(
-        "unavailable", title="lgo-letters could not make this page", problems=[],
+        "unavailable",
+        title="lgo-letters could not make this page",
+        problems=[],
         messages=[message],
     )
 

@@ -119,7 +119,9 @@ class LiveServer:
 
 @contextmanager
 def serving(
-    paths: Paths, year: int, port: int = 8000,
+    paths: Paths,
+    year: int,
+    port: int = 8000,
     on_change: Callable[[list[Path], LetterSite], None] | None = None,
 ) -> Iterator[LiveServer]:
     """Serve `year` on 127.0.0.1:`port` (0: any free port) while the block runs.
@@ -146,7 +148,9 @@ def serving(
 
     watcher = Watcher([paths.data / str(year), paths.templates], files_changed)
     thread = Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="lgo-letters-server",
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.1},
+        name="lgo-letters-server",
         daemon=True,
     )
     try:

@@ -96,10 +96,16 @@ class LetterSite:
             year_problems = [p for p in prepared.problems if p.file.stem not in records.failed]
             for slug in snapshot.slugs():
                 rows.append(self._row(prepared, slug))
-        return _html(200, pages.index_page(
-            self.year, str(self.paths.data / str(self.year)), rows, year_problems,
-            snapshot.failure,
-        ))
+        return _html(
+            200,
+            pages.index_page(
+                self.year,
+                str(self.paths.data / str(self.year)),
+                rows,
+                year_problems,
+                snapshot.failure,
+            ),
+        )
 
     @staticmethod
     def _row(prepared: PreparedYear, slug: str) -> CouncilRow:
@@ -110,20 +116,34 @@ class LetterSite:
         record = records.councils[slug].record
         letter = prepared.letters.get(slug)
         if letter is None:
-            return CouncilRow(slug, record.name, record.type, "", "", "", record.draft,
-                              [f"no letter: {records.year_file} has problems"])
+            return CouncilRow(
+                slug,
+                record.name,
+                record.type,
+                "",
+                "",
+                "",
+                record.draft,
+                [f"no letter: {records.year_file} has problems"],
+            )
         return CouncilRow(
-            slug, record.name, record.type, _percent(letter.upheld.percent),
-            _percent(letter.compliance.percent), _percent(letter.satisfactory_remedy.percent),
-            record.draft, [],
+            slug,
+            record.name,
+            record.type,
+            _percent(letter.upheld.percent),
+            _percent(letter.compliance.percent),
+            _percent(letter.satisfactory_remedy.percent),
+            record.draft,
+            [],
         )
 
     def letter_html(self, slug: str) -> str | Page:
         """The letter exactly as `build` writes it, or the page explaining why it cannot be."""
         snapshot = self.current()
         if snapshot.prepared is None:
-            return _html(UNPROCESSABLE, pages.unavailable_page(
-                slug, messages=[snapshot.failure or ""]))
+            return _html(
+                UNPROCESSABLE, pages.unavailable_page(slug, messages=[snapshot.failure or ""])
+            )
         prepared = snapshot.prepared
         records = prepared.records
         if slug in records.failed:

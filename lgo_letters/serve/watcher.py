@@ -30,8 +30,12 @@ class Watcher:
 
     def _run(self) -> None:
         for changes in watchfiles.watch(
-            *self.folders, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=self._stop,
-            rust_timeout=500, raise_interrupt=False,
+            *self.folders,
+            debounce=DEBOUNCE_MS,
+            step=STEP_MS,
+            stop_event=self._stop,
+            rust_timeout=500,
+            raise_interrupt=False,
         ):
             try:
                 self.on_change(sorted({Path(path) for _, path in changes}))
