@@ -33,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -53,53 +52,27 @@ from lgo_letters.report import err
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 
 
-# One process laying out letters with a worker's renderer, timed after a first letter.
-_RENDER_LOOP = """
-import sys, time
-from pathlib import Path
-from lgo_letters.build.worker import init_worker, render_pdf
-from lgo_letters.build.jobs import PdfJob
-templates, work, *letters = sys.argv[1:]
-init_worker(Path(templates), in_process=True)
-jobs = [PdfJob(Path(f).stem, Path(f).read_text(), Path(work) / (Path(f).stem + ".pdf"))
-        for f in letters]
-render_pdf(jobs[0])
-started = time.perf_counter()
-for job in jobs:
-    render_pdf(job)
-print(time.perf_counter() - started)
-"""
-
-
 def machine_parallelism(jobs: int, letters: list[Path], project: Path, work: Path) -> float:
     """How many times the letters of one WeasyPrint process `jobs` processes rendering at
     once get through: what this machine allows (3) over (2), whatever the build does."""
 
+    # Each process runs in_process() below on the same letters and prints its seconds.
+    program = (
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+        "from pathlib import Path; from benchmark import in_process; "
+        "print(in_process([Path(f) for f in sys.argv[3:]], Path(sys.argv[1]), Path(sys.argv[2])))"
+    )
+
     def render(processes: int) -> float:
+        command = [sys.executable, "-c", program, str(project), str(work), *map(str, letters)]
         running = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    _RENDER_LOOP,
-                    str(project / "templates"),
-                    str(work),
-                    *map(str, letters),
-                ],
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(processes)
+            subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(processes)
         ]
         return max(float(process.communicate()[0]) for process in running)
 
     alone = min(render(1) for _ in range(2))
     together = min(render(jobs) for _ in range(2))
     return jobs * alone / together
-
-
-def best_of(repeat: int, run: Callable[[], float]) -> float:
-    return min(run() for _ in range(repeat))
 
 
 def timed_cli(project: Path, *args: str, fresh: str | None = None) -> float:
@@ -153,7 +126,8 @@ def in_process(letters: list[Path], project: Path, work: Path) -> float:
     init_worker(project / "templates", in_process=True)
     started = time.perf_counter()
     for html in letters:
-        outcome = render_pdf(PdfJob(html.stem, html.read_text(), work / f"{html.stem}.pdf"))
+        job = PdfJob(html.stem, html.read_text(), work / f"{html.stem}.pdf", input_hash="")
+        outcome = render_pdf(job)
         if not isinstance(outcome, PdfWritten):
             sys.exit(f"{html.stem}: {outcome}")
     seconds = time.perf_counter() - started
@@ -297,14 +271,15 @@ def main() -> None:
         work = root / "work"
         work.mkdir()
 
-        html_only = best_of(
-            args.repeat,
-            lambda: timed_cli(project, "--format", "html", "--out", "html-only", fresh="html-only"),
+        html_only = min(
+            timed_cli(project, "--format", "html", "--out", "html-only", fresh="html-only")
+            for _ in range(args.repeat)
         )
         letters = html_letters(project, "html-only")
         sample = letters[: args.sample]
         cli = weasyprint_cli(sample, work)
-        parallelism = machine_parallelism(jobs, letters[:30], project, work)
+        parallel_sample = letters[:30]
+        parallelism = machine_parallelism(jobs, parallel_sample, project, work)
         single = build = unchanged = float("inf")
         for _ in range(args.repeat):  # alternating, so a slow minute does not hit one only
             single = min(single, in_process(letters, project, work))
@@ -317,8 +292,8 @@ def main() -> None:
 
         print(
             f"(0) {jobs} WeasyPrint processes rendering at once get through "
-            f"{parallelism:.2f}x the letters of one (30 letters each, best of 2; "
-            f"ideal {jobs}x)"
+            f"{parallelism:.2f}x the letters of one ({len(parallel_sample)} letters each, "
+            f"best of 2; ideal {jobs}x)"
         )
         print(f"(2) to (5): best of {args.repeat} runs")
         line(

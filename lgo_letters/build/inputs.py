@@ -59,7 +59,7 @@ def engine_fingerprint() -> dict[str, str]:
     return fingerprint
 
 
-def letter_input_hash(html: str) -> str:
-    """The content hash of everything one letter's PDF is made from."""
-    inputs = {"html": sha256_bytes(html), "engine": engine_fingerprint()}
+def letter_input_hash(html_sha256: str) -> str:
+    """The content hash of everything one letter's PDF is made from, given its HTML's."""
+    inputs = {"html": html_sha256, "engine": engine_fingerprint()}
     return sha256_bytes(json.dumps(inputs, sort_keys=True))

@@ -14,6 +14,7 @@ class PdfJob:
     slug: str
     html: str
     target: Path
+    input_hash: str  # what the manifest records the PDF as built from
 
 
 @dataclass(frozen=True)
@@ -29,4 +30,5 @@ class PdfWritten:
 @dataclass(frozen=True)
 class PdfFailed:
     reason: str
+    writing: bool = False  # the PDF was made but could not be written (reason names the file)
     whole_folder: bool = False  # the folder or disk refuses every write: stop the build

@@ -53,7 +53,7 @@ def render_pdf(job: PdfJob) -> PdfWritten | PdfFailed:
         pdf, pages = _renderer.render_counted(job.html)
         write_atomic(job.target, pdf, durable=False)
     except OutputError as error:
-        return PdfFailed(str(error), error.whole_folder)
+        return PdfFailed(str(error), writing=True, whole_folder=error.whole_folder)
     except Exception as error:  # any failure is this letter's alone
         return PdfFailed(f"PDF rendering failed: {type(error).__name__}: {error}")
     return PdfWritten(

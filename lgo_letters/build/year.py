@@ -235,12 +235,12 @@ def _build(
         except TemplateError as error:
             report.failures.append(Failure(slug, (str(error),)))
             continue
-        input_hash = letter_input_hash(html)
+        html_sha = sha256_bytes(html)
+        input_hash = letter_input_hash(html_sha)
         name = letter.council.name
         wrote_html = False
         if options.html:
             html_file = report.out_dir / f"{slug}.html"
-            html_sha = sha256_bytes(html)
             if options.force or file_sha256(html_file) != html_sha:
                 try:
                     write_atomic(html_file, html, durable=False)
@@ -257,7 +257,7 @@ def _build(
         if options.pdf and (options.force or not manifest.up_to_date(slug, pdf_file, input_hash)):
             if not jobs:
                 warm_up()  # (if not yet started) loads WeasyPrint while the rest render
-            jobs.append(PdfJob(slug, html, pdf_file))
+            jobs.append(PdfJob(slug, html, pdf_file, input_hash))
         elif wrote_html:
             report.built.append(slug)
         else:
@@ -323,11 +323,7 @@ def _render_pdfs(
     for job, outcome in pool.render(jobs):
         council = prepared.records.councils[job.slug]
         if isinstance(outcome, PdfFailed):
-            reason = (
-                outcome.reason
-                if outcome.reason.startswith("cannot write")
-                else (f"{council.file}: {outcome.reason}")
-            )
+            reason = outcome.reason if outcome.writing else f"{council.file}: {outcome.reason}"
             report.failures.append(failure := Failure(job.slug, (reason,)))
             if outcome.whole_folder and not stop.halted:
                 stop.halted, halting = True, failure
@@ -336,7 +332,7 @@ def _render_pdfs(
         manifest.record(
             job.slug,
             council.record.name,
-            letter_input_hash(job.html),
+            job.input_hash,
             job.target,
             sha256=outcome.sha256,
             bytes=outcome.size,

@@ -20,6 +20,7 @@ a record (it is a wrong file, a paste gone wrong, or hostile).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,8 +43,8 @@ _PLAIN_TAGS = {
 _MAP_TAG = "tag:yaml.org,2002:map"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-MAX_FILE_BYTES = 1_000_000
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+MAX_FILE_BYTES = 1_000_000
 # Where libyaml and PyYAML's Python scanner disagree (found by fuzzing both): leave to Python.
 _NOT_FOR_LIBYAML = re.compile("[\t\ufeff\x85\u2028\u2029!?]|[|>][-+0-9]*#")
 
@@ -220,25 +221,23 @@ def _read_text(file: Path) -> str:
         ) from None
 
 
-def _compose(file: Path, text: str) -> yaml.Node | None:
-    """The file's node tree; a syntax error is raised by the Python parser, whose words we know."""
-    if _FastComposer is not None and not _NOT_FOR_LIBYAML.search(text):
-        loader = _FastComposer(text)
-        loader.name = str(file)
-        try:
-            node = loader.get_single_node()
-            if isinstance(node, yaml.MappingNode):
-                return node
-        except yaml.YAMLError:
-            pass
-        finally:
-            loader.dispose()
-    loader = _PythonComposer(text)
+def _compose_with(composer: type, file: Path, text: str) -> yaml.Node | None:
+    loader = composer(text)
     loader.name = str(file)
     try:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+def _compose(file: Path, text: str) -> yaml.Node | None:
+    """The file's node tree; a syntax error is raised by the Python parser, whose words we know."""
+    if _FastComposer is not None and not _NOT_FOR_LIBYAML.search(text):
+        with contextlib.suppress(yaml.YAMLError):
+            node = _compose_with(_FastComposer, file, text)
+            if isinstance(node, yaml.MappingNode):
+                return node
+    return _compose_with(_PythonComposer, file, text)
 
 
 def read_yaml(file: Path) -> YamlDocument:
