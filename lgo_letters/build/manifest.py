@@ -62,11 +62,27 @@ class Manifest:
         self.councils.pop(slug, None)
 
     def write(self) -> None:
-        data = {
-            "format": FORMAT_VERSION,
-            "year": self.year,
-            "engine": self.engine,
-            "councils": dict(sorted(self.councils.items())),
-            "combined": self.combined,
-        }
-        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=False) + "\n")
+        write_atomic(self.path, self.to_json())
+
+    def to_json(self) -> str:
+        """One council a line: readable, diffable, and quick to write at every checkpoint
+        (json.dumps with indent= runs the pure-Python encoder: 70 ms for 340 councils;
+        compact entries use the C one)."""
+        return (
+            "{\n"
+            f' "format": {FORMAT_VERSION},\n'
+            f' "year": {self.year},\n'
+            f' "engine": {_one_item_a_line(self.engine)},\n'
+            f' "councils": {_one_item_a_line(dict(sorted(self.councils.items())))},\n'
+            f' "combined": {json.dumps(self.combined)}\n'
+            "}\n"
+        )
+
+
+def _one_item_a_line(mapping: dict[str, Any]) -> str:
+    if not mapping:
+        return "{}"
+    items = ",\n".join(
+        f"  {json.dumps(key)}: {json.dumps(value)}" for key, value in mapping.items()
+    )
+    return f"{{\n{items}\n }}"
