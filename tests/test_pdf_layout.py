@@ -7,6 +7,7 @@ PDFs the `build` command wrote: built_letters (the seed councils) and long_names
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -169,20 +170,30 @@ def test_no_widowed_or_orphaned_lines(built_letters: Path, long_names_letters: P
     assert splits_seen >= 1
 
 
+RECIPIENTS = [
+    "Mrs Fotheringham-Whitley",
+    "Mr Abernethy-Montgomery",
+    "Dr Okonkwo-Richardson",
+    "Ms Vandersteen",
+    "Mr Llewellyn-Bowen",
+]
+
+
 @pytest.mark.parametrize("year", [2020, 2021])
 def test_long_names_lay_out_on_page_one(long_names_letters: Path, year: int) -> None:
     pdf = long_names_letters / str(year) / "long-names.pdf"
     html = pdf.with_suffix(".html").read_text(encoding="utf-8")
     assert "Borough Council of Kings Lynn, West Norfolk and Fenland Fens" in html
     page_one = page_texts(pdf)[0]
-    for recipient in (
-        "Mrs Fotheringham-Whitley",
-        "Mr Abernethy-Montgomery",
-        "Dr Okonkwo-Richardson",
-        "Ms Vandersteen",
-        "Mr Llewellyn-Bowen",
-    ):
+    for recipient in RECIPIENTS:
         assert page_one.count(recipient) == 2, recipient  # the address and "Dear …"
+    # The address breaks between names, never inside one.
+    lines = page_lines(pdf)[0]
+    first = lines.index("By email") + 1
+    address = lines[first : first + 2]
+    assert re.sub(r",? & |, ", "|", " ".join(address).rstrip(",")).split("|") == RECIPIENTS
+    for line in address:
+        assert set(re.split(r",? & |, ", line.rstrip(","))) <= set(RECIPIENTS), line
     assert "Interim Joint Chief Executive" in page_one
     assert "two neighbouring district councils Borough Council of Kings Lynn" in page_one
     assert f"Annual Review letter {year}" in page_one

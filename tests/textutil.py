@@ -32,21 +32,32 @@ _BLOCK_TAGS = {
 _SKIP_TAGS = {"style", "script", "title", "head"}
 
 
+# Spans of these classes are inline in letter.css; every other span is a block.
+_INLINE_SPAN_CLASSES = {"name"}
+
+
 class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.spans_block: list[bool] = []  # for each open <span>: is it a block?
 
     def handle_starttag(self, tag, attrs):
         if tag in _SKIP_TAGS:
             self.skipping += 1
+        if tag == "span":
+            self.spans_block.append(dict(attrs).get("class") not in _INLINE_SPAN_CLASSES)
+            if not self.spans_block[-1]:
+                return
         if tag in _BLOCK_TAGS:
             self.parts.append(" ")
 
     def handle_endtag(self, tag):
         if tag in _SKIP_TAGS:
             self.skipping -= 1
+        if tag == "span" and not self.spans_block.pop():
+            return
         if tag in _BLOCK_TAGS:
             self.parts.append(" ")
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TypeVar
+
+Text = TypeVar("Text", bound=str)  # str, or markupsafe.Markup for HTML
 
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _IRREGULAR_PLURALS = {"remedy": "remedies", "authority": "authorities"}
@@ -38,11 +42,12 @@ def counted(n: int, noun: str, words: bool = False) -> str:
     return f"{number} {plural(noun, n)}"
 
 
-def join_names(names: list[str]) -> str:
-    """ "A", "A & B", "A, B & C"."""
+def join_names(names: Sequence[Text]) -> Text:
+    """ "A", "A & B", "A, B & C". Names given as Markup are joined as Markup ("&amp;")."""
     if len(names) == 1:
         return names[0]
-    return f"{', '.join(names[:-1])} & {names[-1]}"
+    *most, last = names
+    return type(last)(", ").join(most) + " & " + last
 
 
 def long_date(day: dt.date) -> str:

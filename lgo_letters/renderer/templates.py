@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from lgo_letters.context import numbers
 from lgo_letters.schema.models import FORMAT_FIELDS
@@ -42,8 +44,15 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         counted=numbers.counted,
         plural=lambda noun, n: numbers.plural(noun, n),
         in_words=numbers.in_words,
+        names_kept_whole=names_kept_whole,
     )
     return env
+
+
+def names_kept_whole(names: Sequence[str]) -> Markup:
+    """The names joined as in the salutation, each in an inline-block span: a long list
+    breaks between names, never inside one (a name wider than the line still wraps)."""
+    return numbers.join_names([Markup('<span class="name">{}</span>').format(n) for n in names])
 
 
 def data_uri(file: Path) -> str:
