@@ -76,6 +76,54 @@ def structure_tree(pdf: Path) -> StructElem:
     return build(reader.trailer["/Root"]["/StructTreeRoot"].get_object())
 
 
+def marked_text(pdf: Path) -> tuple[list[str], list[str]]:
+    """What a screen reader meets, and what it skips: the text of each tagged element in
+    reading order (structure tree order), and each page's artifact text."""
+    reader = pypdf.PdfReader(pdf)
+    pages = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    by_mcid: dict[tuple[int, int], str] = {}
+    artifacts = []
+    for number, page in enumerate(reader.pages):
+        open_marks: list[tuple[str, int | None]] = []  # (tag, MCID) of each open BDC/BMC
+        skipped: list[str] = []
+
+        def before(operator, operands, *_, marks=open_marks):
+            if operator in (b"BDC", b"BMC"):
+                properties = operands[1] if len(operands) > 1 else None
+                mcid = properties.get("/MCID") if isinstance(properties, DictionaryObject) else None
+                marks.append((str(operands[0]), mcid))
+            elif operator == b"EMC" and marks:
+                marks.pop()
+
+        def text(chunk, *_, number=number, marks=open_marks, skipped=skipped):
+            if any(tag == "/Artifact" for tag, _ in marks):
+                skipped.append(chunk)
+                return
+            mcid = next((m for _, m in reversed(marks) if m is not None), None)
+            if mcid is not None:
+                by_mcid[number, mcid] = by_mcid.get((number, mcid), "") + chunk
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+        artifacts.append(collapse("".join(skipped)))
+
+    tagged = []
+
+    def walk(node: DictionaryObject) -> None:
+        kids = node.get("/K")
+        kids = kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []
+        page_ref = node.get("/Pg")
+        page = pages.get(page_ref.idnum) if isinstance(page_ref, IndirectObject) else None
+        for kid in kids:
+            kid = kid.get_object() if isinstance(kid, IndirectObject) else kid
+            if isinstance(kid, DictionaryObject) and "/S" in kid:
+                walk(kid)
+            elif isinstance(kid, int) and page is not None:
+                tagged.append(collapse(by_mcid.get((page, kid), "")))
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"].get_object())
+    return [t for t in tagged if t], artifacts
+
+
 @cache  # each built PDF is read once per session; callers must not change the lists
 def page_lines(pdf: Path) -> list[list[str]]:
     """Each page's text lines, whitespace collapsed, the DRAFT watermark left out."""

@@ -8,7 +8,7 @@ import pypdf
 import pytest
 
 from tests.conftest import SEED_LETTERS
-from tests.pdfutil import structure_tree
+from tests.pdfutil import DRAFT_MARK, marked_text, structure_tree
 
 LETTERS = {
     "harborough": "Harborough District Council",
@@ -82,3 +82,15 @@ def test_statistics_are_tagged_in_reading_order(built_letters: Path) -> None:
             assert tags.index("H3") < tags.index("P"), "a panel's heading comes first"
             assert tags.count("P") >= 3, tags  # headline, comparison, basis
     assert outline == ["H2", "panel", "panel", "L", "panel"]
+
+
+def test_draft_mark_is_seen_but_not_read_out(built_letters: Path) -> None:
+    """The DRAFT watermark is on every page of a draft, as an artifact: a screen reader
+    does not read it out at each page break, in the middle of the letter."""
+    tagged, artifacts = marked_text(built_letters / "2020" / "worcester.pdf")
+    assert "Dear Mr Blake" in tagged and len(artifacts) == 3
+    assert all(DRAFT_MARK in page.split() for page in artifacts), artifacts
+    assert not [text for text in tagged if DRAFT_MARK in text.split()]
+    # A final letter has no watermark at all.
+    tagged, artifacts = marked_text(built_letters / "2020" / "harborough.pdf")
+    assert not [text for text in tagged + artifacts if DRAFT_MARK in text.split()]
