@@ -33,6 +33,7 @@ class LetterContext:
     publication_date: dt.date
     period_start: dt.date
     period_end: dt.date
+    recipients: str  # "A, B & C", as the salutation has them
     salutation: str
     upheld: Rate
     compliance: Rate
@@ -60,6 +61,7 @@ def letter_context(
     signature_image: str | None = None,
 ) -> LetterContext:
     s = council.statistics
+    recipients = join_names(council.recipients)
     given = averages or TypeAverages(None, None, None, source="none")
     return LetterContext(
         slug=slug,
@@ -70,7 +72,8 @@ def letter_context(
         # The letter year is the one whose 31 March ends the period.
         period_start=dt.date(year - 1, 4, 1),
         period_end=dt.date(year, 3, 31),
-        salutation=council.salutation or f"Dear {join_names(council.recipients)}",
+        recipients=recipients,
+        salutation=council.salutation or f"Dear {recipients}",
         upheld=Rate(s.upheld, s.investigations, given.upheld),
         compliance=Rate(s.complied, s.compliance_outcomes, given.compliance),
         satisfactory_remedy=Rate(s.satisfactory_remedies, s.upheld, given.satisfactory_remedy),
