@@ -45,6 +45,7 @@ class StructElem:
     page: int | None  # 0-based page index, where the element names one
     alt: str | None
     children: list[StructElem]
+    mcids: list[int]  # the element's own marked content on its page (see marked_text)
 
     def walk(self) -> Iterator[StructElem]:
         yield self
@@ -60,27 +61,29 @@ def structure_tree(pdf: Path) -> StructElem:
     def build(node: DictionaryObject) -> StructElem:
         kids = node.get("/K")
         kids = kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []
-        children = []
+        children, mcids = [], []
         for kid in kids:
             kid = kid.get_object() if isinstance(kid, IndirectObject) else kid
             if isinstance(kid, DictionaryObject) and "/S" in kid:
                 children.append(build(kid))
+            elif isinstance(kid, int):
+                mcids.append(kid)
         page_ref = node.get("/Pg")
         return StructElem(
             tag=str(node.get("/S", "/StructTreeRoot"))[1:],
             page=pages.get(page_ref.idnum) if isinstance(page_ref, IndirectObject) else None,
             alt=str(node["/Alt"]) if "/Alt" in node else None,
             children=children,
+            mcids=mcids,
         )
 
     return build(reader.trailer["/Root"]["/StructTreeRoot"].get_object())
 
 
 def marked_text(pdf: Path) -> tuple[list[str], list[str]]:
-    """What a screen reader meets, and what it skips: the text of each tagged element in
-    reading order (structure tree order), and each page's artifact text."""
+    """What a screen reader meets, and what it skips: the text of each tagged element, in
+    structure tree order, and each page's artifact text."""
     reader = pypdf.PdfReader(pdf)
-    pages = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
     by_mcid: dict[tuple[int, int], str] = {}
     artifacts = []
     for number, page in enumerate(reader.pages):
@@ -106,21 +109,11 @@ def marked_text(pdf: Path) -> tuple[list[str], list[str]]:
         page.extract_text(visitor_operand_before=before, visitor_text=text)
         artifacts.append(collapse("".join(skipped)))
 
-    tagged = []
-
-    def walk(node: DictionaryObject) -> None:
-        kids = node.get("/K")
-        kids = kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []
-        page_ref = node.get("/Pg")
-        page = pages.get(page_ref.idnum) if isinstance(page_ref, IndirectObject) else None
-        for kid in kids:
-            kid = kid.get_object() if isinstance(kid, IndirectObject) else kid
-            if isinstance(kid, DictionaryObject) and "/S" in kid:
-                walk(kid)
-            elif isinstance(kid, int) and page is not None:
-                tagged.append(collapse(by_mcid.get((page, kid), "")))
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"].get_object())
+    tagged = (
+        collapse(by_mcid.get((element.page, mcid), ""))
+        for element in structure_tree(pdf).walk()
+        for mcid in element.mcids
+    )
     return [t for t in tagged if t], artifacts
 
 
