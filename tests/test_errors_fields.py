@@ -272,3 +272,30 @@ def _read(fd: int) -> bytes:
         return os.read(fd, 65536)
     except OSError:  # the terminal's other end is closed: all has been read
         return b""
+
+
+def test_code_email_and_cc_are_checked_where_they_are_written(in_project: Path) -> None:
+    text = council_with(
+        "statistics:",
+        "code: E0700010\nemail: [jo@, ok@example.org]\ncc: officer at example.org\nstatistics:",
+    )
+    problems = problems_of(in_project, text)
+    assert problems == [
+        f"{DARTFORD}:5:1: code: 'E0700010' is not an ONS GSS code: a letter (E, W, S or N) "
+        "and eight digits, e.g. E07000107",
+        f"{DARTFORD}:6:9: email[0]: 'jo@' is not an email address: "
+        "there must be something after the @-sign",
+        f"{DARTFORD}:7:1: cc[0]: 'officer at example.org' is not an email address: "
+        "an email address must have an @-sign",
+    ], problems
+
+
+def test_one_address_or_a_list_of_them(in_project: Path) -> None:
+    text = council_with(
+        "statistics:",
+        "code: E07000107\nemail: ceo@dartford.gov.uk\n"
+        "cc: [link.officer@dartford.gov.uk, leader@dartford.gov.uk]\nstatistics:",
+    )
+    write_council(in_project, "dartford", text)
+    run = invoke("validate", "2021")
+    assert run.code == 0, run.stderr

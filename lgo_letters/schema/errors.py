@@ -96,6 +96,8 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         return "must not be empty"
     if kind in ("date_from_datetime_inexact", "date_from_datetime_parsing", "date_parsing"):
         return f"must be a date written as YYYY-MM-DD, not {describe(value)}"
+    if kind == "value_error":  # our own validators' messages are written for people
+        return str(error["ctx"]["error"])
     return f"{error['msg']} (value: {describe(value)})"
 
 

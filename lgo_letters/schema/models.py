@@ -7,9 +7,18 @@ record does not define are errors (a typo must not vanish silently).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 AuthorityType = Literal["county", "district", "metropolitan", "unitary", "london"]
 AUTHORITY_TYPES: tuple[str, ...] = AuthorityType.__args__  # type: ignore[attr-defined]
@@ -17,6 +26,40 @@ AUTHORITY_TYPES: tuple[str, ...] = AuthorityType.__args__  # type: ignore[attr-d
 Count = Annotated[int, Field(strict=True, ge=0)]
 Percent = Annotated[int, Field(strict=True, ge=0, le=100)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+# An ONS GSS code: a letter for the nation and eight digits, e.g. E07000107.
+_GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
+
+
+def _gss_code(value: str) -> str:
+    if not _GSS_CODE.match(value):
+        raise ValueError(
+            f"'{value}' is not an ONS GSS code: a letter (E, W, S or N) and eight digits, "
+            "e.g. E07000107"
+        )
+    return value
+
+
+def _email_address(value: str) -> str:
+    """The address as written, once it is known to be a well-formed address (offline: no DNS)."""
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as error:
+        reason = str(error).rstrip(".")
+        raise ValueError(
+            f"'{value}' is not an email address: {reason[:1].lower()}{reason[1:]}"
+        ) from None
+    return value
+
+
+def _one_or_more(value: object) -> object:
+    """`email: a@b.org` and `email: [a@b.org, c@d.org]` are both a list of addresses."""
+    return [value] if isinstance(value, str) else value
+
+
+GssCode = Annotated[Text, AfterValidator(_gss_code)]
+EmailAddress = Annotated[Text, AfterValidator(_email_address)]
+EmailAddresses = Annotated[list[EmailAddress], BeforeValidator(_one_or_more), Field(min_length=1)]
 
 
 class _Record(BaseModel):
@@ -67,6 +110,11 @@ class CouncilRecord(_Record):
     recipients: Annotated[list[Text], Field(min_length=1)]
     role: Text
     salutation: Text | None = None
+    # The council's ONS GSS code; spreadsheets are matched to records by it.
+    code: GssCode | None = None
+    # Where the letter is emailed: the chief executive (To) and those copied (Cc).
+    email: EmailAddresses | None = None
+    cc: EmailAddresses | None = None
     statistics: Statistics
     late_remedies: Count | None = None
     late_remedies_detail: Text | None = None
