@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 
@@ -71,8 +73,25 @@ def output_error(path: Path, error: OSError) -> OutputError:
     return OutputError(f"cannot write {path}: {reason}", error.errno in _WHOLE_FOLDER)
 
 
+def _broken_link(folder: Path) -> str | None:
+    """Why `folder` is a symbolic link that leads nowhere, or None."""
+    if not folder.is_symlink():
+        return None
+    try:
+        folder.stat()
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "it is a symbolic link that loops back on itself"
+        return f"it is a symbolic link to {os.readlink(folder)}, which does not exist"
+    return None
+
+
 def ensure_output_folder(folder: Path) -> None:
     """Create `folder` and prove a file can be written in it, before any letter is made."""
+    for part in (folder, *folder.parents):
+        reason = _broken_link(part)
+        if reason is not None:
+            raise OutputError(f"cannot write {folder}: {part} is not a folder: {reason}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".write-check.", dir=folder)
@@ -82,19 +101,37 @@ def ensure_output_folder(folder: Path) -> None:
         raise output_error(folder, error) from None
 
 
-def write_atomic(path: Path, data: bytes | str, durable: bool = True) -> None:
-    """Write to a temporary file in the same folder, then rename it into place.
+# The tool's own temporary files, and only those: `.<target>.lgo-letters-<8 random>.tmp`
+# (mkstemp's random part), so a build never mistakes someone else's hidden file for one.
+_TEMPORARY_MARK = ".lgo-letters-"
+_OWN_TEMPORARY = re.compile(r"\..+\.lgo-letters-[a-z0-9_]{8}\.tmp")
 
-    The rename alone means no reader and no interrupted process ever leaves a partial file.
-    `durable` also flushes the data to disk first (a few ms a file), against power loss;
-    a build skips that for letters, whose sha256 in its manifest catches a damaged file.
+
+def is_own_temporary(file: Path) -> bool:
+    """Whether `file` is a regular file named as write_temporary names its files."""
+    if not _OWN_TEMPORARY.fullmatch(file.name):
+        return False
+    try:
+        return stat.S_ISREG(file.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def write_temporary(path: Path, data: bytes | str, durable: bool = True) -> Path:
+    """Write `data` to a new temporary file beside `path`; commit() puts it in place.
+
+    `durable` also flushes the data to disk (a few ms a file), against power loss; a build
+    skips that for letters, whose sha256 in its manifest catches a damaged file.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{path.name}{_TEMPORARY_MARK}", suffix=".tmp", dir=path.parent
+        )
     except OSError as error:
         raise output_error(path, error) from None
+    temporary = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), _FILE_MODE)
@@ -102,10 +139,31 @@ def write_atomic(path: Path, data: bytes | str, durable: bool = True) -> None:
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise output_error(path, error) from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def commit(temporary: Path, path: Path) -> None:
+    """Rename a file made by write_temporary into place (it is gone either way)."""
+    try:
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise output_error(path, error) from None
+
+
+def discard(temporary: Path) -> None:
+    temporary.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes | str, durable: bool = True) -> None:
+    """Write to a temporary file in the same folder, then rename it into place.
+
+    The rename alone means no reader and no interrupted process ever leaves a partial file.
+    """
+    commit(write_temporary(path, data, durable), path)

@@ -15,10 +15,15 @@ class PdfJob:
     html: str
     target: Path
     input_hash: str  # what the manifest records the PDF as built from
+    # The letter's HTML file, when it must be replaced with the PDF (the two change together).
+    html_target: Path | None = None
 
 
 @dataclass(frozen=True)
 class PdfWritten:
+    # The PDF, written beside its target; the build renames it into place (a worker never
+    # replaces a letter itself, so a worker that outlives its build cannot overwrite one).
+    temporary: Path
     sha256: str
     size: int
     pages: int

@@ -35,7 +35,9 @@ def _context() -> multiprocessing.context.BaseContext:
     """forkserver where there is one: workers fork from a process that has WeasyPrint loaded."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["lgo_letters.build.worker"])
+        context.set_forkserver_preload(
+            ["lgo_letters.forkserver_signals", "lgo_letters.build.worker"]
+        )
         return context
     return multiprocessing.get_context("spawn")
 
@@ -61,6 +63,8 @@ class PdfPool:
         self.letters_per_worker = max(1, letters_per_worker)
         self.stop_requested = stop_requested
         self.workers_lost = 0  # generations broken by a dying worker
+        self.letters_retried = 0  # letters given to a fresh worker after theirs died
+        self.letters_lost = 0  # letters a dead worker held that were not retried (stopping)
 
     def render(self, jobs: Iterable[PdfJob]) -> Iterator[tuple[PdfJob, PdfWritten | PdfFailed]]:
         """Each letter's outcome as it completes. When a stop is requested, letters already
@@ -69,6 +73,9 @@ class PdfPool:
         attempts: Counter[str] = Counter()
         while pending and not self.stop_requested():
             yield from self._generation(pending, attempts)
+        # Letters put back for a retry that a stop then left undone were never retried.
+        self.letters_lost += sum(1 for job in pending if attempts[job.slug])
+        self.letters_retried -= sum(1 for job in pending if attempts[job.slug])
 
     def _generation(
         self, pending: deque[PdfJob], attempts: Counter[str]
@@ -119,6 +126,7 @@ class PdfPool:
                         attempts[job.slug] += 1
                         if attempts[job.slug] < ATTEMPTS:
                             pending.appendleft(job)
+                            self.letters_retried += 1
                         else:
                             yield (
                                 job,

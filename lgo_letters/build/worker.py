@@ -6,6 +6,7 @@ starts and reuses it for every letter it is given.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from lgo_letters.build.inputs import sha256_bytes
 from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
-from lgo_letters.output import OutputError, write_atomic
+from lgo_letters.output import OutputError, write_temporary
 from lgo_letters.renderer.pdf import PdfRenderer
 
 _renderer: PdfRenderer | None = None
@@ -29,12 +30,33 @@ class _DropSubsetterFallback(logging.Filter):
         return "instead of HarfBuzz-Subset" not in record.getMessage()
 
 
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
+
+
+def die_with_parent() -> None:
+    """Make the kernel kill this process when its parent dies (Linux; elsewhere nothing).
+
+    A worker's parent is the fork server, which exits when the build does, however the build
+    ends (SIGKILL, SIGHUP, a closed terminal): without this, workers blocked on their task
+    queue or laying out a letter would run on for good, holding memory and the build's pipes.
+    """
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def init_worker(templates_dir: Path, in_process: bool = False) -> None:
     """Set up this process to render letters: one renderer, kept for its whole life."""
     global _renderer
     if not in_process:
         # Ctrl-C reaches the whole process group: the parent decides how to stop.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        die_with_parent()
     logging.getLogger("weasyprint").addFilter(_DropSubsetterFallback())
     _renderer = PdfRenderer(templates_dir)
     # What WeasyPrint has loaded lives as long as the worker: the cycle collector need never
@@ -51,12 +73,13 @@ def render_pdf(job: PdfJob) -> PdfWritten | PdfFailed:
     started = time.perf_counter()
     try:
         pdf, pages = _renderer.render_counted(job.html)
-        write_atomic(job.target, pdf, durable=False)
+        temporary = write_temporary(job.target, pdf, durable=False)
     except OutputError as error:
         return PdfFailed(str(error), writing=True, whole_folder=error.whole_folder)
     except Exception as error:  # any failure is this letter's alone
         return PdfFailed(f"PDF rendering failed: {type(error).__name__}: {error}")
     return PdfWritten(
+        temporary=temporary,
         sha256=sha256_bytes(pdf),
         size=len(pdf),
         pages=pages,

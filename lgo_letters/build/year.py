@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,11 +27,18 @@ from lgo_letters.build.inputs import (
     letter_input_hash,
     sha256_bytes,
 )
-from lgo_letters.build.jobs import PdfFailed, PdfJob
+from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
 from lgo_letters.build.manifest import MANIFEST, Manifest
 from lgo_letters.build.pool import LETTERS_PER_WORKER, PdfPool, default_jobs, warm_up
 from lgo_letters.build.progress import BuildProgress
-from lgo_letters.output import OutputError, ensure_output_folder, write_atomic
+from lgo_letters.output import (
+    OutputError,
+    commit,
+    discard,
+    ensure_output_folder,
+    is_own_temporary,
+    write_atomic,
+)
 from lgo_letters.project import Paths, PreparedYear, UsageError, check_year, prepare_year
 from lgo_letters.renderer import TemplateError, Templates, render_html
 from lgo_letters.schema import Problem, YearRecords
@@ -88,7 +96,10 @@ class BuildReport:
     halted: bool = False  # stopped early: the output folder refused a write
     refused: str = ""  # why no letter could be written at all
     manifest_error: str = ""
+    manifest_damage: str = ""  # the manifest on disk was damaged and treated as absent
+    kept: list[str] = field(default_factory=list)  # stale files --clean would not delete
     workers_lost: int = 0
+    letters_retried: int = 0
     # each worker process: (peak RSS after its first letter, peak RSS after its last), in KB
     worker_rss_kb: dict[int, tuple[int, int]] = field(default_factory=dict)
     seconds: float = 0.0
@@ -102,6 +113,14 @@ class BuildReport:
             or self.halted
             or self.manifest_error
         )
+
+    @property
+    def finished(self) -> bool:
+        """Every letter was made or found current although a stop signal came (after the
+        last one): nothing is left for another run to do."""
+        return not self.not_done and not self.halted and not self.combined_skipped
+
+    combined_skipped: bool = False  # --combined was asked for but a stop came first
 
     @property
     def failed(self) -> int:
@@ -159,9 +178,11 @@ def _build_lock(out_dir: Path, year: int) -> Iterator[None]:
 
 
 def _remove_leftover_temporaries(out_dir: Path) -> None:
-    """Temporary files of a build that was killed mid-write (see output.write_atomic)."""
+    """Temporary files of a build that was killed mid-write (see output.write_temporary);
+    only files named as this program names them, never anyone else's hidden files."""
     for leftover in out_dir.glob(".*.tmp"):
-        leftover.unlink(missing_ok=True)
+        if is_own_temporary(leftover):
+            leftover.unlink(missing_ok=True)
 
 
 def build_year(
@@ -184,32 +205,63 @@ def build_year(
     _record_failures(prepared, options, report)
     try:
         ensure_output_folder(out_dir)
+        refusal = None
     except OutputError as error:
-        report.refused = f"{error}; no letter was written"
-        report.not_done = list(prepared.letters)
-        report.halted = True
-        report.seconds = time.perf_counter() - started
-        return report
-    if options.pdf and not harfbuzz_subset_available():
+        refusal = error
+        if not out_dir.is_dir() or not os.access(out_dir, os.R_OK | os.X_OK):
+            return _refused(report, prepared, error, started)
+        # A folder that cannot be written may still hold every letter, current: a build
+        # that has nothing to write then succeeds (see _build).
+
+    if options.pdf and refusal is None and not harfbuzz_subset_available():
         warn(HARFBUZZ_WARNING)
 
     stop = _StopSignals()
     with _build_lock(out_dir, year), stop.installed():
-        _remove_leftover_temporaries(out_dir)
+        if refusal is None:
+            _remove_leftover_temporaries(out_dir)
         manifest = Manifest.load(out_dir, year)
+        report.manifest_damage = manifest.damage
         manifest.engine = engine_fingerprint()
         try:
-            _build(paths, prepared, templates, options, progress, manifest, report, stop)
+            _build(paths, prepared, templates, options, progress, manifest, report, stop, refusal)
         finally:
             progress.stop()
-            try:
-                manifest.write()  # last: it names only files already in place
-            except OutputError as error:  # the letters stand; the next build redoes them
-                report.manifest_error = f"{error}; the next build rebuilds this one's letters"
+            if not report.refused:
+                _write_manifest(manifest, report)  # last: it names only files in place
     report.interrupted_by = stop.received
-    report.halted = stop.halted
+    report.halted = report.halted or stop.halted
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _refused(
+    report: BuildReport, prepared: PreparedYear, error: OutputError, started: float
+) -> BuildReport:
+    report.refused = f"{error}; no letter was written"
+    report.not_done = list(prepared.letters)
+    report.halted = True
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write_manifest(manifest: Manifest, report: BuildReport) -> None:
+    """Write the manifest; a failure costs no letter (the next build redoes this one's)."""
+    try:
+        manifest.write()
+    except OutputError as error:
+        report.manifest_error = f"{error}; the next build rebuilds this one's letters"
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One letter whose files must be written: its HTML and whether it needs a new PDF."""
+
+    slug: str
+    html: str
+    input_hash: str
+    write_html: bool  # the HTML file on disk is not this HTML
+    make_pdf: bool
 
 
 def _build(
@@ -221,12 +273,13 @@ def _build(
     manifest: Manifest,
     report: BuildReport,
     stop: _StopSignals,
+    refusal: OutputError | None = None,
 ) -> None:
     records = prepared.records
     halting: Failure | None = None  # the write the output folder refused
 
-    # Jinja and HTML here; PDFs queued for the workers.
-    jobs: list[PdfJob] = []
+    # Jinja here, for every letter: which files are out of date.
+    planned: list[_Planned] = []
     for slug, letter in prepared.letters.items():
         if stop():
             break
@@ -237,33 +290,55 @@ def _build(
             continue
         html_sha = sha256_bytes(html)
         input_hash = letter_input_hash(html_sha)
-        name = letter.council.name
-        wrote_html = False
-        if options.html:
-            html_file = report.out_dir / f"{slug}.html"
-            if options.force or file_sha256(html_file) != html_sha:
-                try:
-                    write_atomic(html_file, html, durable=False)
-                except OutputError as error:
-                    report.failures.append(failure := Failure(slug, (str(error),)))
-                    if error.whole_folder:
-                        stop.halted, halting = True, failure
-                    continue
-                wrote_html = True
-            manifest.record(
-                slug, name, input_hash, html_file, sha256=html_sha, bytes=len(html.encode("utf-8"))
-            )
+        html_file = report.out_dir / f"{slug}.html"
         pdf_file = report.out_dir / f"{slug}.pdf"
-        if options.pdf and (options.force or not manifest.up_to_date(slug, pdf_file, input_hash)):
-            if not jobs:
-                warm_up()  # (if not yet started) loads WeasyPrint while the rest render
-            jobs.append(PdfJob(slug, html, pdf_file, input_hash))
-        elif wrote_html:
-            report.built.append(slug)
+        write_html = options.html and (options.force or file_sha256(html_file) != html_sha)
+        make_pdf = options.pdf and (
+            options.force or not manifest.up_to_date(slug, pdf_file, input_hash)
+        )
+        if options.html and not write_html:
+            # Already on disk: the manifest records it (a lost manifest is rebuilt this way).
+            _record_html(manifest, slug, letter.council.name, input_hash, html_file, html)
+        if write_html or make_pdf:
+            planned.append(_Planned(slug, html, input_hash, write_html, make_pdf))
         else:
             report.unchanged.append(slug)
 
+    if refusal is not None and (planned or (options.clean and _stale(records, options, manifest))):
+        # The folder cannot be written and this build has something to write there.
+        report.refused = f"{refusal}; no letter was written"
+        report.halted = True
+        report.not_done = [p.slug for p in planned]
+        return
+
+    # HTML alone is written here; a letter with a PDF to make has both written together,
+    # once its PDF is laid out (so HTML and PDF never disagree).
+    jobs: list[PdfJob] = []
+    for plan in planned:
+        html_file = report.out_dir / f"{plan.slug}.html"
+        name = prepared.letters[plan.slug].council.name
+        if plan.make_pdf:
+            if not jobs:
+                warm_up()  # (if not yet started) loads WeasyPrint while the rest render
+            target = html_file.with_suffix(".pdf")
+            html_target = html_file if plan.write_html else None
+            jobs.append(PdfJob(plan.slug, plan.html, target, plan.input_hash, html_target))
+            continue
+        if stop():
+            break
+        try:
+            write_atomic(html_file, plan.html, durable=False)
+        except OutputError as error:
+            report.failures.append(failure := Failure(plan.slug, (str(error),)))
+            if error.whole_folder:
+                stop.halted, halting = True, failure
+            continue
+        _record_html(manifest, plan.slug, name, plan.input_hash, html_file, plan.html)
+        report.built.append(plan.slug)
+
     _note_stale(records, options, manifest, report)
+    if stop.halted:
+        jobs = []
     halting = _render_pdfs(paths, prepared, options, progress, manifest, report, stop, jobs) or (
         halting
     )
@@ -275,34 +350,88 @@ def _build(
             halting.slug,
             (f"{halting.reasons[0]}; {len(report.not_done)} more letter(s) not attempted",),
         )
-    if options.combined and not stop():
-        _combine(prepared, options, manifest, report)
+    if options.combined:
+        if stop():
+            report.combined_skipped = True
+        else:
+            _combine(prepared, options, manifest, report)
+
+
+def _record_html(
+    manifest: Manifest, slug: str, name: str, input_hash: str, html_file: Path, html: str
+) -> None:
+    manifest.record(
+        slug, name, input_hash, html_file, sha256=sha256_bytes(html), bytes=len(html.encode())
+    )
 
 
 def _record_failures(prepared: PreparedYear, options: BuildOptions, report: BuildReport) -> None:
-    """Letters lost to problems in their records (the problems are reported as such)."""
-    for slug, problems in sorted(prepared.records.failed.items()):
+    """Letters lost to problems in their records (the problems are reported as such), and,
+    when the year's own file has problems, every council's: no letter can be made."""
+    records = prepared.records
+    for slug, problems in sorted(records.failed.items()):
         if not options.only or slug in options.only:
             report.failures.append(Failure(slug, tuple(map(str, problems)), record_problems=True))
+    if records.year_record is None:
+        reason = f"{records.year_file} has problems, so no letter of {records.year} can be made"
+        for slug in sorted(records.councils):
+            if not options.only or slug in options.only:
+                report.failures.append(Failure(slug, (reason,)))
+
+
+def _stale(records: YearRecords, options: BuildOptions, manifest: Manifest) -> list[str]:
+    """Councils in the manifest that no longer have a record (none with --only)."""
+    if options.only:
+        return []
+    known = set(records.councils) | set(records.failed)
+    return sorted(slug for slug in manifest.councils if slug not in known)
 
 
 def _note_stale(
     records: YearRecords, options: BuildOptions, manifest: Manifest, report: BuildReport
 ) -> None:
     """Letters in the manifest of councils that no longer have a record; --clean removes them."""
-    if options.only:
-        return
-    known = set(records.councils) | set(records.failed)
-    report.stale = sorted(slug for slug in manifest.councils if slug not in known)
+    report.stale = _stale(records, options, manifest)
     if not options.clean:
         return
     for slug in report.stale:
-        for name in manifest.files_of(slug):
-            file = report.out_dir / name
-            if file.exists():
-                file.unlink()
-                report.removed.append(file)
-        manifest.forget(slug)
+        kept = False
+        for name, sha256 in manifest.files_of(slug).items():
+            reason = _why_not_delete(report.out_dir, slug, name, sha256)
+            if reason is None:
+                file = report.out_dir / name
+                try:
+                    file.unlink()
+                except OSError as error:
+                    reason = f"cannot be deleted ({error.strerror})"
+                else:
+                    report.removed.append(file)
+                    continue
+            if reason != "already gone":
+                report.kept.append(f"{name!r}: {reason}")
+                kept = kept or reason.startswith("cannot")
+        if not kept:
+            manifest.forget(slug)
+
+
+def _why_not_delete(out_dir: Path, slug: str, name: str, sha256: str) -> str | None:
+    """None when `name` is a letter file this program wrote for `slug` and may delete: a file
+    directly in the year's output folder, named <slug>.html or <slug>.pdf, a regular file
+    (not a link or folder) whose bytes are still those the manifest recorded."""
+    if name not in (f"{slug}.html", f"{slug}.pdf"):
+        return "not a letter file of this council in the output folder (the manifest is wrong)"
+    file = out_dir / name
+    try:
+        mode = file.lstat().st_mode
+    except FileNotFoundError:
+        return "already gone"
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    if not stat.S_ISREG(mode):
+        return "not a regular file: left as it is"
+    if file_sha256(file) != sha256:
+        return "changed since it was built: left as it is"
+    return None
 
 
 def _render_pdfs(
@@ -322,6 +451,8 @@ def _render_pdfs(
     last_checkpoint = time.monotonic()
     for job, outcome in pool.render(jobs):
         council = prepared.records.councils[job.slug]
+        if not isinstance(outcome, PdfFailed):
+            outcome = _put_in_place(job, outcome, council.record.name, manifest)
         if isinstance(outcome, PdfFailed):
             reason = outcome.reason if outcome.writing else f"{council.file}: {outcome.reason}"
             report.failures.append(failure := Failure(job.slug, (reason,)))
@@ -343,10 +474,31 @@ def _render_pdfs(
         report.worker_rss_kb[outcome.worker] = (first, outcome.peak_rss_kb)
         progress.letter(job.slug, f"{outcome.pages} pages, {outcome.seconds:.2f} s")
         if time.monotonic() - last_checkpoint > CHECKPOINT_SECONDS:
-            manifest.write()
+            # A checkpoint that cannot be written is no reason to stop: the final write
+            # reports it if it still fails.
+            with contextlib.suppress(OutputError):
+                manifest.write()
             last_checkpoint = time.monotonic()
     report.workers_lost = pool.workers_lost
+    report.letters_retried = pool.letters_retried
     return halting
+
+
+def _put_in_place(
+    job: PdfJob, written: PdfWritten, name: str, manifest: Manifest
+) -> PdfWritten | PdfFailed:
+    """Rename the worker's PDF into place, with the letter's new HTML just before it: the
+    letter's files change together or not at all. Only this process, which holds the
+    output folder's lock, ever replaces a letter."""
+    try:
+        if job.html_target is not None:
+            write_atomic(job.html_target, job.html, durable=False)
+            _record_html(manifest, job.slug, name, job.input_hash, job.html_target, job.html)
+        commit(written.temporary, job.target)
+    except OutputError as error:
+        discard(written.temporary)
+        return PdfFailed(str(error), writing=True, whole_folder=error.whole_folder)
+    return written
 
 
 def _combine(

@@ -23,9 +23,13 @@ def run_build(paths: Paths, year: int, options: BuildOptions) -> int:
         _say(f"{year}: build stopped at once; run it again to finish")
         return 128 + signal.SIGINT
     print_summary(report, options)
-    if report.interrupted_by:
+    if report.interrupted_by and not report.finished:
         return 128 + report.interrupted_by
-    return 0 if report.ok else 1
+    return 0 if report.ok or (report.interrupted_by and _ok_but_interrupted(report)) else 1
+
+
+def _ok_but_interrupted(report: BuildReport) -> bool:
+    return not (report.failures or report.problems or report.halted or report.manifest_error)
 
 
 def _say(message: str) -> None:
@@ -43,6 +47,8 @@ def print_summary(report: BuildReport, options: BuildOptions) -> None:
     """Problems (file:line:col: field: message), other failures, stale letters, then one
     line of counts."""
     print_problems(report.problems)
+    if report.manifest_damage:
+        _say(f"{report.manifest_damage}; it was ignored and every letter is rebuilt")
     if report.refused:
         _say(report.refused)
     # A fault every letter shares (a broken template, say) is one line, not one a letter.
@@ -63,23 +69,31 @@ def print_summary(report: BuildReport, options: BuildOptions) -> None:
                 f"removed {len(report.removed)} file(s) of councils no longer in the data: "
                 f"{', '.join(report.stale)}"
             )
+            for kept in report.kept:
+                _say(f"not removed: {report.out_dir}/{kept}")
         else:
             _say(
                 f"stale: {len(report.stale)} letter(s) of councils no longer in the data "
                 f"({', '.join(report.stale)}); --clean removes them"
             )
     if report.workers_lost:
-        _say(
-            f"a worker process died {report.workers_lost} time(s); "
-            "its letters were retried in a fresh one"
+        retried = (
+            f"{report.letters_retried} letter(s) it held were retried in a fresh one"
+            if report.letters_retried
+            else "the letters it held were not retried, as the build was stopping"
         )
+        _say(f"a worker process died {report.workers_lost} time(s); {retried}")
     if report.combined_note:
         _say(report.combined_note)
     if report.interrupted_by:
-        _say(
-            f"interrupted by {signal.Signals(report.interrupted_by).name}: "
-            f"{len(report.not_done)} letter(s) not done; run the build again to finish them"
-        )
+        name = signal.Signals(report.interrupted_by).name
+        if report.finished:
+            _say(f"{name} came after the last letter: nothing was left undone")
+        else:
+            undone = f"{len(report.not_done)} letter(s) not done"
+            if report.combined_skipped and not report.not_done:
+                undone = "the combined PDF not written"
+            _say(f"interrupted by {name}: {undone}; run the build again to finish them")
     _say(
         f"{report.year}: {len(report.built)} letter(s) built, {report.failed} failed, "
         f"{len(report.unchanged)} unchanged in {report.seconds:.1f} s "

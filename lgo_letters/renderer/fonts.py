@@ -19,6 +19,13 @@ def font_files() -> list:
     return [folder / name for name, _, _ in _FACES]
 
 
+def upright_font_files() -> list:
+    """The faces record text is set in (no template sets it in italics)."""
+    return [
+        file for file, (_, _, style) in zip(font_files(), _FACES, strict=True) if style == "normal"
+    ]
+
+
 def font_face_css() -> str:
     """@font-face rules pointing at the installed font files."""
     rules = []

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from lgo_letters.schema.models import AUTHORITY_TYPES
 from lgo_letters.schema.problems import Problem
-from lgo_letters.schema.yaml_reader import YamlDocument
+from lgo_letters.schema.yaml_reader import NotPlainNumber, YamlDocument, field_path
 
 _TYPE_NAMES = {
     "int_type": "a whole number",
@@ -84,6 +84,8 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         return f"unknown field{hint}{allowed}"
     if kind == "missing":
         return "required field is missing"
+    if isinstance(value, NotPlainNumber) and kind in ("int_type", "int_from_float"):
+        return value.advice()
     if kind in _TYPE_NAMES:
         return f"must be {_TYPE_NAMES[kind]}, not {describe(value)}"
     if kind == "greater_than_equal":
@@ -101,10 +103,6 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     return f"{error['msg']} (value: {describe(value)})"
 
 
-def _field_path(loc: tuple[str | int, ...]) -> str:
-    return ".".join(f"[{p}]" if isinstance(p, int) else p for p in loc).replace(".[", "[")
-
-
 def problems_from_validation(
     error: ValidationError, document: YamlDocument, model: type[BaseModel]
 ) -> list[Problem]:
@@ -114,7 +112,7 @@ def problems_from_validation(
         # Union members report under an extra loc part naming the type; drop it.
         loc = tuple(p for p in loc if not (isinstance(p, str) and p.endswith("]")))
         line, column = document.locate(loc)
-        field = _field_path(loc)
+        field = field_path(loc)
         problems.append(Problem(document.file, line, column, field, _message(item, model)))
     return sorted(set(problems))
 

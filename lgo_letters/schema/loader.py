@@ -6,7 +6,10 @@ whose record has a problem is left out, and the others carry on.
 
 from __future__ import annotations
 
+import io
 import re
+import unicodedata
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -17,10 +20,13 @@ from lgo_letters.schema.errors import describe, problem_at, problems_from_valida
 from lgo_letters.schema.models import CouncilRecord, YearRecord
 from lgo_letters.schema.problems import InputError, Problem
 from lgo_letters.schema.rules import check_council
-from lgo_letters.schema.yaml_reader import YamlDocument, read_yaml
+from lgo_letters.schema.yaml_reader import YamlDocument, read_regular_file, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A signature is a small picture: a few hundred pixels a side, tens of kilobytes.
+MAX_IMAGE_BYTES = 5_000_000
+IMAGE_PIXELS = (10, 10_000)  # the least and most pixels a side
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ def _validate(file: Path, model: type[M]) -> tuple[YamlDocument, M]:
 
 
 def load_year_record(file: Path) -> YearRecord:
-    if not file.is_file():
+    if not file.exists():
         raise InputError([Problem(file, None, None, "", "the year's file is missing")])
     document, record = _validate(file, YearRecord)
     if record.signature_image:
@@ -80,9 +86,56 @@ def load_year_record(file: Path) -> YearRecord:
                     )
                 ]
             )
-        if not image.is_file():
+        if not image.exists():
             raise InputError([problem_at(document, "signature_image", f"no image file at {image}")])
+        reason = _not_an_image(image)
+        if reason is not None:
+            raise InputError([problem_at(document, "signature_image", f"{image}: {reason}")])
     return record
+
+
+def _not_an_image(image: Path) -> str | None:
+    """Why `image` cannot be shown as the signature (None when it can): it must be a
+    regular file that decodes whole as a picture of sensible size. An image that fails
+    would leave only its alt text in the letter, with no error."""
+    try:
+        data = read_regular_file(image, MAX_IMAGE_BYTES)
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    except ValueError as error:
+        return f"cannot be read: it is {error}"
+    if len(data) > MAX_IMAGE_BYTES:
+        return f"is larger than {MAX_IMAGE_BYTES // 1_000_000} MB; a signature image is far smaller"
+    if image.suffix.lower() == ".svg":
+        return _not_an_svg(data)
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            picture.load()  # decodes every pixel: a truncated file fails here
+            width, height = picture.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        first = data[:80].decode("ascii", "replace").splitlines()[0] if data else ""
+        hint = " (a git-LFS pointer: run `git lfs pull`)" if "git-lfs" in first else ""
+        return f"is not an image that can be decoded{hint}: {error}"
+    except Image.DecompressionBombError:
+        return "is far too large an image"
+    least, most = IMAGE_PIXELS
+    if not (least <= width <= most and least <= height <= most):
+        return f"is {width}×{height} pixels; a signature is {least} to {most:,} pixels a side"
+    return None
+
+
+def _not_an_svg(data: bytes) -> str | None:
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return "an SVG with a DOCTYPE or entities is not accepted"
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        return f"is not a well-formed SVG image ({error})"
+    if root.tag not in ("svg", "{http://www.w3.org/2000/svg}svg"):
+        return "is not an SVG image (its root element is not <svg>)"
+    return None
 
 
 def load_council(file: Path, format_fields: frozenset[str]) -> CouncilRecord:
@@ -108,7 +161,13 @@ def council_files(year_dir: Path) -> list[Path]:
 
 
 def _same_council(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """A council's name as the duplicate check compares it: compatibility forms unified
+    (NFKC), invisible characters (zero-width space, joiners, soft hyphens) removed, case
+    and spacing folded. "Dartford\u200b Council" and "DARTFORD  council" are one council."""
+    visible = "".join(
+        c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf"
+    )
+    return " ".join(unicodedata.normalize("NFKC", visible.casefold()).split())
 
 
 def load_year(year_dir: Path, year: int, format_fields: frozenset[str]) -> YearRecords:

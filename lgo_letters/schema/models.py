@@ -20,12 +20,21 @@ from pydantic import (
     StringConstraints,
 )
 
+from lgo_letters.schema.text import MAX_COUNT, check_line, check_paragraph
+
 AuthorityType = Literal["county", "district", "metropolitan", "unitary", "london"]
 AUTHORITY_TYPES: tuple[str, ...] = AuthorityType.__args__  # type: ignore[attr-defined]
 
-Count = Annotated[int, Field(strict=True, ge=0)]
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
 Percent = Annotated[int, Field(strict=True, ge=0, le=100)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# A line of text (a name, a role) and a paragraph (a comment): characters the letter's font
+# has, of a length that fits (see schema/text.py).
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(check_line)
+]
+Paragraph = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(check_paragraph)
+]
 
 # An ONS GSS code: a letter for the nation and eight digits, e.g. E07000107.
 _GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
@@ -117,9 +126,9 @@ class CouncilRecord(_Record):
     cc: EmailAddresses | None = None
     statistics: Statistics
     late_remedies: Count | None = None
-    late_remedies_detail: Text | None = None
+    late_remedies_detail: Paragraph | None = None
     training_courses: Count | None = None
-    comments: list[Text] = []
+    comments: list[Paragraph] = []
     draft: bool = False
 
 

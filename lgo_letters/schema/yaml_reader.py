@@ -21,7 +21,9 @@ a record (it is a wrong file, a paste gone wrong, or hostile).
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from typing import Any
 import yaml
 
 from lgo_letters.schema.problems import InputError, Problem
+from lgo_letters.schema.text import forbidden_character
 
 Path_ = tuple[str | int, ...]
 
@@ -44,6 +47,22 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+# YAML 1.1 reads 010 as 8, 0x1F as 31, 1_0 as 10 and 1:20 as 80: a count is plain digits.
+_PLAIN_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+\.[0-9]+")
+# YAML 1.1 also reads yes/no/on/off as true/false: only true and false are booleans here,
+# and `recipients: [No]` is the text "No".
+_BOOLEANS = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
 MAX_FILE_BYTES = 1_000_000
 # Where libyaml and PyYAML's Python scanner disagree (found by fuzzing both): leave to Python.
 _NOT_FOR_LIBYAML = re.compile("[\t\ufeff\x85\u2028\u2029!?]|[|>][-+0-9]*#")
@@ -65,6 +84,30 @@ class YamlDocument:
         return None, None
 
 
+class NotPlainNumber(str):
+    """A value YAML 1.1 would read as a number but that is not written in plain digits
+    (010, 0x1F, 1_0, 1:20). It stays the text it was written as, so a text field keeps what
+    was typed, and a count refuses it with `reading`, what YAML would have made of it."""
+
+    reading: object
+
+    def __new__(cls, text: str, reading: object) -> NotPlainNumber:
+        value = super().__new__(cls, text)
+        value.reading = reading
+        return value
+
+    def advice(self) -> str:
+        """'010' is not a plain number: write 10 or 8"""
+        digits = self.replace("_", "")
+        options = []
+        if digits.lstrip("-").isdigit():
+            options.append(str(int(digits)))
+        if isinstance(self.reading, int) and str(self.reading) not in options:
+            options.append(str(self.reading))
+        write = " or ".join(options) if options else "a whole number in plain digits"
+        return f"{str(self)!r} is not a plain number: write {write}"
+
+
 class _Converter:
     def __init__(self, file: Path):
         self.file = file
@@ -76,7 +119,7 @@ class _Converter:
         return InputError([Problem(self.file, mark.line + 1, mark.column + 1, field, message)])
 
     def convert(self, node: yaml.Node, path: Path_) -> Any:
-        dotted = ".".join(str(p) for p in path)
+        dotted = field_path(path)
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP_TAG:
@@ -86,11 +129,12 @@ class _Converter:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
                     raise self.fail(key_node, dotted, "keys must be plain words")
                 key = str(key_node.value)
+                self.check_characters(key_node, dotted, key)
                 if key in result:
                     line = self.positions[(*path, key)][0]
                     raise self.fail(
                         key_node,
-                        ".".join(map(str, (*path, key))),
+                        field_path((*path, key)),
                         f"duplicate key (already given on line {line})",
                     )
                 # A field is located by its key, which is where a person looks for it.
@@ -107,12 +151,26 @@ class _Converter:
         if node.tag not in _PLAIN_TAGS:
             raise self.fail(node, dotted, f"the tag {node.tag} is not allowed here")
         try:
-            return self.constructor.construct_object(node)
+            value = self.constructor.construct_object(node)
         except (ValueError, OverflowError, yaml.YAMLError) as error:
             # e.g. 2021-02-30 looks like a date to YAML but is not one.
             kind = node.tag.rsplit(":", 1)[-1]
             what = "a real date" if node.tag == _TIMESTAMP_TAG else f"a valid {kind}"
             raise self.fail(node, dotted, f"{node.value!r} is not {what} ({error})") from None
+        if node.tag == _BOOL_TAG and node.value not in _BOOLEANS:
+            return str(node.value)  # yes, no, on, off: text, as typed
+        if (node.tag == _INT_TAG and not _PLAIN_INTEGER.fullmatch(node.value)) or (
+            node.tag == _FLOAT_TAG and not _PLAIN_DECIMAL.fullmatch(node.value)
+        ):
+            return NotPlainNumber(node.value, value)
+        if isinstance(value, str):
+            self.check_characters(node, dotted, value)
+        return value
+
+    def check_characters(self, node: yaml.Node, dotted: str, text: str) -> None:
+        problem = forbidden_character(text)
+        if problem is not None:
+            raise self.fail(node, dotted, f"{_shown(text)} {problem}")
 
 
 class _RefuseAnchors:
@@ -180,18 +238,74 @@ def _syntax_problem(file: Path, error: yaml.MarkedYAMLError) -> Problem:
     return Problem(file, line, column, "", f"YAML syntax error: {reason}")
 
 
+def _shown(text: str, limit: int = 40) -> str:
+    """The start of `text` in quotes, anything invisible escaped, to name it in a message."""
+    shown = text if len(text) <= limit else text[: limit - 3] + "..."
+    escaped = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in shown)
+    return f"'{escaped}'"
+
+
+def field_path(path: Path_) -> str:
+    """A value's place as messages name it: statistics.upheld, recipients[0]."""
+    return ".".join(f"[{p}]" if isinstance(p, int) else p for p in path).replace(".[", "[")
+
+
+def _reader_problem(file: Path, text: str, error: yaml.reader.ReaderError) -> Problem:
+    """A character YAML refuses to read at all, located (PyYAML names no line)."""
+    position = error.position
+    if error.encoding == "unicode":  # the text was read: position counts its characters
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        char = chr(error.character) if isinstance(error.character, int) else error.character
+        name = f"U+{ord(char):04X}"
+    else:
+        line, column, name, char = None, None, f"byte {error.character!r}", ""
+    kind = "control character" if char and not char.isprintable() else "character"
+    return Problem(
+        file,
+        line,
+        column,
+        "",
+        f"the file holds the {kind} {name}, which YAML cannot read: remove it",
+    )
+
+
 def _whole_file(file: Path, message: str) -> InputError:
     return InputError([Problem(file, None, None, "", message)])
 
 
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def read_regular_file(file: Path, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of `file`, which must be a regular file (after links).
+
+    Opened without blocking: a named pipe in the data folder would otherwise wait for a
+    writer for ever. Raises OSError, or ValueError naming what the file is instead.
+    """
+    fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        kind = stat.S_IFMT(os.fstat(fd).st_mode)
+        if kind != stat.S_IFREG:
+            raise ValueError(f"not a regular file but {_NOT_REGULAR.get(kind, 'a special file')}")
+        os.set_blocking(fd, True)
+        return handle.read(limit + 1)
+
+
 def _read_text(file: Path) -> str:
     try:
-        # Read at most one byte past the limit: a huge file (or a link to /dev/zero) is
-        # refused without being read whole.
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        # Read at most one byte past the limit: a huge file is refused without being read whole.
+        raw = read_regular_file(file, MAX_FILE_BYTES)
     except OSError as error:
         raise _whole_file(file, f"cannot read the file: {error.strerror}") from None
+    except ValueError as error:
+        raise _whole_file(file, f"cannot read the file: it is {error}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise _whole_file(
             file,
@@ -251,6 +365,8 @@ def read_yaml(file: Path) -> YamlDocument:
         return YamlDocument(file, converter.convert(node, ()), converter.positions)
     except yaml.MarkedYAMLError as error:
         raise InputError([_syntax_problem(file, error)]) from None
+    except yaml.reader.ReaderError as error:
+        raise InputError([_reader_problem(file, text, error)]) from None
     except yaml.YAMLError as error:
         raise _whole_file(file, f"YAML error: {error}") from None
     except RecursionError:
