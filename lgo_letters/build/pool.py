@@ -88,7 +88,7 @@ class PdfPool:
             max_workers=workers,
             mp_context=_context(),
             initializer=init_worker,
-            initargs=(self.templates_dir,),
+            initargs=(self.templates_dir, False, os.getpid()),
         )
         in_flight: dict[Future, PdfJob] = {}
         broken = False

@@ -6,12 +6,13 @@ starts and reuses it for every letter it is given.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
 import os
 import resource
+import select
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -30,33 +31,53 @@ class _DropSubsetterFallback(logging.Filter):
         return "instead of HarfBuzz-Subset" not in record.getMessage()
 
 
-_PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent dies
+def die_with_build(build_pid: int) -> None:
+    """End this worker the moment the build process `build_pid` ends, however it ends.
 
-
-def die_with_parent() -> None:
-    """Make the kernel kill this process when its parent dies (Linux; elsewhere nothing).
-
-    A worker's parent is the fork server, which exits when the build does, however the build
-    ends (SIGKILL, SIGHUP, a closed terminal): without this, workers blocked on their task
-    queue or laying out a letter would run on for good, holding memory and the build's pipes.
+    A worker's parent is the fork server, not the build, and the two keep each other
+    alive: every worker holds the fork server's "alive" pipe, and the fork server exits only
+    when no process holds it. A build killed by SIGKILL or SIGHUP therefore left the fork
+    server and its workers (225 MB) running for good, holding the build's stdout, and a
+    worker laying out a letter would still write it. So each worker watches the build itself.
     """
-    parent = os.getppid()
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux
-        return
-    if os.getppid() != parent:  # the parent died before the request took effect
+        watched = os.pidfd_open(build_pid)
+    except ProcessLookupError:  # the build is already gone
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd (not Linux, or Linux before 5.3): poll
+        watched = None
+
+    def watch() -> None:
+        if watched is not None:
+            select.select([watched], [], [])  # readable once the process has ended
+        else:
+            while _alive(build_pid):
+                time.sleep(1.0)
         os._exit(1)
 
+    threading.Thread(target=watch, name="lgo-letters-build-watch", daemon=True).start()
 
-def init_worker(templates_dir: Path, in_process: bool = False) -> None:
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def init_worker(
+    templates_dir: Path, in_process: bool = False, build_pid: int | None = None
+) -> None:
     """Set up this process to render letters: one renderer, kept for its whole life."""
     global _renderer
     if not in_process:
         # Ctrl-C reaches the whole process group: the parent decides how to stop.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        die_with_parent()
+    if build_pid is not None:
+        die_with_build(build_pid)
     logging.getLogger("weasyprint").addFilter(_DropSubsetterFallback())
     _renderer = PdfRenderer(templates_dir)
     # What WeasyPrint has loaded lives as long as the worker: the cycle collector need never

@@ -38,6 +38,7 @@ from lgo_letters.output import (
     ensure_output_folder,
     is_own_temporary,
     write_atomic,
+    write_temporary,
 )
 from lgo_letters.project import Paths, PreparedYear, UsageError, check_year, prepare_year
 from lgo_letters.renderer import TemplateError, Templates, render_html
@@ -487,17 +488,25 @@ def _render_pdfs(
 def _put_in_place(
     job: PdfJob, written: PdfWritten, name: str, manifest: Manifest
 ) -> PdfWritten | PdfFailed:
-    """Rename the worker's PDF into place, with the letter's new HTML just before it: the
-    letter's files change together or not at all. Only this process, which holds the
-    output folder's lock, ever replaces a letter."""
+    """Rename the worker's PDF into place, and the letter's new HTML right after it: both
+    are written first, so a refused write leaves the letter's files as they were. Only this
+    process, which holds the output folder's lock, ever replaces a letter."""
+    html_temporary = None
     try:
         if job.html_target is not None:
-            write_atomic(job.html_target, job.html, durable=False)
-            _record_html(manifest, job.slug, name, job.input_hash, job.html_target, job.html)
+            html_temporary = write_temporary(job.html_target, job.html, durable=False)
         commit(written.temporary, job.target)
     except OutputError as error:
         discard(written.temporary)
+        if html_temporary is not None:
+            discard(html_temporary)
         return PdfFailed(str(error), writing=True, whole_folder=error.whole_folder)
+    if html_temporary is not None and job.html_target is not None:
+        try:
+            commit(html_temporary, job.html_target)
+        except OutputError as error:  # the manifest records the PDF alone: redone next time
+            return PdfFailed(str(error), writing=True, whole_folder=error.whole_folder)
+        _record_html(manifest, job.slug, name, job.input_hash, job.html_target, job.html)
     return written
 
 
