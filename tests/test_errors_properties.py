@@ -5,6 +5,7 @@ its noun, and no text from the record turns into markup."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from lgo_letters.context import letter_context, year_averages
 from lgo_letters.renderer import PdfRenderer, Templates, render_html
 from lgo_letters.schema import AUTHORITY_TYPES, YearRecord, load_council
+from lgo_letters.schema.text import font_characters
 from tests.conftest import REPO
 from tests.errorcases import element_names
 from tests.textutil import collapse, html_text, pdf_text
@@ -41,7 +43,14 @@ def _text(alphabet: st.SearchStrategy[str], size: int) -> st.SearchStrategy[str]
     return st.lists(pieces, min_size=1, max_size=4).map(" ".join).filter(lambda s: s.strip() != "")
 
 
-ANY_TEXT = _text(st.characters(categories=["L", "N", "P", "S", "Zs"]), 12)
+# Any letter, number, punctuation, symbol or space that the letter's font has (a character
+# it lacks is refused by validation: it would bring in a system font).
+FONT_CHARACTERS = sorted(
+    char
+    for char in map(chr, font_characters())
+    if unicodedata.category(char)[0] in "LNPS" or unicodedata.category(char) == "Zs"
+)
+ANY_TEXT = _text(st.sampled_from(FONT_CHARACTERS), 12)
 ASCII_TEXT = _text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), 8)
 
 

@@ -326,13 +326,30 @@ def test_sigterm_to_the_process_group_claims_no_retry(tmp_path: Path) -> None:
     assert_consistent(folder)
 
 
+def _importing(pids: set[int], library: str) -> bool:
+    """Whether one of `pids` has loaded `library` (a shared object) by now."""
+    for pid in pids:
+        try:
+            if library in Path(f"/proc/{pid}/maps").read_text():
+                return True
+        except OSError:
+            continue
+    return False
+
+
 @pytest.mark.slow
 def test_ctrl_c_during_start_up_prints_no_traceback(tmp_path: Path) -> None:
     project = make_synthetic(tmp_path, 4)
     build_process = _start(project)
-    # The fork server starts at once and spends about a second importing WeasyPrint.
-    _wait_for(lambda: _descendants(build_process.pid), "the fork server", build_process)
+    # Ctrl-C while the fork server is importing the worker's modules: it has loaded
+    # pydantic's core (early) and goes on to WeasyPrint for about a second more.
+    _wait_for(
+        lambda: _importing(_descendants(build_process.pid), "pydantic_core"),
+        "the fork server's imports",
+        build_process,
+    )
     os.killpg(build_process.pid, signal.SIGINT)
     _, stderr = build_process.communicate(timeout=120)
+    assert build_process.returncode == 128 + signal.SIGINT, stderr
     assert "Traceback" not in stderr, stderr
     assert "KeyboardInterrupt" not in stderr, stderr

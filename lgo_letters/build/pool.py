@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -35,19 +37,30 @@ def _context() -> multiprocessing.context.BaseContext:
     """forkserver where there is one: workers fork from a process that has WeasyPrint loaded."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(
-            ["lgo_letters.forkserver_signals", "lgo_letters.build.worker"]
-        )
+        context.set_forkserver_preload(["lgo_letters.build.worker"])
         return context
     return multiprocessing.get_context("spawn")
 
 
 def warm_up() -> None:
-    """Start the fork server now, so it imports WeasyPrint while the build renders HTML."""
+    """Start the fork server now, so it imports WeasyPrint while the build renders HTML.
+
+    SIGINT is ignored while it (and multiprocessing's resource tracker) are started: an
+    ignored signal stays ignored across exec, so a Ctrl-C to the process group while they
+    start up and import WeasyPrint no longer prints their KeyboardInterrupt tracebacks
+    (Ctrl-C is the build's to handle). A blocked one would not do: the child's mask is reset.
+    """
     if _context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
-        forkserver.ensure_running()
+        if threading.current_thread() is not threading.main_thread():
+            forkserver.ensure_running()  # only the main thread may change signal handlers
+            return
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
 
 class PdfPool:

@@ -111,8 +111,12 @@ def _not_an_image(image: Path) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
+        # verify() reads the whole file's structure: it fails on a truncated file even
+        # where WeasyPrint has told Pillow to accept truncated images.
         with Image.open(io.BytesIO(data)) as picture:
-            picture.load()  # decodes every pixel: a truncated file fails here
+            picture.verify()
+        with Image.open(io.BytesIO(data)) as picture:
+            picture.load()  # decodes every pixel
             width, height = picture.size
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         first = data[:80].decode("ascii", "replace").splitlines()[0] if data else ""

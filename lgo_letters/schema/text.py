@@ -61,7 +61,7 @@ def forbidden_character(text: str) -> str | None:
 
 
 @functools.cache
-def _font_characters() -> frozenset[int]:
+def font_characters() -> frozenset[int]:
     """Every character the letter's font has a glyph for, in each face the letters use."""
     from fontTools.ttLib import TTFont  # only for text beyond ASCII
 
@@ -79,7 +79,7 @@ def _needs_no_glyph(char: str) -> bool:
 def _missing_from_font(text: str) -> str | None:
     if text.isascii():  # the font has every printable ASCII character
         return None
-    font = _font_characters()
+    font = font_characters()
     for char in text:
         if ord(char) not in font and not _needs_no_glyph(char):
             return char
