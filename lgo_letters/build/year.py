@@ -409,7 +409,7 @@ def _note_stale(
                     report.removed.append(file)
                     continue
             if reason != "already gone":
-                report.kept.append(f"{name!r}: {reason}")
+                report.kept.append(f"{name!r} of {slug}: {reason}")
                 kept = kept or reason.startswith("cannot")
         if not kept:
             manifest.forget(slug)

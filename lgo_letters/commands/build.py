@@ -6,6 +6,7 @@ import signal
 from collections import defaultdict
 
 from lgo_letters.build import BuildOptions, BuildReport, build_year
+from lgo_letters.build.manifest import MANIFEST
 from lgo_letters.build.progress import BuildProgress
 from lgo_letters.project import Paths
 from lgo_letters.report import err, print_problems
@@ -70,7 +71,7 @@ def print_summary(report: BuildReport, options: BuildOptions) -> None:
                 f"{', '.join(report.stale)}"
             )
             for kept in report.kept:
-                _say(f"not removed: {report.out_dir}/{kept}")
+                _say(f"not removed: {kept} (named in {report.out_dir / MANIFEST})")
         else:
             _say(
                 f"stale: {len(report.stale)} letter(s) of councils no longer in the data "
