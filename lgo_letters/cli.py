@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from lgo_letters import __version__
-from lgo_letters.project import Paths, UsageError
+from lgo_letters.errors import UsageError
+from lgo_letters.project import Paths
 from lgo_letters.report import err, report_internal_error
 
 app = typer.Typer(

@@ -158,7 +158,8 @@ def test_a_slug_that_is_a_path_is_refused(in_project: Path, slug: str) -> None:
         run = invoke(*command)
         assert run.code == 2
         assert run.stderr == (
-            f"error: '{slug}' is not a council slug (lower-case letters, digits, hyphens)\n"
+            f"error: '{slug}' is not a council slug "
+            "(lower-case letters, digits and single hyphens)\n"
         )
     assert not (in_project / "output").exists()
     assert sorted(in_project.parent.iterdir()) == before

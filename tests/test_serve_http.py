@@ -260,18 +260,21 @@ def test_problems_in_the_year_file_show_on_the_index_and_the_letters(
     assert "year.yaml has problems" in html_text(council_row(index, "worcester"))
 
 
-def test_an_unforeseen_failure_is_a_500_page_and_the_server_carries_on(
+def test_a_template_fault_that_is_not_a_jinja_error_is_that_letters_page(
     live_server, project: Path
 ) -> None:
-    # A filter given the wrong type raises a plain Python error, not a template error.
+    # A filter given the wrong type raises a plain Python error, not a template error: it
+    # costs that letter (a page naming the template's line), never the server.
     template = project / "templates" / "2020" / "letter.html.j2"
     source = template.read_text(encoding="utf-8")
     template.write_text(
         source.replace("{% block opening %}", "{% block opening %}{{ letter.year | long_date }}"),
         encoding="utf-8",
     )
-    wait_until(lambda: fetch(live_server.url + "worcester")[0] == 500)
-    assert "AttributeError" in fetch(live_server.url + "worcester")[2]
+    line = source.split("{% block opening %}")[0].count("\n") + 1
+    wait_until(lambda: fetch(live_server.url + "worcester")[0] == 422)
+    page = html_text(fetch(live_server.url + "worcester")[2])
+    assert f"{template}:{line}: AttributeError" in page
     assert fetch(live_server.url)[0] == 200
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from lgo_letters.build.inputs import sha256_bytes
 from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
-from lgo_letters.output import OutputError, write_atomic
+from lgo_letters.errors import OutputError
+from lgo_letters.output import write_atomic
 from lgo_letters.renderer.pdf import PdfRenderer
 
 _renderer: PdfRenderer | None = None

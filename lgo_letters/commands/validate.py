@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lgo_letters.project import Paths, UsageError, check_year, prepare_year
+from lgo_letters.errors import UsageError
+from lgo_letters.project import Paths, check_year, prepare_year
 from lgo_letters.report import err, print_problems
 
 

@@ -18,7 +18,9 @@ import pypdfium2
 from PIL import Image, ImageOps
 
 from lgo_letters.golden.cases import GoldenCase
-from lgo_letters.renderer import PdfRenderer, Templates, render_html
+from lgo_letters.letter import LetterFailure, letter_pdf, make_letter
+from lgo_letters.renderer import Templates
+from lgo_letters.renderer.pdf import PdfRenderer
 
 # Pages are kept small: 0.4 of 72 dpi (239 by 337 pixels for A4) in 16 greys is enough to
 # see a moved paragraph or a changed figure, at ~7 KB a page.
@@ -107,9 +109,13 @@ class CaseRenderer:
     """Renders cases with one PDF renderer, so fonts are set up once per run."""
 
     def __init__(self, templates: Templates):
-        self.templates = templates
         self.pdf = PdfRenderer(templates.dir)
 
-    def render(self, case: GoldenCase) -> Rendering:
-        html = render_html(self.templates, case.letter_format, case.letter)
-        return Rendering(normalise_html(html), self.pdf.render(html))
+    def render(self, case: GoldenCase) -> Rendering | LetterFailure:
+        letter = make_letter(case.prepared, case.slug)
+        if isinstance(letter, LetterFailure):
+            return letter
+        made = letter_pdf(letter, self.pdf)
+        if isinstance(made, LetterFailure):
+            return made
+        return Rendering(normalise_html(letter.html), made.pdf)

@@ -6,14 +6,19 @@ import jinja2
 from markupsafe import Markup
 
 from lgo_letters.context.letter import LetterContext
+from lgo_letters.errors import TemplateError
 from lgo_letters.renderer.templates import LetterFormat, Templates
 
-
-class TemplateError(Exception):
-    """A template failed to load or render; the message names its file and line."""
+__all__ = ["TemplateError", "render_html"]
 
 
 def render_html(templates: Templates, letter_format: LetterFormat, letter: LetterContext) -> str:
+    """The letter's HTML, or TemplateError naming the template's file and line.
+
+    Any exception while rendering is the template's fault for this letter (a filter given
+    the wrong value, a division by zero, endless recursion), so every one becomes a
+    TemplateError: the caller loses this letter, never the run.
+    """
     try:
         template = templates.env.get_template(letter_format.template)
         # The stylesheet is template content, trusted like the templates themselves.
@@ -29,6 +34,9 @@ def render_html(templates: Templates, letter_format: LetterFormat, letter: Lette
         raise TemplateError(f"{_template_location(templates, error)}: {error}") from None
     except OSError as error:  # e.g. the stylesheet or an included image is missing
         raise TemplateError(f"{error.filename or templates.dir}: {error.strerror}") from None
+    except Exception as error:
+        where = _template_location(templates, error)
+        raise TemplateError(f"{where}: {type(error).__name__}: {error}") from None
 
 
 def _template_location(templates: Templates, error: Exception) -> str:

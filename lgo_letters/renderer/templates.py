@@ -12,8 +12,8 @@ import jinja2
 from markupsafe import Markup
 
 from lgo_letters.context import numbers
+from lgo_letters.errors import InputError, Problem
 from lgo_letters.schema.models import FORMAT_FIELDS
-from lgo_letters.schema.problems import InputError, Problem
 from lgo_letters.schema.yaml_reader import read_yaml
 
 STYLESHEET = "static/letter.css"

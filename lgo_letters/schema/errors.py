@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from lgo_letters.errors import Problem
 from lgo_letters.schema.models import AUTHORITY_TYPES
-from lgo_letters.schema.problems import Problem
 from lgo_letters.schema.yaml_reader import YamlDocument
 
 _TYPE_NAMES = {

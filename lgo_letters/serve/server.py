@@ -19,9 +19,10 @@ from pathlib import Path
 from threading import Thread
 from urllib.parse import parse_qs, urlsplit
 
-from lgo_letters.project import Paths, UsageError
+from lgo_letters.errors import UsageError
+from lgo_letters.project import Paths
 from lgo_letters.report import err
-from lgo_letters.schema.loader import SLUG
+from lgo_letters.schema.slugs import is_slug
 from lgo_letters.serve.livereload import ENDPOINT, ReloadSignal, with_reload_script
 from lgo_letters.serve.pages import internal_error_page
 from lgo_letters.serve.site import HTML, LetterSite, Page
@@ -56,7 +57,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/":
             return site.index()
         match = _LETTER_PATH.fullmatch(path)
-        if match and SLUG.match(match.group(1)):
+        if match and is_slug(match.group(1)):
             slug, pdf = match.groups()
             return site.pdf(slug) if pdf else site.letter(slug)
         return site.not_found("There is no such page.")
