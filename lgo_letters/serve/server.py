@@ -10,6 +10,7 @@ Routes (nothing else is served, so no path can reach a file on disk):
 from __future__ import annotations
 
 import errno
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,12 +22,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from lgo_letters.errors import UsageError
 from lgo_letters.project import Paths
-from lgo_letters.report import err
 from lgo_letters.schema.slugs import is_slug
 from lgo_letters.serve.livereload import ENDPOINT, ReloadSignal, with_reload_script
 from lgo_letters.serve.pages import internal_error_page
 from lgo_letters.serve.site import HTML, LetterSite, Page
 from lgo_letters.serve.watcher import Watcher
+
+log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 _LETTER_PATH = re.compile(r"/([^/]+?)(\.pdf)?")
@@ -48,7 +50,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             page = self._page(site, url.path)
         except Exception as error:  # the server must outlive any one page
-            err.print_exception()
+            log.exception("serve: %s failed", url.path)
             page = Page(500, HTML, internal_error_page(f"{type(error).__name__}: {error}").encode())
         self._send(page, generation)
 
