@@ -62,7 +62,7 @@ def letter_context(
 ) -> LetterContext:
     s = council.statistics
     recipients = join_names(council.recipients)
-    given = averages or TypeAverages(None, None, None, source="none")
+    given = averages or TypeAverages(None, None, None)
     return LetterContext(
         slug=slug,
         year=year,

@@ -13,8 +13,7 @@ from markupsafe import Markup
 
 from lgo_letters.context import numbers
 from lgo_letters.errors import InputError, Problem
-from lgo_letters.schema.models import FORMAT_FIELDS
-from lgo_letters.schema.yaml_reader import read_yaml
+from lgo_letters.schema.loader import load_format
 
 STYLESHEET = "static/letter.css"
 PLACEHOLDER_SIGNATURE = "static/signature.svg"
@@ -24,7 +23,6 @@ PLACEHOLDER_SIGNATURE = "static/signature.svg"
 class LetterFormat:
     """templates/<year>/: the letter template and the optional fields it has a place for."""
 
-    year: int
     template: str  # name within the templates folder
     fields: frozenset[str]
 
@@ -67,9 +65,6 @@ class Templates:
         self.dir = templates_dir
         self.env = make_environment(templates_dir)
 
-    def years(self) -> list[int]:
-        return sorted(int(p.name) for p in self.dir.iterdir() if p.name.isdigit() and p.is_dir())
-
     def letter_format(self, year: int) -> LetterFormat:
         folder = self.dir / str(year)
         template = folder / "letter.html.j2"
@@ -77,27 +72,9 @@ class Templates:
             raise InputError(
                 [Problem(template, None, None, "", f"there is no letter template for {year}")]
             )
-        fields: frozenset[str] = frozenset()
         format_file = folder / "format.yaml"
-        if format_file.is_file():
-            document = read_yaml(format_file)
-            listed = document.data.get("fields", []) if isinstance(document.data, dict) else None
-            unknown = [f for f in listed or [] if f not in FORMAT_FIELDS]
-            if not isinstance(listed, list) or unknown:
-                line, column = document.locate(("fields",))
-                raise InputError(
-                    [
-                        Problem(
-                            format_file,
-                            line,
-                            column,
-                            "fields",
-                            f"must list some of: {', '.join(FORMAT_FIELDS)}",
-                        )
-                    ]
-                )
-            fields = frozenset(listed)
-        return LetterFormat(year, f"{year}/letter.html.j2", fields)
+        fields = load_format(format_file).fields if format_file.is_file() else []
+        return LetterFormat(f"{year}/letter.html.j2", frozenset(fields))
 
     def stylesheet(self) -> str:
         return (self.dir / STYLESHEET).read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from lgo_letters.errors import InputError, Problem
 from lgo_letters.schema.errors import describe, problem_at, problems_from_validation
-from lgo_letters.schema.models import CouncilRecord, YearRecord
+from lgo_letters.schema.models import CouncilRecord, FormatRecord, YearRecord
 from lgo_letters.schema.rules import check_council
 from lgo_letters.schema.slugs import record_file_problem
 from lgo_letters.schema.yaml_reader import YamlDocument, read_yaml
@@ -91,6 +91,11 @@ def load_council(file: Path, format_fields: frozenset[str]) -> CouncilRecord:
     if findings:
         raise InputError([problem_at(document, f, message) for f, message in findings])
     return record
+
+
+def load_format(file: Path) -> FormatRecord:
+    """A year's templates/<year>/format.yaml, validated, or InputError."""
+    return _validate(file, FormatRecord)[1]
 
 
 def council_files(year_dir: Path) -> list[Path]:
