@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from lgo_letters.context import LetterContext
 from lgo_letters.errors import Problem, TemplateError
 from lgo_letters.project import PreparedYear
-from lgo_letters.renderer.html import render_html
+from lgo_letters.renderer.html import render_html, style_text, with_stylesheet
 
 if TYPE_CHECKING:
     from lgo_letters.renderer.pdf import PdfRenderer
@@ -30,7 +30,13 @@ class Letter:
     slug: str
     record_file: Path
     context: LetterContext
-    html: str  # self-contained: stylesheet and images inline
+    document: str  # the HTML the template made: images inline, no stylesheet
+    stylesheet: str  # the CSS every letter of the year shares
+
+    @property
+    def html(self) -> str:
+        """The letter as one self-contained HTML file: stylesheet and images inline."""
+        return with_stylesheet(self.document, style_text(self.stylesheet))
 
 
 @dataclass(frozen=True)
@@ -65,17 +71,19 @@ def make_letter(prepared: PreparedYear, slug: str) -> Letter | LetterFailure:
             raise KeyError(slug)
         year_problems = tuple(p for p in prepared.problems if p.file == records.year_file)
         return LetterFailure(slug, "year", year_problems)
+    context = prepared.letters[slug]
     try:
-        html = render_html(prepared.templates, prepared.letter_format, prepared.letters[slug])
+        document = render_html(prepared.templates, prepared.letter_format, context)
+        stylesheet = prepared.templates.stylesheet()
     except TemplateError as error:
         return LetterFailure(slug, "template", message=str(error))
-    return Letter(slug, prepared.record_file(slug), prepared.letters[slug], html)
+    return Letter(slug, prepared.record_file(slug), context, document, stylesheet)
 
 
 def letter_pdf(letter: Letter, renderer: PdfRenderer) -> LetterPdf | LetterFailure:
     """The letter laid out as a PDF; any fault of the layout costs this letter only."""
     try:
-        pdf, pages = renderer.render_counted(letter.html)
+        pdf, pages = renderer.render_counted(letter.document, letter.stylesheet)
     except Exception as error:
         return LetterFailure(letter.slug, "pdf", message=pdf_failure(letter.record_file, error))
     return LetterPdf(pdf, pages)

@@ -51,7 +51,7 @@ def render_pdf(job: PdfJob) -> PdfWritten | PdfFailed:
         raise RuntimeError("init_worker() was not called in this process")
     started = time.perf_counter()
     try:
-        pdf, pages = _renderer.render_counted(job.html)
+        pdf, pages = _renderer.render_counted(job.html, job.stylesheet)
         write_atomic(job.target, pdf, durable=False)
     except OutputError as error:
         return PdfFailed(str(error), writing=True, whole_folder=error.whole_folder)

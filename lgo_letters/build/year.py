@@ -257,7 +257,7 @@ def _build(
         if options.pdf and (options.force or not manifest.up_to_date(slug, pdf_file, input_hash)):
             if not jobs:
                 warm_up()  # (if not yet started) loads WeasyPrint while the rest render
-            jobs.append(PdfJob(slug, html, pdf_file, input_hash))
+            jobs.append(PdfJob(slug, letter.document, pdf_file, input_hash, letter.stylesheet))
         elif wrote_html:
             report.built.append(slug)
         else:

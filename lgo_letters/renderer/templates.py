@@ -12,7 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from lgo_letters.context import numbers
-from lgo_letters.errors import InputError, Problem
+from lgo_letters.errors import InputError, Problem, TemplateError
 from lgo_letters.schema.loader import load_format
 
 STYLESHEET = "static/letter.css"
@@ -64,6 +64,7 @@ class Templates:
     def __init__(self, templates_dir: Path):
         self.dir = templates_dir
         self.env = make_environment(templates_dir)
+        self._stylesheet: str | None = None
 
     def letter_format(self, year: int) -> LetterFormat:
         folder = self.dir / str(year)
@@ -77,7 +78,13 @@ class Templates:
         return LetterFormat(f"{year}/letter.html.j2", frozenset(fields))
 
     def stylesheet(self) -> str:
-        return (self.dir / STYLESHEET).read_text(encoding="utf-8")
+        """The letters' stylesheet, read once (a new Templates sees an edited one)."""
+        if self._stylesheet is None:
+            try:
+                self._stylesheet = (self.dir / STYLESHEET).read_text(encoding="utf-8")
+            except OSError as error:
+                raise TemplateError(f"{error.filename}: {error.strerror}") from None
+        return self._stylesheet
 
     def placeholder_signature(self) -> str:
         return data_uri(self.dir / PLACEHOLDER_SIGNATURE)
