@@ -64,7 +64,9 @@ class Templates:
     def __init__(self, templates_dir: Path):
         self.dir = templates_dir
         self.env = make_environment(templates_dir)
+        self.env.globals["image"] = self.image
         self._stylesheet: str | None = None
+        self._images: dict[str, str] = {}
 
     def letter_format(self, year: int) -> LetterFormat:
         folder = self.dir / str(year)
@@ -86,5 +88,21 @@ class Templates:
                 raise TemplateError(f"{error.filename}: {error.strerror}") from None
         return self._stylesheet
 
+    def image(self, name: str, inline: bool = False) -> str:
+        """The image file `name` (within the templates folder), read once: how every image
+        gets into a letter, so the letter stays one self-contained file.
+
+        As a data: URI (for <img src> or a CSS background), or with `inline` an SVG's own
+        markup, for the wordmark: inline, its text is part of the page and is read out in
+        its place, first (as an <img> it would be a figure with alt text).
+        """
+        key = f"{name}:{inline}"
+        if key not in self._images:
+            file = self.dir / name
+            self._images[key] = (
+                Markup(file.read_text(encoding="utf-8").rstrip("\n")) if inline else data_uri(file)
+            )
+        return self._images[key]
+
     def placeholder_signature(self) -> str:
-        return data_uri(self.dir / PLACEHOLDER_SIGNATURE)
+        return self.image(PLACEHOLDER_SIGNATURE)
