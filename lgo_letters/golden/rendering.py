@@ -22,6 +22,7 @@ from lgo_letters.letter import Letter, LetterFailure, letter_pdf, make_letter
 from lgo_letters.renderer import Templates
 from lgo_letters.renderer.html import style_text, with_stylesheet
 from lgo_letters.renderer.pdf import PdfRenderer
+from lgo_letters.renderer.raster import png_bytes
 
 # Pages are kept small: 0.4 of 72 dpi (239 by 337 pixels for A4) in 16 greys is enough to
 # see a moved paragraph or a changed figure, at ~7 KB a page.
@@ -62,12 +63,6 @@ def page_text(pages: list[str]) -> str:
         lines = [line.rstrip() for line in text.splitlines()]
         parts.append(f"=== page {number} ===\n" + "\n".join(line for line in lines if line))
     return "\n".join(parts) + "\n"
-
-
-def png_bytes(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
 
 
 @dataclass
