@@ -234,6 +234,19 @@ def averages(paths: Paths, year: Year) -> int:
 
 
 @app.command()
+@with_paths(out="Where the built letters are (for their sha256).")
+def export(
+    paths: Paths,
+    year: Year,
+    to: Annotated[Path, typer.Option("--to", help="The file to write: .csv, .xlsx or .json.")],
+) -> int:
+    """Write the year's figures, one row per council, as every letter prints them."""
+    from lgo_letters.commands.export import run_export
+
+    return run_export(paths, year, to)
+
+
+@app.command()
 @with_paths(out="Diff images go to <out>/golden-diff/.")
 def check(
     paths: Paths,

@@ -16,6 +16,7 @@ class TypeAverages:
     upheld: int | None
     compliance: int | None
     satisfactory_remedy: int | None
+    source: str  # "given" (year.yaml) or "computed" (pooled from records)
     councils: int = 0
 
 
@@ -35,6 +36,7 @@ def pooled_averages(records: Iterable[CouncilRecord]) -> dict[str, TypeAverages]
             satisfactory_remedy=percent(
                 sum(s.satisfactory_remedies for s in stats), sum(s.upheld for s in stats)
             ),
+            source="computed",
             councils=len(stats),
         )
     return result
@@ -49,6 +51,7 @@ def year_averages(year: YearRecord, records: Iterable[CouncilRecord]) -> dict[st
             given.upheld,
             given.compliance,
             given.satisfactory_remedy,
+            source="given",
             councils=sum(1 for r in records if r.type == kind),
         )
     return averages

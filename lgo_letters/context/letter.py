@@ -62,7 +62,7 @@ def letter_context(
 ) -> LetterContext:
     s = council.statistics
     recipients = join_names(council.recipients)
-    given = averages or TypeAverages(None, None, None)
+    given = averages or TypeAverages(None, None, None, source="none")
     return LetterContext(
         slug=slug,
         year=year,
