@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import io
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,6 +21,7 @@ import pypdf
 import pytest
 
 from tests.conftest import REPO, run_cli
+from tests.errorcases import VALID_COUNCIL
 from tests.textutil import html_text
 
 RELOAD_SCRIPT = "EventSource("
@@ -323,3 +325,41 @@ def test_serve_on_a_port_in_use_is_a_usage_error(project: Path) -> None:
         result = run_cli("serve", "2020", "--port", str(port), cwd=project)
     assert result.returncode == 2
     assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+
+
+_SERVE_THEN_REPORT_WEASYPRINT = """
+import sys
+from pathlib import Path
+from urllib.request import urlopen
+from lgo_letters.project import Paths
+from lgo_letters.serve import serving
+
+project = Path(sys.argv[1])
+paths = Paths(project / "data", project / "templates")
+with serving(paths, 2021, port=0) as live:
+    for page in ("", "dartford", "dartford.pdf"):
+        with urlopen(live.url + page, timeout=60) as response:
+            response.read()
+        print(page or "index", "weasyprint loaded:", "weasyprint" in sys.modules)
+"""
+
+
+def test_serve_loads_weasyprint_only_for_the_first_pdf(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    year = tmp_path / "data" / "2021"
+    (year / "councils").mkdir(parents=True)
+    (year / "year.yaml").write_text("letter_date: 2021-07-21\npublication_date: 2021-07-28\n")
+    (year / "councils" / "dartford.yaml").write_text(VALID_COUNCIL)
+    result = subprocess.run(
+        [sys.executable, "-c", _SERVE_THEN_REPORT_WEASYPRINT, str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "index weasyprint loaded: False",
+        "dartford weasyprint loaded: False",
+        "dartford.pdf weasyprint loaded: True",
+    ]
