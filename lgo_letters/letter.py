@@ -85,10 +85,7 @@ def letter_pdf(letter: Letter, renderer: PdfRenderer) -> LetterPdf | LetterFailu
     try:
         pdf, pages = renderer.render_counted(letter.document, letter.stylesheet)
     except Exception as error:
-        return LetterFailure(letter.slug, "pdf", message=pdf_failure(letter.record_file, error))
+        # Worded as a build reports a PDF its worker could not lay out (build/worker.py).
+        reason = f"PDF rendering failed: {type(error).__name__}: {error}"
+        return LetterFailure(letter.slug, "pdf", message=f"{letter.record_file}: {reason}")
     return LetterPdf(pdf, pages)
-
-
-def pdf_failure(record_file: Path, error: Exception) -> str:
-    """How a PDF that could not be laid out is reported (build's workers say it the same)."""
-    return f"{record_file}: PDF rendering failed: {type(error).__name__}: {error}"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lgo_letters.letter import Letter, LetterFailure, make_letter
+from lgo_letters.letter import Letter, LetterFailure, letter_pdf, make_letter
 from lgo_letters.project import Paths, prepare_year
 from tests.conftest import REPO
 from tests.letters import council
@@ -82,3 +82,24 @@ def test_make_letter_says_why_a_letter_cannot_be_made(paths: Paths) -> None:
     assert isinstance(without_year, LetterFailure)
     assert without_year.kind == "year"
     assert {p.field for p in without_year.problems} >= {"letter_date", "publication_date"}
+
+
+class _FailingLayout:
+    """A PDF renderer whose layout fails, as WeasyPrint may on some document."""
+
+    def render_counted(self, html: str, stylesheet: str | None = None) -> tuple[bytes, int]:
+        raise RuntimeError("no room for the panel")
+
+
+def test_a_pdf_that_cannot_be_laid_out_costs_that_letter_named_by_its_record(
+    paths: Paths,
+) -> None:
+    letter = make_letter(prepare_year(paths, 2021), "half")
+    assert isinstance(letter, Letter)
+    failure = letter_pdf(letter, _FailingLayout())  # type: ignore[arg-type]
+    assert isinstance(failure, LetterFailure)
+    assert failure.kind == "pdf"
+    assert failure.reasons == (
+        f"{paths.data / '2021/councils/half.yaml'}: PDF rendering failed: "
+        "RuntimeError: no room for the panel",
+    )
