@@ -81,7 +81,7 @@ def test_clean_deletes_a_stale_letter_only_as_it_was_built(own: Path) -> None:
     assert run.code == 0, run.stderr
     assert not (out_year(own) / "ashby.html").exists()
     assert edited.read_text() == "someone's notes on this letter"
-    assert "barnfield.html': changed since it was built: left as it is" in run.stderr
+    assert "'barnfield.html' of barnfield: changed since it was built: left as it is" in run.stderr
 
 
 def test_clean_leaves_a_folder_named_like_a_letter(own: Path) -> None:

@@ -31,8 +31,9 @@ from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
 from lgo_letters.build.manifest import MANIFEST, Manifest
 from lgo_letters.build.pool import LETTERS_PER_WORKER, PdfPool, default_jobs, warm_up
 from lgo_letters.build.progress import BuildProgress
+from lgo_letters.errors import OutputError, Problem, UsageError
+from lgo_letters.letter import LetterFailure, make_letter
 from lgo_letters.output import (
-    OutputError,
     commit,
     discard,
     ensure_output_folder,
@@ -40,9 +41,8 @@ from lgo_letters.output import (
     write_atomic,
     write_temporary,
 )
-from lgo_letters.project import Paths, PreparedYear, UsageError, check_year, prepare_year
-from lgo_letters.renderer import TemplateError, Templates, render_html
-from lgo_letters.schema import Problem, YearRecords
+from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
+from lgo_letters.schema import YearRecords
 
 CHECKPOINT_SECONDS = 2.0
 HARFBUZZ_WARNING = (
@@ -225,7 +225,7 @@ def build_year(
         report.manifest_damage = manifest.damage
         manifest.engine = engine_fingerprint()
         try:
-            _build(paths, prepared, templates, options, progress, manifest, report, stop, refusal)
+            _build(paths, prepared, options, progress, manifest, report, stop, refusal)
         finally:
             progress.stop()
             if not report.refused:
@@ -259,7 +259,10 @@ class _Planned:
     """One letter whose files must be written: its HTML and whether it needs a new PDF."""
 
     slug: str
-    html: str
+    name: str
+    html: str  # the letter's HTML file: document and stylesheet
+    document: str  # what the worker lays out, with the stylesheet given apart
+    stylesheet: str
     input_hash: str
     write_html: bool  # the HTML file on disk is not this HTML
     make_pdf: bool
@@ -268,7 +271,6 @@ class _Planned:
 def _build(
     paths: Paths,
     prepared: PreparedYear,
-    templates: Templates,
     options: BuildOptions,
     progress: BuildProgress,
     manifest: Manifest,
@@ -281,16 +283,17 @@ def _build(
 
     # Jinja here, for every letter: which files are out of date.
     planned: list[_Planned] = []
-    for slug, letter in prepared.letters.items():
+    for slug in prepared.letters:
         if stop():
             break
-        try:
-            html = render_html(templates, prepared.letter_format, letter)
-        except TemplateError as error:
-            report.failures.append(Failure(slug, (str(error),)))
+        letter = make_letter(prepared, slug)
+        if isinstance(letter, LetterFailure):
+            report.failures.append(Failure(slug, letter.reasons))
             continue
+        html = letter.html
         html_sha = sha256_bytes(html)
         input_hash = letter_input_hash(html_sha)
+        name = letter.context.council.name
         html_file = report.out_dir / f"{slug}.html"
         pdf_file = report.out_dir / f"{slug}.pdf"
         write_html = options.html and (options.force or file_sha256(html_file) != html_sha)
@@ -299,9 +302,20 @@ def _build(
         )
         if options.html and not write_html:
             # Already on disk: the manifest records it (a lost manifest is rebuilt this way).
-            _record_html(manifest, slug, letter.council.name, input_hash, html_file, html)
+            _record_html(manifest, slug, name, input_hash, html_file, html)
         if write_html or make_pdf:
-            planned.append(_Planned(slug, html, input_hash, write_html, make_pdf))
+            planned.append(
+                _Planned(
+                    slug,
+                    name,
+                    html,
+                    letter.document,
+                    letter.stylesheet,
+                    input_hash,
+                    write_html,
+                    make_pdf,
+                )
+            )
         else:
             report.unchanged.append(slug)
 
@@ -315,15 +329,15 @@ def _build(
     # HTML alone is written here; a letter with a PDF to make has both written together,
     # once its PDF is laid out (so HTML and PDF never disagree).
     jobs: list[PdfJob] = []
+    with_pdf: dict[str, _Planned] = {}
     for plan in planned:
         html_file = report.out_dir / f"{plan.slug}.html"
-        name = prepared.letters[plan.slug].council.name
         if plan.make_pdf:
             if not jobs:
                 warm_up()  # (if not yet started) loads WeasyPrint while the rest render
             target = html_file.with_suffix(".pdf")
-            html_target = html_file if plan.write_html else None
-            jobs.append(PdfJob(plan.slug, plan.html, target, plan.input_hash, html_target))
+            jobs.append(PdfJob(plan.slug, plan.document, target, plan.input_hash, plan.stylesheet))
+            with_pdf[plan.slug] = plan
             continue
         if stop():
             break
@@ -334,15 +348,15 @@ def _build(
             if error.whole_folder:
                 stop.halted, halting = True, failure
             continue
-        _record_html(manifest, plan.slug, name, plan.input_hash, html_file, plan.html)
+        _record_html(manifest, plan.slug, plan.name, plan.input_hash, html_file, plan.html)
         report.built.append(plan.slug)
 
     _note_stale(records, options, manifest, report)
     if stop.halted:
         jobs = []
-    halting = _render_pdfs(paths, prepared, options, progress, manifest, report, stop, jobs) or (
-        halting
-    )
+    halting = _render_pdfs(
+        paths, prepared, options, progress, manifest, report, stop, jobs, with_pdf
+    ) or (halting)
     finished = set(report.built) | set(report.unchanged) | {f.slug for f in report.failures}
     report.not_done = [slug for slug in prepared.letters if slug not in finished]
     if halting is not None and report.not_done:
@@ -444,6 +458,7 @@ def _render_pdfs(
     report: BuildReport,
     stop: _StopSignals,
     jobs: list[PdfJob],
+    plans: dict[str, _Planned],
 ) -> Failure | None:
     """Lay out and write the PDFs; returns the failure that halted the build, if one did."""
     halting = None
@@ -453,7 +468,7 @@ def _render_pdfs(
     for job, outcome in pool.render(jobs):
         council = prepared.records.councils[job.slug]
         if not isinstance(outcome, PdfFailed):
-            outcome = _put_in_place(job, outcome, council.record.name, manifest)
+            outcome = _put_in_place(job, outcome, plans[job.slug], report.out_dir, manifest)
         if isinstance(outcome, PdfFailed):
             reason = outcome.reason if outcome.writing else f"{council.file}: {outcome.reason}"
             report.failures.append(failure := Failure(job.slug, (reason,)))
@@ -486,27 +501,28 @@ def _render_pdfs(
 
 
 def _put_in_place(
-    job: PdfJob, written: PdfWritten, name: str, manifest: Manifest
+    job: PdfJob, written: PdfWritten, plan: _Planned, out_dir: Path, manifest: Manifest
 ) -> PdfWritten | PdfFailed:
     """Rename the worker's PDF into place, and the letter's new HTML right after it: both
     are written first, so a refused write leaves the letter's files as they were. Only this
     process, which holds the output folder's lock, ever replaces a letter."""
+    html_file = out_dir / f"{plan.slug}.html"
     html_temporary = None
     try:
-        if job.html_target is not None:
-            html_temporary = write_temporary(job.html_target, job.html, durable=False)
+        if plan.write_html:
+            html_temporary = write_temporary(html_file, plan.html, durable=False)
         commit(written.temporary, job.target)
     except OutputError as error:
         discard(written.temporary)
         if html_temporary is not None:
             discard(html_temporary)
         return PdfFailed(str(error), writing=True, whole_folder=error.whole_folder)
-    if html_temporary is not None and job.html_target is not None:
+    if html_temporary is not None:
         try:
-            commit(html_temporary, job.html_target)
+            commit(html_temporary, html_file)
         except OutputError as error:  # the manifest records the PDF alone: redone next time
             return PdfFailed(str(error), writing=True, whole_folder=error.whole_folder)
-        _record_html(manifest, job.slug, name, job.input_hash, job.html_target, job.html)
+        _record_html(manifest, plan.slug, plan.name, plan.input_hash, html_file, plan.html)
     return written
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from lgo_letters.schema.problems import InputError, Problem
+from lgo_letters.errors import InputError, Problem
 from lgo_letters.schema.text import forbidden_character
 
 Path_ = tuple[str | int, ...]
