@@ -4,6 +4,7 @@ GET and HEAD, stalled clients disconnected, no traceback for clients that go awa
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import struct
 import time
@@ -124,3 +125,15 @@ def test_a_client_that_aborts_a_download_leaves_no_traceback(
     assert request(served, "GET", "/ashby.pdf")[0] == 200
     assert request(served, "GET", "/ashby")[0] == 200
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_fifo_among_the_records_does_not_hang_any_page(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    os.mkfifo(tmp_path / "data" / str(YEAR) / "councils" / "dover.yaml")
+    paths = Paths(tmp_path / "data", tmp_path / "templates", tmp_path / "output")
+    with serving(paths, YEAR, port=0) as live:
+        # http.client's timeout fails the test instead of letting it hang.
+        status, _, body = request(live, "GET", "/")
+        assert status == 200
+        assert b"named pipe" in body
+        assert request(live, "GET", "/ashby")[0] == 200
