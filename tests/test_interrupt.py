@@ -13,8 +13,12 @@ from tests.conftest import REPO
 
 
 def test_ctrl_c_exits_130_without_a_traceback(project: Path) -> None:
-    # Reading a FIFO blocks until someone writes to it: validate is mid-run when we stop it.
-    os.mkfifo(project / "data" / "2020" / "councils" / "zz-blocked.yaml")
+    # Records that take seconds each to parse (just under the 1 MB limit, kept on PyYAML's
+    # Python scanner by a tab): validate is mid-run when we stop it. (A FIFO once served
+    # here, but records are no longer opened in a way that waits for a writer.)
+    slow = "# a tab\there\n" + "\n".join(f"key{i}: [value {i}, other {i}]" for i in range(27_000))
+    for number in range(5):
+        (project / "data" / "2020" / "councils" / f"zz-slow-{number}.yaml").write_text(slow)
     process = subprocess.Popen(
         [sys.executable, "-m", "lgo_letters", "validate", "2020"],
         cwd=project,
