@@ -12,8 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from build_checks import assert_consistent, counts
-from synthetic import YEAR, make_project
+
+from tests.build_checks import assert_consistent, counts
+from tests.synthetic import YEAR, make_project
+
+# Slow: builds of a synthetic year in child processes, stopped by signals.
+pytestmark = pytest.mark.slow
 
 COUNCILS = 12
 

@@ -9,16 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.errorcases import (
-    VALID_COUNCIL,
-    bound_by_permissions,
-    in_project,
-    invoke,
-    run_process,
-    write_council,
-)
-
-__all__ = ["in_project"]
+from tests.errorcases import bound_by_permissions, invoke, run_process
+from tests.records import VALID_COUNCIL, write_council
 
 COUNCILS_2020 = {"ashfield", "dacorum", "harborough", "worcester"}
 
@@ -122,6 +114,7 @@ def test_no_council_records(in_project: Path, remove_folder: bool) -> None:
     assert run.problems() == ["data/2021/councils: no council records (*.yaml) found"]
 
 
+@pytest.mark.slow  # a child process without the right to read every file
 def test_an_unreadable_file(project: Path) -> None:
     (project / "data/2020/councils/dacorum.yaml").chmod(0o000)
     run = run_process(

@@ -12,8 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
 from tests.errorcases import Run, bound_by_permissions, invoke, run_process
+from tests.helpers import REPO
+
+# Slow: builds in child processes, with the faults (read-only folders, a full disk) a
+# process meets.
+pytestmark = pytest.mark.slow
+
 
 COUNCILS_2020 = ["ashfield", "dacorum", "harborough", "worcester"]
 

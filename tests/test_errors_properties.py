@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from lgo_letters.context import letter_context, year_averages
 from lgo_letters.renderer import PdfRenderer, Templates, render_html
 from lgo_letters.schema import AUTHORITY_TYPES, YearRecord, load_council
-from tests.conftest import REPO
 from tests.errorcases import element_names
+from tests.helpers import REPO
 from tests.textutil import collapse, html_text, pdf_text
 
 TEMPLATES = Templates(REPO / "templates")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_LETTERS
+from tests.helpers import SEED_LETTERS
 from tests.pdfutil import (
     A4_POINTS,
     DRAFT_MARK,
