@@ -1,4 +1,5 @@
-"""Shared helpers for the tests of bad input: write a record, run a command, read problems."""
+"""Shared helpers for the tests of bad input: run a command, read its problems (records are
+written with tests/records.py)."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from lgo_letters.renderer import PdfRenderer, Templates, render_html
 from lgo_letters.schema import AUTHORITY_TYPES, YearRecord, load_council, yaml_reader
 from tests.errorcases import element_names
 from tests.helpers import REPO
+from tests.records import council
 from tests.textutil import collapse, html_text, pdf_text
 
 TEMPLATES = Templates(REPO / "templates")
@@ -185,22 +186,21 @@ SETTINGS = settings(
 # 13%) and every count of one.
 ONES_AND_HALVES = (
     2021,
-    {
-        "name": "A",
-        "type": "district",
-        "recipients": ["B"],
-        "role": "C",
-        "comments": [],
-        "statistics": {
+    council(
+        name="A",
+        recipients=["B"],
+        role="C",
+        comments=[],
+        statistics={
             "investigations": 8,
             "upheld": 5,
             "satisfactory_remedies": 1,
             "compliance_outcomes": 1,
             "complied": 1,
         },
-        "training_courses": 1,
-        "late_remedies": 1,
-    },
+        training_courses=1,
+        late_remedies=1,
+    ),
 )
 
 
