@@ -50,6 +50,11 @@ def bundled_councils(year: int) -> list[str]:
     return sorted(p.stem for p in (REPO / "data" / str(year) / "councils").glob("*.yaml"))
 
 
+def year_without_templates(project: Path) -> int:
+    """A year after every year that `project`'s templates/ has a letter format for."""
+    return 1 + max(int(p.name) for p in (project / "templates").iterdir() if p.name.isdigit())
+
+
 def copy_project(root: Path) -> Path:
     """`root` with the tests' own data/ and the real templates/, for a test to change."""
     shutil.copytree(PROJECT_DATA, root / "data")

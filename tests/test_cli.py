@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import bundled_councils, bundled_years, run_cli
+from tests.helpers import bundled_councils, bundled_years, run_cli, year_without_templates
 from tests.textutil import html_text, pdf_pages
 
 # Slow: each test runs the real `lgo-letters` in a child process (start-up and imports).
@@ -99,12 +99,13 @@ def test_usage_errors_exit_2(project: Path, args: tuple[str, ...], message: str)
 
 
 def test_year_without_a_template_is_a_usage_error(project: Path) -> None:
-    (project / "data" / "2022").mkdir()
-    (project / "data" / "2020" / "year.yaml").rename(project / "data" / "2022" / "year.yaml")
-    result = run_cli("build", "2022", *FOLDERS, cwd=project)
+    year = year_without_templates(project)
+    (project / "data" / str(year)).mkdir()
+    (project / "data" / "2020" / "year.yaml").rename(project / "data" / str(year) / "year.yaml")
+    result = run_cli("build", str(year), *FOLDERS, cwd=project)
     assert result.returncode == 2
-    assert "templates/2022/letter.html.j2" in result.stderr
-    assert "there is no letter template for 2022" in result.stderr
+    assert f"templates/{year}/letter.html.j2" in result.stderr
+    assert f"there is no letter template for {year}" in result.stderr
 
 
 def test_averages_shows_given_and_computed_side_by_side(project: Path) -> None:
