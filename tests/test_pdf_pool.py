@@ -13,6 +13,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
@@ -84,11 +85,19 @@ class Rendering:
         return self.outcomes
 
 
-def held_letter(tmp_path: Path) -> tuple[Path, PdfJob]:
+@pytest.fixture
+def held_letter(tmp_path: Path) -> Iterator[tuple[Path, PdfJob]]:
+    """The FIFO and the letter it holds. Afterwards, whatever happened, any worker still
+    waiting on the FIFO is let go and the FIFO removed, so no worker is left blocked."""
     # The image's URL is relative: it resolves in the pool's templates folder (tmp_path).
     fifo = tmp_path / "held.png"
     os.mkfifo(fifo)
-    return fifo, job(tmp_path, "held", image='<img src="held.png" alt="">')
+    yield fifo, job(tmp_path, "held", image='<img src="held.png" alt="">')
+    # Opened read-write, a FIFO never blocks and has a writer: a worker waiting to open it
+    # goes on, then reads end-of-file once it is closed; after the unlink none can wait.
+    end = os.open(fifo, os.O_RDWR)
+    fifo.unlink()
+    os.close(end)
 
 
 def test_letters_come_out_as_pdfs(tmp_path: Path) -> None:
@@ -102,8 +111,10 @@ def test_letters_come_out_as_pdfs(tmp_path: Path) -> None:
         assert f"Letter for {slug}" in reader.pages[0].extract_text()
 
 
-def test_a_letter_whose_worker_dies_is_retried_in_a_fresh_one(tmp_path: Path) -> None:
-    fifo, held = held_letter(tmp_path)
+def test_a_letter_whose_worker_dies_is_retried_in_a_fresh_one(
+    tmp_path: Path, held_letter: tuple[Path, PdfJob]
+) -> None:
+    fifo, held = held_letter
     pool = PdfPool(1, tmp_path)
     rendering = Rendering(pool, [held, job(tmp_path, "after")])
     deadline = time.monotonic() + 120
@@ -125,11 +136,13 @@ def test_a_letter_whose_worker_dies_is_retried_in_a_fresh_one(tmp_path: Path) ->
     assert pool.workers_lost == 1
 
 
-def test_a_letter_whose_worker_dies_every_time_fails(tmp_path: Path) -> None:
+def test_a_letter_whose_worker_dies_every_time_fails(
+    tmp_path: Path, held_letter: tuple[Path, PdfJob]
+) -> None:
     # Alone: a letter queued behind it in the same worker is charged each death too (the
     # pool cannot tell which of a worker's letters it was rendering), so it would fail with
     # it; that is the pool's behaviour today, not what this test is about.
-    fifo, held = held_letter(tmp_path)
+    fifo, held = held_letter
     pool = PdfPool(1, tmp_path)
     rendering = Rendering(pool, [held])
     deadline = time.monotonic() + 120
