@@ -4,52 +4,100 @@ and the page-picture comparison."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pytest
 from PIL import Image
 
 from lgo_letters.golden.pixels import compare_page, compare_pages
-from lgo_letters.golden.rendering import normalise_html, page_text, png_bytes
+from lgo_letters.golden.rendering import normalise_html, page_text
+from lgo_letters.letter import Letter, make_letter
+from lgo_letters.project import Paths, prepare_year
+from lgo_letters.renderer.raster import png_bytes
+from tests.helpers import copy_project
+from tests.records import council, write_council
 
 # Normalising the HTML
 
 
-def test_each_sentence_is_a_line() -> None:
-    html = "<p>We upheld 2 complaints. This is 67% of those (2 of 3). I hope this helps!</p>"
-    assert normalise_html(html) == (
-        "<p>We upheld 2 complaints.\nThis is 67% of those (2 of 3).\nI hope this helps!</p>\n"
-    )
+@pytest.fixture(scope="module")
+def a_letter(tmp_path_factory: pytest.TempPathFactory) -> Letter:
+    """A real letter, made the one way letters are made; tests swap in their own HTML."""
+    project = copy_project(tmp_path_factory.mktemp("normalise"))
+    write_council(project, "testshire", council())
+    paths = Paths(project / "data", project / "templates", project / "output")
+    letter = make_letter(prepare_year(paths, 2021, ["testshire"]), "testshire")
+    assert isinstance(letter, Letter), letter
+    return letter
 
 
-def test_a_sentence_ends_only_where_a_capital_follows() -> None:
-    html = "<p>Mrs Jolly. 31/03/20 to 1.5 cases. the end. Yes.</p>"
+def normalised(letter: Letter, body: str, stylesheet: str = "p {}") -> str:
+    """normalise_html of `letter` with `body` as its document, between <head> and </html>."""
+    document = f"<html><head></head>\n{body}\n</html>"
+    return normalise_html(replace(letter, document=document, stylesheet=stylesheet))
+
+
+def test_the_real_letter_is_its_html_file_one_sentence_a_line(a_letter: Letter) -> None:
+    text = normalise_html(a_letter)
+    assert text.endswith("</html>\n") and "\n\n\n" not in text
+    assert "<style>/* stylesheet sha256=" in text
+    assert ";base64," not in text  # every embedded image is shown by its sha256
+    sentences = [line for line in text.splitlines() if line.endswith(".") and " " in line]
+    assert len(sentences) > 10
+
+
+def test_each_sentence_is_a_line(a_letter: Letter) -> None:
+    body = "<p>We upheld 2 complaints. This is 67% of those (2 of 3). I hope this helps!</p>"
+    assert normalised(a_letter, body).splitlines()[2:5] == [
+        "<p>We upheld 2 complaints.",
+        "This is 67% of those (2 of 3).",
+        "I hope this helps!</p>",
+    ]
+
+
+def test_a_sentence_ends_only_where_a_capital_follows(a_letter: Letter) -> None:
+    body = "<p>Mrs Jolly. 31/03/20 to 1.5 cases. the end. Yes.</p>"
     # ". " after a lower-case letter, digit or ")" and before a capital ends a sentence.
-    assert normalise_html(html) == "<p>Mrs Jolly. 31/03/20 to 1.5 cases. the end.\nYes.</p>\n"
+    assert normalised(a_letter, body).splitlines()[2:4] == [
+        "<p>Mrs Jolly. 31/03/20 to 1.5 cases. the end.",
+        "Yes.</p>",
+    ]
 
 
-def test_embedded_files_and_the_stylesheet_are_shown_by_their_sha256() -> None:
+def test_embedded_files_and_the_stylesheet_are_shown_by_their_sha256(a_letter: Letter) -> None:
     payload = "iVBORw0KGgo="
-    css = "\n  p { color: #000; }\n"
-    html = f'<style>{css}</style><img src="data:image/png;base64,{payload}" alt="">'
+    css = "p { color: #000; }"
     png = hashlib.sha256(payload.encode("ascii")).hexdigest()
-    sheet = hashlib.sha256(css.encode("utf-8")).hexdigest()
-    assert normalise_html(html) == (
-        f"<style>/* stylesheet sha256={sheet} */</style>"
-        f'<img src="data:image/png;sha256={png}" alt="">\n'
-    )
+    # The stylesheet's sha256 is that of the <style> element's text in the HTML file.
+    sheet = hashlib.sha256(f"\n{css}\n".encode()).hexdigest()
+    text = normalised(a_letter, f'<img src="data:image/png;base64,{payload}" alt="">', css)
+    assert text.splitlines() == [
+        f"<html><head><style>/* stylesheet sha256={sheet} */</style>",
+        "</head>",
+        f'<img src="data:image/png;sha256={png}" alt="">',
+        "</html>",
+    ]
 
 
-def test_a_stylesheet_change_is_one_changed_line() -> None:
-    letter = "<html>\n<style>p {{ margin: {m}; }}</style>\n<p>Dear Mrs Jolly</p>\n</html>"
-    before = normalise_html(letter.format(m="1em")).splitlines()
-    after = normalise_html(letter.format(m="2em")).splitlines()
-    assert len(before) == len(after) == 4
-    assert [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b] == [1]
+def test_a_stylesheet_change_is_one_changed_line(a_letter: Letter) -> None:
+    before = normalise_html(a_letter).splitlines()
+    after = normalise_html(
+        replace(a_letter, stylesheet=a_letter.stylesheet + "\n.x {}")
+    ).splitlines()
+    assert len(before) == len(after)
+    assert len([1 for old, new in zip(before, after, strict=True) if old != new]) == 1
 
 
-def test_line_ends_trailing_space_and_blank_runs_are_tidied() -> None:
-    html = "\r\n\r\n<p>One</p>   \r\n\r\n\r\n\r\n<p>Two</p>\t\r\n\r\n"
-    assert normalise_html(html) == "<p>One</p>\n\n<p>Two</p>\n"
+def test_line_ends_trailing_space_and_blank_runs_are_tidied(a_letter: Letter) -> None:
+    body = "\r\n\r\n<p>One</p>   \r\n\r\n\r\n\r\n<p>Two</p>\t\r\n\r\n"
+    assert normalised(a_letter, body).splitlines()[2:] == [
+        "",
+        "<p>One</p>",
+        "",
+        "<p>Two</p>",
+        "",
+        "</html>",
+    ]
 
 
 # The PDF's text

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from lgo_letters.letter import Letter, make_letter
 from lgo_letters.project import Paths, prepare_year
-from lgo_letters.renderer import Templates, render_html
 from lgo_letters.serve.site import HTML, UNPROCESSABLE, LetterSite
 from tests.records import council, write_council
 from tests.textutil import html_text
@@ -54,11 +54,10 @@ def test_a_letter_is_the_letter_build_writes(project: Path) -> None:
     write_council(project, "testshire", council(), year=YEAR)
     page = site_of(project).letter("testshire")
     paths = Paths(project / "data", project / "templates", project / "out")
-    templates = Templates(paths.templates)
-    prepared = prepare_year(paths, YEAR, ["testshire"], templates)
-    expected = render_html(templates, prepared.letter_format, prepared.letters["testshire"])
+    letter = make_letter(prepare_year(paths, YEAR, ["testshire"]), "testshire")
+    assert isinstance(letter, Letter), letter
     assert (page.status, page.content_type) == (200, HTML)
-    assert page.body.decode("utf-8") == expected
+    assert page.body.decode("utf-8") == letter.html
 
 
 def test_files_are_read_again_only_after_invalidate(project: Path) -> None:
