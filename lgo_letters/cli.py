@@ -190,6 +190,111 @@ def check(
     _run(run_check, GoldenPaths(Paths(data, templates, out), golden, cases), years or [], update)
 
 
+Councils = Annotated[
+    list[str] | None, typer.Argument(help="Council slugs (their records' file names).")
+]
+
+
+@app.command()
+def approve(
+    year: Year,
+    slugs: Councils = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Approve every letter that can be approved.")
+    ] = False,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who approves (default: git user name, login).")
+    ] = None,
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+    out: OutDir = Path("output"),
+) -> None:
+    """Approve built letters as they are now: recorded in data/YEAR/approvals.yaml."""
+    from lgo_letters.commands.approve import run_approve
+
+    _run(run_approve, Paths(data, templates, out), year, slugs or [], every, by)
+
+
+@app.command()
+def review(
+    year: Year,
+    slugs: Councils = None,
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+    out: OutDir = Path("output"),
+) -> None:
+    """For letters changed since approval: why, and their text difference sentence by sentence."""
+    from lgo_letters.commands.approve import run_review
+
+    _run(run_review, Paths(data, templates, out), year, slugs or [])
+
+
+@app.command()
+def status(
+    year: Year,
+    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="As CSV.")] = False,
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+    out: OutDir = Path("output"),
+) -> None:
+    """One line a council: record, draft, built, approved, sent, published; then a summary."""
+    from lgo_letters.commands.status import run_status
+
+    if as_json and as_csv:
+        raise typer.BadParameter("give --json or --csv, not both", param_hint="--json")
+    _run(run_status, Paths(data, templates, out), year, as_json, as_csv)
+
+
+@app.command()
+def send(
+    year: Year,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Send only this council (repeatable).")
+    ] = None,
+    resend: Annotated[
+        list[str] | None,
+        typer.Option("--resend", help="Send this council's letter again (repeatable)."),
+    ] = None,
+    smtp: Annotated[
+        str | None,
+        typer.Option("--smtp", help="HOST:PORT of the mail server; without it, a dry run."),
+    ] = None,
+    use_ssl: Annotated[bool, typer.Option("--ssl", help="TLS from the start (port 465).")] = False,
+    no_tls: Annotated[
+        bool, typer.Option("--no-tls", help="No encryption: only to localhost.")
+    ] = False,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user", help="Log in as this user; password from LGO_LETTERS_SMTP_PASSWORD."
+        ),
+    ] = None,
+    rate: Annotated[
+        float | None, typer.Option("--rate", min=0.1, help="At most N messages a minute.")
+    ] = None,
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+    out: OutDir = Path("output"),
+) -> None:
+    """Email each approved letter to its council, once: a dry run into <out>/YEAR/outbox/
+    unless --smtp is given; each message sent is logged in data/YEAR/sent.yaml."""
+    from lgo_letters.commands.send import run_send
+
+    _run(
+        run_send,
+        Paths(data, templates, out),
+        year,
+        only or [],
+        resend or [],
+        smtp,
+        use_ssl,
+        no_tls,
+        user,
+        rate,
+    )
+
+
 # Exit code for a fault in the program itself (BSD's EX_SOFTWARE); 1 is bad records,
 # 2 is a command that cannot run as asked.
 INTERNAL_ERROR = 70

@@ -1,0 +1,200 @@
+"""Where each letter of a year stands: record, draft, built, approved, sent, published.
+
+The letter is rendered afresh (Jinja only, a millisecond a letter) to get the build's
+input hash; the manifest says whether the files on disk were built from it; the approval
+says what was approved, and what it was made from, so a change since can be named.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lgo_letters.build.inputs import (
+    engine_fingerprint,
+    file_sha256,
+    letter_input_hash,
+    sha256_bytes,
+)
+from lgo_letters.build.manifest import Manifest
+from lgo_letters.context import TypeAverages
+from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
+from lgo_letters.release.ledgers import (
+    Approval,
+    LetterInputs,
+    SentMessage,
+    load_approvals,
+    load_published,
+    load_sent,
+)
+from lgo_letters.renderer import TemplateError, Templates, render_html
+
+NOT_BUILT, STALE, BUILT = "not built", "stale", "built"
+
+
+@dataclass
+class LetterState:
+    slug: str
+    name: str
+    record_file: Path
+    problems: tuple[str, ...] = ()  # why the letter cannot be made (record or template)
+    draft: bool = False
+    inputs: LetterInputs | None = None
+    html: str = ""  # as rendered now
+    build: str = NOT_BUILT  # NOT_BUILT, STALE (built from other inputs) or BUILT
+    pdf: Path | None = None
+    pdf_sha256: str | None = None  # of the PDF on disk, when built from the current inputs
+    html_sha256: str | None = None
+    approval: Approval | None = None
+    changes: tuple[str, ...] = ()  # why an approval no longer holds
+    sent: list[SentMessage] = field(default_factory=list)
+    emails: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    published: bool = False  # this very PDF was published
+
+    @property
+    def approved(self) -> bool:
+        """Approved, and exactly the letter approved is the one built now."""
+        return self.approval is not None and not self.changes
+
+    @property
+    def last_sent(self) -> SentMessage | None:
+        return self.sent[-1] if self.sent else None
+
+
+@dataclass
+class YearState:
+    year: int
+    year_dir: Path
+    prepared: PreparedYear
+    letters: dict[str, LetterState]
+
+
+def _templates_hash(templates: Templates, year: int) -> str:
+    """Every file of the templates folder this year's letters can use (not other years')."""
+    other_years = {str(y) for y in templates.years() if y != year}
+    files = sorted(
+        p
+        for p in templates.dir.rglob("*")
+        if p.is_file() and p.relative_to(templates.dir).parts[0] not in other_years
+    )
+    listing = [(str(p.relative_to(templates.dir)), file_sha256(p)) for p in files]
+    return sha256_bytes(json.dumps(listing))
+
+
+def _averages(averages: TypeAverages | None) -> dict[str, int | None]:
+    given = averages or TypeAverages(None, None, None, source="none")
+    return {
+        "upheld": given.upheld,
+        "compliance": given.compliance,
+        "satisfactory_remedy": given.satisfactory_remedy,
+    }
+
+
+def year_state(paths: Paths, year: int) -> YearState:
+    """Every council of the year and where its letter stands."""
+    templates = check_year(paths, year)
+    prepared = prepare_year(paths, year, templates=templates)
+    records = prepared.records
+    year_dir = paths.data / str(year)
+    out_dir = paths.out / str(year)
+    manifest = Manifest.load(out_dir, year)
+    approvals = load_approvals(year_dir)
+    published = load_published(year_dir)
+    sent: dict[str, list[SentMessage]] = {}
+    for message in load_sent(year_dir):
+        sent.setdefault(message.council, []).append(message)
+
+    letters: dict[str, LetterState] = {}
+    for slug, problems in records.failed.items():
+        letters[slug] = LetterState(slug, slug, problems[0].file, tuple(map(str, problems)))
+    if records.year_record is not None:
+        year_hash = sha256_bytes(records.year_record.model_dump_json())
+        templates_hash = _templates_hash(templates, year)
+        engine_hash = sha256_bytes(json.dumps(engine_fingerprint(), sort_keys=True))
+    for slug, letter in prepared.letters.items():
+        entry = records.councils[slug]
+        state = LetterState(
+            slug,
+            letter.council.name,
+            entry.file,
+            draft=letter.council.draft,
+            emails=tuple(entry.record.email or ()),
+            cc=tuple(entry.record.cc or ()),
+        )
+        letters[slug] = state
+        try:
+            state.html = render_html(templates, prepared.letter_format, letter)
+        except TemplateError as error:
+            state.problems = (str(error),)
+            continue
+        state.inputs = LetterInputs(
+            input=letter_input_hash(sha256_bytes(state.html)),
+            record=sha256_bytes(entry.record.model_dump_json()),
+            year=year_hash,
+            averages=_averages(prepared.averages.get(entry.record.type)),
+            templates=templates_hash,
+            engine=engine_hash,
+        )
+        _note_build(state, manifest, out_dir)
+    for slug, state in letters.items():
+        state.approval = approvals.get(slug)
+        state.sent = sent.get(slug, [])
+        state.published = state.pdf_sha256 is not None and published.get(slug) == state.pdf_sha256
+        if state.approval is not None:
+            state.changes = tuple(changes_since_approval(state, state.approval))
+    return YearState(year, year_dir, prepared, dict(sorted(letters.items())))
+
+
+def _note_build(state: LetterState, manifest: Manifest, out_dir: Path) -> None:
+    assert state.inputs is not None
+    pdf, html = out_dir / f"{state.slug}.pdf", out_dir / f"{state.slug}.html"
+    built = manifest.councils.get(state.slug)
+    if built is None:
+        return
+    current = state.inputs.input
+    if manifest.up_to_date(state.slug, pdf, current) and manifest.up_to_date(
+        state.slug, html, current
+    ):
+        state.build, state.pdf = BUILT, pdf
+        files = built["files"]
+        state.pdf_sha256 = files[pdf.name]["sha256"]
+        state.html_sha256 = files[html.name]["sha256"]
+    else:
+        state.build = STALE
+
+
+def changes_since_approval(state: LetterState, approval: Approval) -> list[str]:
+    """Why the letter is no longer the one approved; empty when it still is."""
+    if state.problems:
+        return list(state.problems)
+    assert state.inputs is not None
+    before, now = approval.inputs, state.inputs
+    if before.input == now.input:
+        if state.build != BUILT:
+            return [f"the approved letter is {state.build}: build it again"]
+        if state.pdf_sha256 != approval.pdf_sha256:
+            return ["the PDF on disk is not the one approved"]
+        return []
+    reasons = []
+    if before.record != now.record:
+        reasons.append(f"its record changed ({state.record_file})")
+    if before.year != now.year:
+        reasons.append("year.yaml changed")
+    if before.averages != now.averages:
+        changed = ", ".join(
+            f"{name.replace('_', ' ')} {_percent(before.averages.get(name))} → {_percent(value)}"
+            for name, value in now.averages.items()
+            if before.averages.get(name) != value
+        )
+        reasons.append(f"the similar-authority averages changed ({changed})")
+    if before.templates != now.templates:
+        reasons.append("the templates changed")
+    if before.engine != now.engine:
+        reasons.append("the PDF engine changed (package versions, fonts or PDF code)")
+    return reasons or ["the letter's HTML changed"]
+
+
+def _percent(value: int | None) -> str:
+    return "none" if value is None else f"{value}%"
