@@ -237,7 +237,9 @@ def _deliver(smtp: smtplib.SMTP, sender: str, item: Outgoing) -> None:
     if refused:
         smtp.rset()
         raise smtplib.SMTPRecipientsRefused(refused)
-    code, reply = smtp.data(item.message.as_bytes())
+    # smtplib sends bytes as they are: SMTP wants CRLF line ends.
+    wire = item.message.as_bytes(policy=item.message.policy.clone(linesep="\r\n"))
+    code, reply = smtp.data(wire)
     if code != 250:
         smtp.rset()
         raise smtplib.SMTPDataError(code, reply)
@@ -301,13 +303,13 @@ def send_over_smtp(
                 report.failed[slug] = f"the connection was lost: {error or 'closed by the server'}"
                 report.not_attempted = [o.state.slug for o in outgoing[index + 1 :]]
                 return
+            except smtplib.SMTPException as error:  # (an OSError too: caught before those)
+                report.failed[slug] = _refusal(error)
+                continue
             except OSError as error:
                 report.failed[slug] = f"the connection failed: {error}"
                 report.not_attempted = [o.state.slug for o in outgoing[index + 1 :]]
                 return
-            except smtplib.SMTPException as error:
-                report.failed[slug] = _refusal(error)
-                continue
             entry = SentMessage(
                 council=slug,
                 at=now_utc(),
