@@ -311,6 +311,21 @@ def send(
     )
 
 
+@app.command()
+def publish(
+    year: Year,
+    to: Annotated[Path, typer.Option("--to", help="Folder to write the bundle into.")],
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+    out: OutDir = Path("output"),
+) -> None:
+    """Write the website's bundle: every approved letter (PDF, HTML), the figures as CSV and
+    JSON, and an index.html; refuses while any letter is a draft or not approved."""
+    from lgo_letters.commands.publish import run_publish
+
+    _run(run_publish, Paths(data, templates, out), year, to)
+
+
 # Exit code for a fault in the program itself (BSD's EX_SOFTWARE); 1 is bad records,
 # 2 is a command that cannot run as asked.
 INTERNAL_ERROR = 70

@@ -181,11 +181,16 @@ def load_published(year_dir: Path) -> dict[str, str]:
 
 def write_published(year_dir: Path, published: dict[str, str]) -> None:
     body = {"published": dict(sorted(published.items()))}
-    write_atomic(year_dir / PUBLISHED, _PUBLISHED_HEADER + _dump(body))
+    write_atomic(year_dir / PUBLISHED, _PUBLISHED_HEADER + _dump(body, flow=False))
 
 
-def _dump(data: object) -> str:
-    # Flow style for the innermost lists and mappings (`to: [a@b.org]`), one key a line.
+def _dump(data: object, flow: bool = True) -> str:
+    """Block style, one key a line; with `flow`, the innermost lists and mappings on one
+    line (`to: [a@b.org]`)."""
     return yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100
+        data,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=None if flow else False,
+        width=100,
     )
