@@ -9,10 +9,10 @@ from lgo_letters.report import err, out, print_problems
 from lgo_letters.schema import InputError
 
 
-def load_state(paths: Paths, year: int) -> YearState | None:
+def load_state(paths: Paths, year: int, render_all: bool = True) -> YearState | None:
     """The year's state, or None after printing the problems of a damaged ledger."""
     try:
-        return year_state(paths, year)
+        return year_state(paths, year, render_all)
     except InputError as error:
         print_problems(error.problems)
         return None

@@ -83,7 +83,7 @@ def summary(state: YearState, rows: list[dict[str, object]]) -> str:
 
 
 def run_status(paths: Paths, year: int, as_json: bool, as_csv: bool) -> int:
-    state = load_state(paths, year)
+    state = load_state(paths, year, render_all=False)
     if state is None:
         return 1
     rows = [letter_row(letter) for letter in state.letters.values()]

@@ -7,8 +7,10 @@ says what was approved, and what it was made from, so a change since can be name
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from lgo_letters.build.inputs import (
@@ -19,7 +21,8 @@ from lgo_letters.build.inputs import (
 )
 from lgo_letters.build.manifest import Manifest
 from lgo_letters.context import TypeAverages
-from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
+from lgo_letters.output import OutputError, write_atomic
+from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year, year_signature
 from lgo_letters.release.ledgers import (
     Approval,
     LetterInputs,
@@ -92,8 +95,54 @@ def _averages(averages: TypeAverages | None) -> dict[str, int | None]:
     }
 
 
-def year_state(paths: Paths, year: int) -> YearState:
-    """Every council of the year and where its letter stands."""
+# status only: the sha256 of each letter's HTML by what it is made from (see _HtmlCache).
+HTML_CACHE = ".status-cache.json"
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def _code_hash() -> str:
+    """lgo-letters' own source and the versions of Jinja and MarkupSafe: with the record,
+    year, averages, templates and signature image, everything a letter's HTML comes from."""
+    listing = [
+        (str(p.relative_to(_PACKAGE)), file_sha256(p)) for p in sorted(_PACKAGE.rglob("*.py"))
+    ]
+    versions = [metadata.version(name) for name in ("jinja2", "markupsafe")]
+    return sha256_bytes(json.dumps([listing, versions]))
+
+
+class _HtmlCache:
+    """output/<year>/.status-cache.json: for `status` alone, which must be quick, each
+    letter's HTML sha256 keyed by the hashes of everything the HTML is made from, so an
+    unchanged letter is not rendered again. Commands that act (approve, send, publish)
+    always render."""
+
+    def __init__(self, out_dir: Path):
+        self.file = out_dir / HTML_CACHE
+        try:
+            self.known: dict[str, str] = dict(json.loads(self.file.read_text("utf-8")))
+        except (OSError, ValueError, TypeError):
+            self.known = {}
+        self.used: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        found = self.known.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, key: str, html_sha256: str) -> None:
+        self.used[key] = html_sha256
+
+    def save(self) -> None:
+        if self.used != self.known and self.file.parent.is_dir():
+            with contextlib.suppress(OutputError):  # only a cache: the next status renders
+                write_atomic(self.file, json.dumps(self.used, sort_keys=True), durable=False)
+
+
+def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
+    """Every council of the year and where its letter stands. With render_all=False (for
+    `status`), letters whose inputs match the cache are not rendered: their `html` is
+    empty."""
     templates = check_year(paths, year)
     prepared = prepare_year(paths, year, templates=templates)
     records = prepared.records
@@ -105,6 +154,7 @@ def year_state(paths: Paths, year: int) -> YearState:
     sent: dict[str, list[SentMessage]] = {}
     for message in load_sent(year_dir):
         sent.setdefault(message.council, []).append(message)
+    cache = None if render_all else _HtmlCache(out_dir)
 
     letters: dict[str, LetterState] = {}
     for slug, problems in records.failed.items():
@@ -113,6 +163,8 @@ def year_state(paths: Paths, year: int) -> YearState:
         year_hash = sha256_bytes(records.year_record.model_dump_json())
         templates_hash = _templates_hash(templates, year)
         engine_hash = sha256_bytes(json.dumps(engine_fingerprint(), sort_keys=True))
+        signature = year_signature(records, templates)
+        made_with = sha256_bytes(json.dumps([_code_hash(), sha256_bytes(signature)]))
     for slug, letter in prepared.letters.items():
         entry = records.councils[slug]
         state = LetterState(
@@ -124,20 +176,31 @@ def year_state(paths: Paths, year: int) -> YearState:
             cc=tuple(entry.record.cc or ()),
         )
         letters[slug] = state
-        try:
-            state.html = render_html(templates, prepared.letter_format, letter)
-        except TemplateError as error:
-            state.problems = (str(error),)
-            continue
+        record_hash = sha256_bytes(entry.record.model_dump_json())
+        averages = _averages(prepared.averages.get(entry.record.type))
+        parts = [record_hash, year_hash, averages, templates_hash, made_with, slug]
+        key = sha256_bytes(json.dumps(parts, sort_keys=True))
+        html_sha = cache.get(key) if cache else None
+        if html_sha is None:
+            try:
+                state.html = render_html(templates, prepared.letter_format, letter)
+            except TemplateError as error:
+                state.problems = (str(error),)
+                continue
+            html_sha = sha256_bytes(state.html)
+            if cache:
+                cache.put(key, html_sha)
         state.inputs = LetterInputs(
-            input=letter_input_hash(sha256_bytes(state.html)),
-            record=sha256_bytes(entry.record.model_dump_json()),
+            input=letter_input_hash(html_sha),
+            record=record_hash,
             year=year_hash,
-            averages=_averages(prepared.averages.get(entry.record.type)),
+            averages=averages,
             templates=templates_hash,
             engine=engine_hash,
         )
         _note_build(state, manifest, out_dir)
+    if cache:
+        cache.save()
     for slug, state in letters.items():
         state.approval = approvals.get(slug)
         state.sent = sent.get(slug, [])
