@@ -7,6 +7,7 @@ import io
 import json
 
 from lgo_letters.commands.approve import load_state
+from lgo_letters.context.numbers import counted
 from lgo_letters.project import Paths
 from lgo_letters.release.state import LetterState, YearState
 from lgo_letters.report import out
@@ -79,7 +80,7 @@ def summary(state: YearState, rows: list[dict[str, object]]) -> str:
     sent = sum(bool(row["sent_at"]) for row in rows)
     published = count(published=True)
     tail = f"; {sent} sent" + (f", {published} published" if published else "")
-    return f"{state.year}: {len(rows)} councils — {', '.join(parts)}{tail}"
+    return f"{state.year}: {counted(len(rows), 'council')} — {', '.join(parts)}{tail}"
 
 
 def run_status(paths: Paths, year: int, as_json: bool, as_csv: bool) -> int:
