@@ -174,3 +174,25 @@ def test_status_names_a_damaged_approvals_file(release_project: Path):
     assert result.code == 1
     assert f"{file}:4:3: ashby.pdf_sha256: must be text, not 12" in result.stderr
     assert f"{file}:1:1: ashby.html_sha256: required field is missing" in result.stderr
+
+
+def test_a_broken_year_file_is_reported_not_hidden(release_project: Path):
+    year_file = year_dir(release_project) / "year.yaml"
+    year_file.write_text(year_file.read_text().replace("2021-07-28", "soon"))
+
+    for command in ("status", "approve", "send"):
+        args = ("--all", "--by", "J") if command == "approve" else ()
+        result = lgo(release_project, command, *args)
+        assert result.code == 1, command
+        assert f"{year_file}:2:1: publication_date: must be a date" in result.stderr
+
+
+def test_review_of_an_approved_letter_whose_record_is_now_broken(release_project: Path):
+    assert lgo(release_project, "approve", "ashby", "--by", "J").code == 0
+    change_record(release_project, "ashby", upheld=99)
+
+    review = lgo(release_project, "review", "ashby")
+
+    assert review.code == 0
+    assert "changed since: " in review.stdout and "statistics.upheld" in review.stdout
+    assert "(the letter cannot be made now: " in review.stdout

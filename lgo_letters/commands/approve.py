@@ -10,12 +10,18 @@ from lgo_letters.schema import InputError
 
 
 def load_state(paths: Paths, year: int, render_all: bool = True) -> YearState | None:
-    """The year's state, or None after printing the problems of a damaged ledger."""
+    """The year's state, or None after printing the problems of a damaged ledger or of
+    year.yaml (without which no letter can be made)."""
     try:
-        return year_state(paths, year, render_all)
+        state = year_state(paths, year, render_all)
     except InputError as error:
         print_problems(error.problems)
         return None
+    records = state.prepared.records
+    if records.year_record is None:
+        print_problems(p for p in state.prepared.problems if p.file == records.year_file)
+        return None
+    return state
 
 
 def chosen(state: YearState, slugs: list[str]) -> list[str]:

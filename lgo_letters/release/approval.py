@@ -90,5 +90,7 @@ def text_changes(year: YearState, state: LetterState) -> list[str]:
         before = kept.read_text(encoding="utf-8").splitlines()
     except OSError:
         return [f"(the approved text {kept} is missing: no difference can be shown)"]
-    after = letter_text(state.html).splitlines() if state.html else []
+    if not state.html:
+        return [f"(the letter cannot be made now: {'; '.join(state.problems)})"]
+    after = letter_text(state.html).splitlines()
     return list(difflib.unified_diff(before, after, "approved", "now", n=1, lineterm=""))

@@ -75,12 +75,15 @@ class YearState:
 
 
 def _templates_hash(templates: Templates, year: int) -> str:
-    """Every file of the templates folder this year's letters can use (not other years')."""
-    other_years = {str(y) for y in templates.years() if y != year}
+    """Every file of the templates folder this year's letters can use: not other years',
+    not the covering email's nor the publication index's."""
+    not_letters = {str(y) for y in templates.years() if y != year} | {"publish"}
     files = sorted(
         p
         for p in templates.dir.rglob("*")
-        if p.is_file() and p.relative_to(templates.dir).parts[0] not in other_years
+        if p.is_file()
+        and p.relative_to(templates.dir).parts[0] not in not_letters
+        and not p.name.startswith("email.")
     )
     listing = [(str(p.relative_to(templates.dir)), file_sha256(p)) for p in files]
     return sha256_bytes(json.dumps(listing))
