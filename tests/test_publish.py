@@ -121,3 +121,16 @@ def test_a_warning_before_the_publication_date(release_project: Path):
 
     assert result.code == 0, result.stderr
     assert "warning: publishing before the publication date, 28 July 2999" in result.stderr
+
+
+def test_a_broken_index_template_writes_nothing(release_project: Path):
+    make_publishable(release_project)
+    template = release_project / "templates" / "publish" / "index.html.j2"
+    template.write_text(template.read_text().replace("{{ year }}", "{{ year.missing }}", 1))
+    bundle = release_project / "site"
+
+    result = lgo(release_project, "publish", "--to", str(bundle))
+
+    assert result.code == 1
+    assert f"{template}: " in result.stderr and "nothing published" in result.stderr
+    assert not bundle.exists()

@@ -22,6 +22,9 @@ def run_publish(paths: Paths, year: int, target: Path) -> int:
     except OutputError as error:
         err.print(f"{error}; the bundle is incomplete: run publish again", markup=False)
         return 1
+    if report.error:
+        err.print(report.error, markup=False)
+        return 1
     if report.refused:
         for slug, reason in report.refused.items():
             err.print(f"{slug}: {reason}", markup=False)

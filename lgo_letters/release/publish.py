@@ -12,13 +12,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from lgo_letters.build.inputs import sha256_bytes
 from lgo_letters.build.manifest import Manifest
 from lgo_letters.exchange.table import YearTable, write_table, year_table
 from lgo_letters.output import write_atomic
 from lgo_letters.release.ledgers import load_published, write_published
 from lgo_letters.release.message import publication_name
-from lgo_letters.release.state import LetterState, YearState
+from lgo_letters.release.state import YearState, why_not_released
 from lgo_letters.renderer import Templates
 
 INDEX_TEMPLATE = "publish/index.html.j2"
@@ -31,18 +33,7 @@ class PublishReport:
     refused: dict[str, str] = field(default_factory=dict)  # slug → why it cannot go out
     written: list[Path] = field(default_factory=list)
     early: dt.date | None = None  # the publication date, when run before it
-
-
-def why_not_publishable(letter: LetterState) -> str | None:
-    if letter.problems:
-        return f"it has problems: {letter.problems[0]}"
-    if letter.draft:
-        return "it is a draft"
-    if letter.approval is None:
-        return "it is not approved"
-    if letter.changes:
-        return f"it changed since its approval: {'; '.join(letter.changes)}"
-    return None
+    error: str = ""  # why the bundle could not be made (a template error)
 
 
 def public_table(table: YearTable) -> YearTable:
@@ -60,7 +51,7 @@ def publish(
 ) -> PublishReport:
     report = PublishReport()
     for slug, letter in year.letters.items():
-        reason = why_not_publishable(letter)
+        reason = why_not_released(letter)
         if reason is not None:
             report.refused[slug] = reason
     if report.refused or not year.letters:
@@ -78,48 +69,54 @@ def publish(
             (".pdf", letter.approval.pdf_sha256),
             (".html", letter.approval.html_sha256),
         ):
-            payload = (out_dir / f"{slug}{suffix}").read_bytes()
+            try:
+                payload = (out_dir / f"{slug}{suffix}").read_bytes()
+            except OSError as error:
+                report.refused[slug] = f"its {suffix[1:].upper()} cannot be read: {error.strerror}"
+                break
             if sha256_bytes(payload) != approved:  # changed on disk since the state was read
                 report.refused[slug] = f"its {suffix[1:].upper()} on disk is not the approved one"
                 break
-            files[suffix] = payload
+            files[publication_name(slug, year.year, suffix)] = payload
         letters.append((letter, files))
     if report.refused:
         return report
 
+    # Everything is made before anything is written: a template error writes nothing.
     table = public_table(year_table(year.prepared, Manifest.load(out_dir, year.year)))
     figures = {suffix: f"annual-review-figures-{year.year}{suffix}" for suffix in (".csv", ".json")}
     entries = []
     for letter, files in sorted(letters, key=lambda item: item[0].name.casefold()):
-        names = {}
-        for suffix, payload in files.items():
-            name = publication_name(letter.slug, year.year, suffix)
+        pdf, html = (publication_name(letter.slug, year.year, s) for s in (".pdf", ".html"))
+        entries.append(
+            {"name": letter.name, "pdf": pdf, "pdf_size": _size(len(files[pdf])), "html": html}
+        )
+    try:
+        index = templates.env.get_template(INDEX_TEMPLATE).render(
+            year=year.year,
+            period_end=next(iter(year.prepared.letters.values())).period_end,
+            publication_date=year_record.publication_date,
+            letters=entries,
+            figures=figures,
+        )
+    except jinja2.TemplateError as error:
+        report.error = f"{templates.dir / INDEX_TEMPLATE}: {error}; nothing published"
+        return report
+
+    for _letter, files in letters:
+        for name, payload in files.items():
             write_atomic(target / name, payload)
             report.written.append(target / name)
-            names[suffix] = name
-        entries.append(
-            {
-                "name": letter.name,
-                "pdf": names[".pdf"],
-                "pdf_size": _size(len(files[".pdf"])),
-                "html": names[".html"],
-            }
-        )
     for name in figures.values():
         write_table(table, target / name)
         report.written.append(target / name)
-    index = templates.env.get_template(INDEX_TEMPLATE).render(
-        year=year.year,
-        period_end=next(iter(year.prepared.letters.values())).period_end,
-        publication_date=year_record.publication_date,
-        letters=entries,
-        figures=figures,
-    )
     write_atomic(target / "index.html", index)
     report.written.append(target / "index.html")
 
     published = load_published(year.year_dir)
     for letter, files in letters:
-        published[letter.slug] = sha256_bytes(files[".pdf"])
+        published[letter.slug] = sha256_bytes(
+            files[publication_name(letter.slug, year.year, ".pdf")]
+        )
     write_published(year.year_dir, published)
     return report

@@ -29,7 +29,7 @@ from lgo_letters.output import OutputError, write_atomic
 from lgo_letters.project import UsageError
 from lgo_letters.release.ledgers import SentMessage, append_sent, now_utc
 from lgo_letters.release.message import MessageError, letter_message, message_file
-from lgo_letters.release.state import LetterState, YearState
+from lgo_letters.release.state import LetterState, YearState, why_not_released
 from lgo_letters.renderer import Templates
 from lgo_letters.schema.models import Sender
 
@@ -105,14 +105,9 @@ class SendReport:
 
 
 def why_not_sent(state: LetterState, resend: bool) -> str | None:
-    if state.problems:
-        return f"it has problems: {state.problems[0]}"
-    if state.draft:
-        return "it is a draft"
-    if state.approval is None:
-        return "it is not approved"
-    if state.changes:
-        return f"it changed since its approval: {'; '.join(state.changes)}"
+    reason = why_not_released(state)
+    if reason is not None:
+        return reason
     if not state.emails:
         return "its record has no email address"
     if state.sent and not resend:
@@ -148,10 +143,14 @@ def plan(
         reason = why_not_sent(state, resend=slug in resend)
         if reason is None:
             assert state.pdf is not None and state.approval is not None
-            pdf = state.pdf.read_bytes()
+            try:
+                pdf = state.pdf.read_bytes()
+            except OSError as error:
+                pdf = b""
+                reason = f"its PDF cannot be read: {error.strerror}"
             pdf_sha = sha256_bytes(pdf)
-            if pdf_sha != state.approval.pdf_sha256:  # changed on disk since status looked
-                reason = "the PDF on disk is not the one approved"
+            if reason is None and pdf_sha != state.approval.pdf_sha256:
+                reason = "the PDF on disk is not the one approved"  # changed since read
         if reason is not None:
             report.held[slug] = reason
             continue

@@ -231,6 +231,20 @@ def _note_build(state: LetterState, manifest: Manifest, out_dir: Path) -> None:
         state.build = STALE
 
 
+def why_not_released(state: LetterState) -> str | None:
+    """Why this letter may not go out (be sent or published); None when it is approved and
+    is still exactly the letter approved."""
+    if state.problems:
+        return f"it has problems: {state.problems[0]}"
+    if state.draft:
+        return "it is a draft"
+    if state.approval is None:
+        return "it is not approved"
+    if state.changes:
+        return f"it changed since its approval: {'; '.join(state.changes)}"
+    return None
+
+
 def changes_since_approval(state: LetterState, approval: Approval) -> list[str]:
     """Why the letter is no longer the one approved; empty when it still is."""
     if state.problems:
