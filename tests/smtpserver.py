@@ -5,6 +5,7 @@ of messages, and ask for a login."""
 from __future__ import annotations
 
 import email
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -69,10 +70,20 @@ class _AnyPort(Controller):
 
 @contextmanager
 def smtp_server(
-    recorder: Recorder, login: tuple[str, str] | None = None
+    recorder: Recorder,
+    login: tuple[str, str] | None = None,
+    starttls: ssl.SSLContext | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> Iterator[tuple[str, Recorder]]:
-    """Run the server on 127.0.0.1 for the block; yields (HOST:PORT, recorder)."""
-    options = {}
+    """Run the server on 127.0.0.1 for the block; yields (HOST:PORT, recorder).
+
+    `starttls`: the server offers STARTTLS with this context and refuses mail without it;
+    `tls`: the server speaks TLS from the first byte (as on port 465)."""
+    options: dict = {}
+    if starttls is not None:
+        options.update(tls_context=starttls, require_starttls=True)
+    if tls is not None:
+        options.update(ssl_context=tls)
     if login is not None:
 
         def authenticate(server, session, envelope, mechanism, auth_data):
@@ -86,7 +97,7 @@ def smtp_server(
             )
             return AuthResult(success=ok)
 
-        options = {"authenticator": authenticate, "auth_require_tls": False, "auth_required": True}
+        options.update(authenticator=authenticate, auth_require_tls=False, auth_required=True)
     controller = _AnyPort(recorder, hostname="127.0.0.1", port=0, **options)
     controller.start()
     try:

@@ -236,3 +236,48 @@ def test_a_year_without_a_sender_says_so(release_project: Path):
     result = lgo(release_project, "send")
     assert result.code == 2
     assert f"{year_file}: sender: needed to send letters" in result.stderr
+
+
+@pytest.fixture
+def certificate_authority(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A throw-away CA that the sender trusts (SSL_CERT_FILE, as for a private CA), and a
+    server context with its certificate for 127.0.0.1."""
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server)
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    return server
+
+
+def test_starttls_for_real(release_project: Path, certificate_authority):
+    approve_all(release_project)
+    with smtp_server(Recorder(), starttls=certificate_authority) as (address, recorder):
+        result = lgo(release_project, "send", "--smtp", address)
+    assert result.code == 0, result.stderr
+    assert councils_of(recorder) == SENDABLE
+
+
+def test_tls_from_the_start_with_ssl(release_project: Path, certificate_authority):
+    approve_all(release_project)
+    with smtp_server(Recorder(), tls=certificate_authority) as (address, recorder):
+        result = lgo(release_project, "send", "--smtp", address, "--ssl", "--only", "ashby")
+    assert result.code == 0, result.stderr
+    assert councils_of(recorder) == ["ashby"]
+
+
+def test_a_certificate_nobody_vouches_for_gets_nothing(
+    release_project: Path, certificate_authority, monkeypatch: pytest.MonkeyPatch
+):
+    approve_all(release_project)
+    monkeypatch.delenv("SSL_CERT_FILE")
+    with smtp_server(Recorder(), starttls=certificate_authority) as (address, recorder):
+        result = lgo(release_project, "send", "--smtp", address)
+    assert result.code == 1
+    assert "certificate verify failed" in result.stderr
+    assert recorder.received == []
+    assert sent_log(release_project) == []
