@@ -196,3 +196,24 @@ def test_review_of_an_approved_letter_whose_record_is_now_broken(release_project
     assert review.code == 0
     assert "changed since: " in review.stdout and "statistics.upheld" in review.stdout
     assert "(the letter cannot be made now: " in review.stdout
+
+
+def test_a_new_pdf_engine_is_named_as_the_reason(release_project: Path):
+    """An approval made under another WeasyPrint, fonts or PDF code: the input hash and the
+    engine hash it kept differ from today's."""
+    from lgo_letters.project import Paths
+    from lgo_letters.release.ledgers import load_approvals, write_approvals
+    from lgo_letters.release.state import year_state
+
+    assert lgo(release_project, "approve", "ashby", "--by", "J").code == 0
+    folder = year_dir(release_project)
+    approval = load_approvals(folder)["ashby"]
+    older = approval.inputs.model_copy(update={"input": "0" * 64, "engine": "1" * 64})
+    write_approvals(folder, {"ashby": approval.model_copy(update={"inputs": older})})
+
+    paths = Paths(
+        release_project / "data", release_project / "templates", release_project / "output"
+    )
+    state = year_state(paths, YEAR).letters["ashby"]
+    assert state.changes == ("the PDF engine changed (package versions, fonts or PDF code)",)
+    assert not state.approved
