@@ -217,3 +217,19 @@ def test_a_new_pdf_engine_is_named_as_the_reason(release_project: Path):
     state = year_state(paths, YEAR).letters["ashby"]
     assert state.changes == ("the PDF engine changed (package versions, fonts or PDF code)",)
     assert not state.approved
+
+
+def test_a_letter_never_built_as_pdf_is_not_approved(release_project: Path):
+    from tests.letters import council
+    from tests.release import write_record
+
+    write_record(year_dir(release_project) / "councils" / "galloway.yaml", council())
+    assert lgo(release_project, "build", "--only", "galloway", "--format", "html").code == 0
+
+    result = lgo(release_project, "approve", "galloway", "--by", "J")
+
+    assert result.code == 1
+    assert "galloway: not approved: it is not built (PDF and HTML): build it first" in (
+        result.stderr
+    )
+    assert status_rows(release_project)["galloway"]["build"] == "not built"

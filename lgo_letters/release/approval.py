@@ -15,7 +15,7 @@ from lgo_letters.release.ledgers import (
     now_utc,
     write_approvals,
 )
-from lgo_letters.release.state import BUILT, LetterState, YearState
+from lgo_letters.release.state import BUILT, NOT_BUILT, LetterState, YearState
 from lgo_letters.release.text import letter_text
 
 
@@ -42,12 +42,10 @@ def why_not_approvable(state: LetterState) -> str | None:
         return f"it has problems: {state.problems[0]}"
     if state.draft:
         return "it is a draft (draft: true in its record)"
+    if state.build == NOT_BUILT:
+        return "it is not built (PDF and HTML): build it first"
     if state.build != BUILT:
-        return (
-            "it was built from other inputs than the current ones: build it again"
-            if state.build != "not built"
-            else "it is not built: build it first"
-        )
+        return "it was built from other inputs than the current ones: build it again"
     return None
 
 

@@ -217,8 +217,8 @@ def _note_build(state: LetterState, manifest: Manifest, out_dir: Path) -> None:
     assert state.inputs is not None
     pdf, html = out_dir / f"{state.slug}.pdf", out_dir / f"{state.slug}.html"
     built = manifest.councils.get(state.slug)
-    if built is None:
-        return
+    if built is None or not {pdf.name, html.name} <= set(built.get("files", {})):
+        return  # NOT_BUILT: both the PDF and the HTML are needed
     current = state.inputs.input
     if manifest.up_to_date(state.slug, pdf, current) and manifest.up_to_date(
         state.slug, html, current
