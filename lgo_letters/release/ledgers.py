@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from lgo_letters.output import write_atomic
 from lgo_letters.schema import InputError
 from lgo_letters.schema.errors import problem_at, problems_from_validation
-from lgo_letters.schema.yaml_reader import read_yaml
+from lgo_letters.schema.yaml_reader import YamlDocument, read_yaml
 
 APPROVALS = "approvals.yaml"
 SENT = "sent.yaml"
@@ -83,7 +83,8 @@ def now_utc() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _read_document(file: Path):  # type: ignore[no-untyped-def]
+def _read_document(file: Path) -> YamlDocument:
+    """The file's YAML; an empty file is an empty mapping."""
     document = read_yaml(file)
     if document.data is None:
         document.data = {}
@@ -92,35 +93,20 @@ def _read_document(file: Path):  # type: ignore[no-untyped-def]
     return document
 
 
+class _Approvals(RootModel[dict[str, Approval]]):
+    """approvals.yaml as a whole: slug → approval."""
+
+
 def load_approvals(year_dir: Path) -> dict[str, Approval]:
     """Approvals by slug; raises InputError (file, line, field) for a damaged file."""
     file = year_dir / APPROVALS
     if not file.exists():
         return {}
     document = _read_document(file)
-    approvals, problems = {}, []
-    for slug, entry in document.data.items():
-        try:
-            approvals[slug] = Approval.model_validate(entry)
-        except ValidationError as error:
-            problems += [
-                problem_at(document, f"{slug}.{p.field}" if p.field else slug, p.message)
-                for p in problems_from_validation(error, _Shifted(document, slug), Approval)
-            ]
-    if problems:
-        raise InputError(problems)
-    return approvals
-
-
-class _Shifted:
-    """A document seen from inside one of its top-level keys (for locating problems)."""
-
-    def __init__(self, document, key: str):  # type: ignore[no-untyped-def]
-        self.file = document.file
-        self._document, self._key = document, key
-
-    def locate(self, path):  # type: ignore[no-untyped-def]
-        return self._document.locate((self._key, *path))
+    try:
+        return dict(_Approvals.model_validate(document.data).root)
+    except ValidationError as error:
+        raise InputError(problems_from_validation(error, document, _Approvals)) from None
 
 
 def write_approvals(year_dir: Path, approvals: dict[str, Approval]) -> None:
