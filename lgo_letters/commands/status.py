@@ -41,26 +41,25 @@ def letter_row(letter: LetterState) -> dict[str, object]:
     }
 
 
-def _line(row: dict[str, object]) -> str:
-    parts = [str(row["record"])]
-    if row["draft"]:
+def _line(letter: LetterState) -> str:
+    parts = ["; ".join(letter.problems) or "valid"]
+    if letter.draft:
         parts.append("draft")
-    parts.append(str(row["build"]))
-    if row["approval"] == "approved":
-        parts.append(f"approved ({row['approved_by']}, {row['approved_at']})")
-    elif row["approval"] == "changed since approval":
-        parts.append(f"changed since approval: {'; '.join(row['changes'])}")  # type: ignore[arg-type]
-    else:
+    parts.append(letter.build)
+    if letter.approval is None:
         parts.append("not approved")
-    if row["sent_at"]:
-        parts.append(
-            f"sent {row['sent_at']} to {', '.join(row['sent_to'])} ({row['message_id']})"  # type: ignore[arg-type]
-        )
+    elif letter.approved:
+        parts.append(f"approved ({letter.approval.by}, {letter.approval.at})")
     else:
+        parts.append(f"changed since approval: {'; '.join(letter.changes)}")
+    sent = letter.last_sent
+    if sent is None:
         parts.append("not sent")
-    if row["published"]:
+    else:
+        parts.append(f"sent {sent.at} to {', '.join(sent.to + sent.cc)} ({sent.message_id})")
+    if letter.published:
         parts.append("published")
-    return f"{row['council']}: {' · '.join(parts)}"
+    return f"{letter.slug}: {' · '.join(parts)}"
 
 
 def summary(state: YearState, rows: list[dict[str, object]]) -> str:
@@ -99,7 +98,7 @@ def run_status(paths: Paths, year: int, as_json: bool, as_csv: bool) -> int:
             writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
         print(buffer.getvalue(), end="")
     else:
-        for row in rows:
-            out.print(_line(row), markup=False)
+        for letter in state.letters.values():
+            out.print(_line(letter), markup=False)
         out.print(summary(state, rows), markup=False)
     return 0
