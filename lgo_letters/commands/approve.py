@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from lgo_letters.project import Paths, UsageError
+from lgo_letters.errors import InputError, UsageError
+from lgo_letters.project import Paths
 from lgo_letters.release.approval import approve, approver_name, text_changes
 from lgo_letters.release.state import YearState, year_state
 from lgo_letters.report import err, out, print_problems
-from lgo_letters.schema import InputError
 
 
 def load_state(paths: Paths, year: int, render_all: bool = True) -> YearState | None:

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from lgo_letters.commands.approve import load_state
-from lgo_letters.output import OutputError
+from lgo_letters.errors import OutputError
 from lgo_letters.project import Paths, check_year
 from lgo_letters.release.publish import publish
 from lgo_letters.report import err, out

@@ -17,8 +17,8 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
+from lgo_letters.errors import InputError
 from lgo_letters.output import write_atomic
-from lgo_letters.schema import InputError
 from lgo_letters.schema.errors import problem_at, problems_from_validation
 from lgo_letters.schema.yaml_reader import YamlDocument, read_yaml
 

@@ -11,15 +11,12 @@ from pathlib import Path
 import jinja2
 
 from lgo_letters.context import LetterContext
+from lgo_letters.errors import TemplateError
 from lgo_letters.renderer import Templates
 from lgo_letters.schema.models import Sender
 
 TEXT_TEMPLATE = "email.txt.j2"
 HTML_TEMPLATE = "email.html.j2"  # optional
-
-
-class MessageError(Exception):
-    """The covering note could not be made; the message names the template and line."""
 
 
 def publication_name(slug: str, year: int, suffix: str) -> str:
@@ -32,12 +29,14 @@ def _render(templates: Templates, name: str, letter: LetterContext, escape: bool
     try:
         return env.get_template(name).render(letter=letter)
     except jinja2.TemplateSyntaxError as error:
-        raise MessageError(
+        raise TemplateError(
             f"{templates.dir / (error.name or name)}:{error.lineno}: "
             f"template syntax error: {error.message}"
         ) from None
     except jinja2.TemplateError as error:
-        raise MessageError(f"{templates.dir / name}: {error}") from None
+        raise TemplateError(f"{templates.dir / name}: {error}") from None
+    except Exception as error:  # any fault of the template costs this message only
+        raise TemplateError(f"{templates.dir / name}: {type(error).__name__}: {error}") from None
 
 
 def letter_message(
@@ -52,7 +51,7 @@ def letter_message(
     """The message for one council: To its `email`, Cc its `cc`, the letter as a PDF."""
     folder = str(letter.year)
     if not (templates.dir / folder / TEXT_TEMPLATE).is_file():
-        raise MessageError(
+        raise TemplateError(
             f"{templates.dir / folder / TEXT_TEMPLATE}: no covering note for {folder}"
         )
     message = EmailMessage()

@@ -25,10 +25,10 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from lgo_letters.build.inputs import sha256_bytes
-from lgo_letters.output import OutputError, write_atomic
-from lgo_letters.project import UsageError
+from lgo_letters.errors import OutputError, TemplateError, UsageError
+from lgo_letters.output import write_atomic
 from lgo_letters.release.ledgers import SentMessage, append_sent, now_utc
-from lgo_letters.release.message import MessageError, letter_message, message_file
+from lgo_letters.release.message import letter_message, message_file
 from lgo_letters.release.state import LetterState, YearState, why_not_released
 from lgo_letters.renderer import Templates
 from lgo_letters.schema.models import Sender
@@ -159,7 +159,7 @@ def plan(
             message = letter_message(
                 templates, letter, sender, list(state.emails), list(state.cc), pdf, now
             )
-        except MessageError as error:
+        except TemplateError as error:
             report.failed[slug] = str(error)
             continue
         recipients = [*state.emails, *state.cc]

@@ -21,7 +21,9 @@ from lgo_letters.build.inputs import (
 )
 from lgo_letters.build.manifest import Manifest
 from lgo_letters.context import TypeAverages
-from lgo_letters.output import OutputError, write_atomic
+from lgo_letters.errors import OutputError
+from lgo_letters.letter import LetterFailure, make_letter
+from lgo_letters.output import write_atomic
 from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year, year_signature
 from lgo_letters.release.ledgers import (
     Approval,
@@ -31,7 +33,7 @@ from lgo_letters.release.ledgers import (
     load_published,
     load_sent,
 )
-from lgo_letters.renderer import TemplateError, Templates, render_html
+from lgo_letters.renderer import Templates
 
 NOT_BUILT, STALE, BUILT = "not built", "stale", "built"
 
@@ -77,7 +79,8 @@ class YearState:
 def _templates_hash(templates: Templates, year: int) -> str:
     """Every file of the templates folder this year's letters can use: not other years',
     not the covering email's nor the publication index's."""
-    not_letters = {str(y) for y in templates.years() if y != year} | {"publish"}
+    other_years = {p.name for p in templates.dir.iterdir() if p.name.isdigit() and p.is_dir()}
+    not_letters = (other_years - {str(year)}) | {"publish"}
     files = sorted(
         p
         for p in templates.dir.rglob("*")
@@ -185,11 +188,11 @@ def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
         key = sha256_bytes(json.dumps(parts, sort_keys=True))
         html_sha = cache.get(key) if cache else None
         if html_sha is None:
-            try:
-                state.html = render_html(templates, prepared.letter_format, letter)
-            except TemplateError as error:
-                state.problems = (str(error),)
+            made = make_letter(prepared, slug)
+            if isinstance(made, LetterFailure):
+                state.problems = made.reasons
                 continue
+            state.html = made.html  # as build writes it: the same bytes, the same hash
             html_sha = sha256_bytes(state.html)
             if cache:
                 cache.put(key, html_sha)
