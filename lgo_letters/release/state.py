@@ -140,7 +140,7 @@ class _HtmlCache:
         self.used[key] = html_sha256
 
     def save(self) -> None:
-        if self.used != self.known and self.file.parent.is_dir():
+        if self.used != self.known:
             with contextlib.suppress(OutputError):  # only a cache: the next status renders
                 write_atomic(self.file, json.dumps(self.used, sort_keys=True), durable=False)
 
