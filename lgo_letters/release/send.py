@@ -327,6 +327,6 @@ def send_over_smtp(
                 report.not_attempted = [o.state.slug for o in outgoing[index + 1 :]]
                 return
             report.sent.append(entry)
-            log.info("sent %s to %s", slug, ", ".join(item.recipients))
+            log.debug("sent %s to %s", slug, ", ".join(item.recipients))
         with contextlib.suppress(smtplib.SMTPException, OSError):
             smtp.quit()
