@@ -163,6 +163,35 @@ def averages(
     _run(run_averages, Paths(data, templates), year)
 
 
+@app.command(name="import")
+def import_(
+    year: Year,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="CSV or XLSX files: figures, contacts (joined on the council)."),
+    ],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The sheet of an XLSX file (default: the first).")
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="YAML: column header → field, type value → authority type."),
+    ] = None,
+    create: Annotated[
+        bool, typer.Option("--create", help="Make a record for a row that matches none.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would change; write nothing.")
+    ] = False,
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+) -> None:
+    """Import figures and contacts from CSV or XLSX into YEAR's records (given fields only)."""
+    from lgo_letters.commands.importing import run_import
+
+    _run(run_import, Paths(data, templates), year, files, sheet, mapping, create, dry_run)
+
+
 @app.command()
 def export(
     year: Year,
