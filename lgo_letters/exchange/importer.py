@@ -17,7 +17,7 @@ from typing import Any
 from lgo_letters.exchange.columns import Mapping, find_layout, read_mapping
 from lgo_letters.exchange.matching import name_key, new_slugs
 from lgo_letters.exchange.problems import CellProblem, SheetError
-from lgo_letters.exchange.records import RecordFile
+from lgo_letters.exchange.records import RecordFile, field_rank
 from lgo_letters.exchange.sheets import Row, Sheet, read_sheet
 from lgo_letters.exchange.values import to_value
 from lgo_letters.output import write_atomic
@@ -111,9 +111,13 @@ class ImportPlan:
 
 
 def _comparable(path: str, value: Any) -> Any:
-    """`email: a@b.org` and `email: [a@b.org]` are the same addresses."""
+    """`email: a@b.org` and `email: [a@b.org]` are the same addresses; "ST HELENS BOROUGH
+    COUNCIL" names the council "St. Helens Borough Council" (a name that matches is a key,
+    not a change)."""
     if path in ("email", "cc") and isinstance(value, str):
         return [value]
+    if path == "name" and isinstance(value, str):
+        return name_key(value)
     return value
 
 
@@ -259,7 +263,11 @@ class _Importer:
                 earlier = cells.get(path)
                 if earlier is None:
                     cells[path] = cell
-                elif cell.value is not None and earlier.value not in (None, cell.value):
+                elif (
+                    cell.value is not None
+                    and earlier.value is not None
+                    and _comparable(path, earlier.value) != _comparable(path, cell.value)
+                ):
                     self._problem(
                         cell.where,
                         path,
@@ -270,7 +278,7 @@ class _Importer:
 
     def apply(self, record: RecordFile, cells: dict[str, Cell]) -> list[Change]:
         changes = []
-        for path, cell in cells.items():
+        for path, cell in sorted(cells.items(), key=lambda item: field_rank(item[0])):
             if path == "slug" or cell.value is None:
                 continue
             old = record.get(path)

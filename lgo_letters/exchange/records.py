@@ -25,6 +25,15 @@ _ORDER = {
 }
 
 
+def field_rank(path: str) -> tuple[int, int]:
+    """Where a dotted field comes in a record (statistics.upheld after statistics)."""
+    top, _, sub = path.partition(".")
+    order = _ORDER[()]
+    rank = order.index(top) if top in order else len(order)
+    inner = _ORDER.get((top,), [])
+    return rank, (inner.index(sub) if sub in inner else -1 if not sub else len(inner))
+
+
 def _yaml(sequence_indent: int | None = None, dash_offset: int | None = None) -> YAML:
     """Mappings indented 2 (as every record is); block lists as the file has them ("- "
     under its key, or indented by 2), which is what ruamel's guess tells."""
