@@ -73,6 +73,12 @@ def build(
     combined: Annotated[
         bool, typer.Option("--combined", help="Also write one PDF of the whole year.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Fail on warnings: an incomplete year, averages pooled from records."
+        ),
+    ] = False,
     data: DataDir = Path("data"),
     templates: TemplatesDir = Path("templates"),
     out: OutDir = Path("output"),
@@ -94,6 +100,7 @@ def build(
         force=force,
         clean=clean,
         combined=combined,
+        strict=strict,
     )
     _run(run_build, Paths(data, templates, out), year, options)
 
@@ -142,13 +149,19 @@ def validate(
     years: Annotated[
         list[int] | None, typer.Argument(help="Years to check (default: every year in data/).")
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Fail on warnings: an incomplete year, averages pooled from records."
+        ),
+    ] = False,
     data: DataDir = Path("data"),
     templates: TemplatesDir = Path("templates"),
 ) -> None:
     """Check every record and report all problems at once as file:line:col: field: message."""
     from lgo_letters.commands.validate import run_validate
 
-    _run(run_validate, Paths(data, templates), years or [])
+    _run(run_validate, Paths(data, templates), years or [], strict)
 
 
 @app.command()

@@ -82,6 +82,18 @@ def load_year_record(file: Path) -> YearRecord:
             )
         if not image.is_file():
             raise InputError([problem_at(document, "signature_image", f"no image file at {image}")])
+    if record.councils_list:
+        listed = file.parent / record.councils_list
+        if not listed.resolve().is_relative_to(file.parent.parent.resolve()):
+            raise InputError(
+                [
+                    problem_at(
+                        document, "councils_list", f"must be a file inside {file.parent.parent}"
+                    )
+                ]
+            )
+        if not listed.is_file():
+            raise InputError([problem_at(document, "councils_list", f"no file at {listed}")])
     return record
 
 
