@@ -44,7 +44,10 @@ class YearRecords:
 
 
 def _validate(file: Path, model: type[M]) -> tuple[YamlDocument, M]:
-    document = read_yaml(file)
+    return _validated(read_yaml(file), model)
+
+
+def _validated(document: YamlDocument, model: type[M]) -> tuple[YamlDocument, M]:
     if not isinstance(document.data, dict):
         raise InputError(
             [
@@ -99,7 +102,12 @@ def load_year_record(file: Path) -> YearRecord:
 
 def load_council(file: Path, format_fields: frozenset[str]) -> CouncilRecord:
     """One council's record, validated, or InputError with every problem found in it."""
-    document, record = _validate(file, CouncilRecord)
+    return validate_council(read_yaml(file), format_fields)
+
+
+def validate_council(document: YamlDocument, format_fields: frozenset[str]) -> CouncilRecord:
+    """A council record's data as read (or as `import` would write it), validated."""
+    document, record = _validated(document, CouncilRecord)
     findings = check_council(record, format_fields)
     if findings:
         raise InputError([problem_at(document, f, message) for f, message in findings])
