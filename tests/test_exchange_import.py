@@ -376,3 +376,32 @@ def test_the_slug_rule() -> None:
         "st helens borough council"
     )
     assert name_key("Brighton & Hove") == name_key("Brighton and Hove")
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "docs" / "samples"
+
+
+def test_the_sample_spreadsheets_in_the_readme_import(tmp_path: Path) -> None:
+    root = make_year(tmp_path, {})
+    year_file = root / "data" / str(YEAR) / "year.yaml"
+    year_file.write_text(year_file.read_text() + "councils_list: councils.csv\n")
+    (root / "data" / str(YEAR) / "councils.csv").write_bytes(
+        (SAMPLES / "councils-2021.csv").read_bytes()
+    )
+    files = [str(SAMPLES / "figures-2021.xlsx"), str(SAMPLES / "contacts-2021.csv")]
+    result = run_import(root, *files, "--create")
+    assert result.code == 0, result.stderr
+    assert "3 council(s) in 6 row(s) of 2 file(s); 0 record(s) changed" in result.stdout
+    assert sorted(p.name for p in councils(root).iterdir()) == [
+        "barnfield.yaml",
+        "carrow.yaml",
+        "dartford.yaml",
+    ]
+    validated = invoke(
+        "validate", str(YEAR), "--data", str(root / "data"), "--templates", str(root / "templates")
+    )
+    assert validated.code == 0, validated.stderr
+    assert "on the official list" not in validated.stderr
+    # The mapping file's example parses and names real fields.
+    mapping = run_import(root, files[1], "--mapping", str(SAMPLES / "mapping.yaml"), "--dry-run")
+    assert mapping.code == 0, mapping.stderr

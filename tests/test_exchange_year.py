@@ -22,8 +22,9 @@ def test_340_councils_import_then_build(tmp_path: Path) -> None:
 
     result = invoke("import", str(YEAR), str(figures), "--create", *folders)
     assert result.code == 0, result.stderr
-    assert f"{COUNCILS} row(s) read; 0 record(s) changed (0 field(s)), {COUNCILS} created" in (
-        result.stdout
+    assert (
+        f"{COUNCILS} council(s) in {COUNCILS} row(s) of 1 file(s); 0 record(s) changed "
+        f"(0 field(s)), {COUNCILS} created" in result.stdout
     )
     assert len(list((root / "data" / str(YEAR) / "councils").glob("*.yaml"))) == COUNCILS
 

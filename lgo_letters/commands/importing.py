@@ -60,7 +60,8 @@ def print_plan(plan: ImportPlan) -> None:
         )
     fields = sum(len(u.changes) for u in plan.changed)
     out.print(
-        f"{plan.year}: {plan.rows} row(s) read; {len(plan.changed)} record(s) changed "
+        f"{plan.year}: {plan.councils} council(s) in {plan.rows} row(s) of {plan.files} "
+        f"file(s); {len(plan.changed)} record(s) changed "
         f"({fields} field(s)), {len(plan.created)} created, {len(plan.unchanged)} unchanged, "
         f"{len(plan.unmentioned)} not in the files",
         markup=False,

@@ -96,6 +96,8 @@ class CouncilImport:
 class ImportPlan:
     year: int
     rows: int = 0
+    files: int = 0
+    councils: int = 0  # that the rows name
     updates: list[CouncilImport] = field(default_factory=list)  # changed or created
     unchanged: list[str] = field(default_factory=list)
     unmentioned: list[str] = field(default_factory=list)
@@ -367,7 +369,9 @@ class _Importer:
             except SheetError as error:
                 self.plan.problems.extend(error.problems)
         self.plan.rows = len(rows)
+        self.plan.files = len(files)
         groups = self.group(rows)
+        self.plan.councils = len(groups)
         if self.plan.problems:
             return self.plan  # rows that could not be matched: changes would mislead
         self.plan_councils(groups)
