@@ -99,7 +99,7 @@ def main() -> None:
             command.append(_command("import", str(YEAR), str(figures), cwd=root, cpu=command_cpu))
             export.append(_command("export", str(YEAR), "--to", str(root / "year.xlsx"), cwd=root))
         _show(f"(1) import {n}-row XLSX, whole command", command)
-        _show("(1)   its CPU time (all processes; / 2 cores ≈ wall time alone)", command_cpu)
+        _show("(1)   its CPU time, all processes (wall time ≥ this / cores)", command_cpu)
         for label, times in steps.items():
             _show(f"(2)   {label}", times)
         _show(f"(3) export {n} councils to XLSX, whole command", export)
