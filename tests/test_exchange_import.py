@@ -405,3 +405,67 @@ def test_the_sample_spreadsheets_in_the_readme_import(tmp_path: Path) -> None:
     # The mapping file's example parses and names real fields.
     mapping = run_import(root, files[1], "--mapping", str(SAMPLES / "mapping.yaml"), "--dry-run")
     assert mapping.code == 0, mapping.stderr
+
+
+def test_file_level_problems_are_located(root: Path) -> None:
+    before = snapshot(root)
+    no_header = write_csv(root / "notes.csv", [["Some notes"], ["nothing", "here"]])
+    workbook = write_xlsx(root / "figures.xlsx", [FIGURES_HEADER], title="Figures")
+    result = run_import(root, str(no_header), str(workbook), "--sheet", "Stats")
+    assert result.code == 1
+    assert f"{no_header}: no header row found in the first 30 rows" in result.stderr
+    assert f"{workbook}: no sheet named 'Stats' (sheets: Figures)" in result.stderr
+    assert snapshot(root) == before
+
+
+def test_files_that_disagree_or_codes_that_clash(root: Path) -> None:
+    before = snapshot(root)
+    figures = write_csv(
+        root / "figures.csv",
+        [["Council", "Upheld"], ["London Borough of Bexley", "4"]],
+    )
+    other = write_csv(
+        root / "other.csv",
+        [
+            ["Council", "Upheld", "Code"],
+            ["London Borough of Bexley", "5", ""],
+            ["St Helens Borough Council", "", "E08000013"],
+        ],
+    )
+    result = run_import(root, str(figures), str(other))
+    assert result.code == 1
+    assert (
+        f"{other}:2: statistics.upheld: 5 here but 4 at {figures}:2: which is right?"
+        in result.stderr
+    )
+    clash = write_csv(
+        root / "clash.csv", [["Council", "Code"], ["London Borough of Bexley", "E09000099"]]
+    )
+    result = run_import(root, str(clash))
+    assert result.code == 1
+    assert f"{clash}:2: code: E09000099 here, but E09000004 in" in result.stderr
+    assert snapshot(root) == before
+
+
+def test_a_field_the_years_format_has_no_place_for(tmp_path: Path) -> None:
+    root = make_year(tmp_path, {"bexley": record("London Borough of Bexley", "london")})
+    # The 2020 letter has no late-remedies paragraph: the figure would be dropped unseen.
+    (root / "data" / str(YEAR)).rename(root / "data" / "2020")
+    figures = write_csv(
+        root / "figures.csv",
+        [["Council", "Remedies completed late"], ["London Borough of Bexley", "1"]],
+    )
+    result = invoke(
+        "import",
+        "2020",
+        str(figures),
+        "--data",
+        str(root / "data"),
+        "--templates",
+        str(root / "templates"),
+    )
+    assert result.code == 1
+    assert (
+        f"{figures}:2: late_remedies: this year's letter format has no place for this field"
+        in result.stderr
+    )
