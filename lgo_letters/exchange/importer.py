@@ -22,7 +22,7 @@ from lgo_letters.exchange.sheets import Row, Sheet, read_sheet
 from lgo_letters.exchange.values import to_value
 from lgo_letters.output import write_atomic
 from lgo_letters.project import Paths, UsageError, check_year
-from lgo_letters.schema import InputError
+from lgo_letters.schema import InputError, Problem
 from lgo_letters.schema.loader import SLUG, council_files, validate_council
 from lgo_letters.schema.yaml_reader import YamlDocument
 
@@ -39,6 +39,8 @@ REQUIRED_FOR_NEW = (
     "statistics.complied",
 )
 _KEYS = ("slug", "code", "name")
+# A row's council: an existing record's slug, or ("new", code or name) for --create.
+CouncilKey = str | tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ class _Importer:
                 + ", ".join(f"'{h}'" for h in layout.unmapped)
             )
         rows = []
-        after_header = sheet.rows.index(layout.header) + 1
+        after_header = next(i for i, r in enumerate(sheet.rows) if r is layout.header) + 1
         for row in sheet.rows[after_header:]:
             cells: dict[str, Cell] = {}
             for index, path in layout.fields.items():
@@ -202,7 +204,7 @@ class _Importer:
 
     # -- matching --------------------------------------------------------------------------
 
-    def match(self, row: SheetRow) -> str | tuple[str, str] | None:
+    def match(self, row: SheetRow) -> CouncilKey | None:
         """The slug of the row's record; ("new", key) for a council new to the year."""
         slug = row.cells.get("slug")
         if slug is not None and slug.value is not None:
@@ -244,8 +246,8 @@ class _Importer:
         )
         return None
 
-    def group(self, rows: list[SheetRow]) -> dict[Any, list[SheetRow]]:
-        groups: dict[Any, list[SheetRow]] = {}
+    def group(self, rows: list[SheetRow]) -> dict[CouncilKey, list[SheetRow]]:
+        groups: dict[CouncilKey, list[SheetRow]] = {}
         for row in rows:
             key = self.match(row)
             if key is None:
@@ -296,7 +298,7 @@ class _Importer:
             changes.append(Change(path, old, cell.value))
         return changes
 
-    def plan_councils(self, groups: dict[Any, list[SheetRow]]) -> None:
+    def plan_councils(self, groups: dict[CouncilKey, list[SheetRow]]) -> None:
         merged = {key: self.merged(rows) for key, rows in groups.items()}
         new_names = {
             key: cells["name"].value
@@ -352,7 +354,7 @@ class _Importer:
                 for problem in error.problems:
                     self.plan.problems.append(self._located(update, problem.field, problem))
 
-    def _located(self, update: CouncilImport, field_path: str, problem: Any) -> CellProblem:
+    def _located(self, update: CouncilImport, field_path: str, problem: Problem) -> CellProblem:
         cells = self._changed[update.slug][1]
         for path in (field_path, field_path.split("[")[0], field_path.split(".")[0]):
             if path in cells:
