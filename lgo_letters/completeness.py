@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from lgo_letters.context.averages import TypeAverages
-from lgo_letters.schema import InputError, Problem, YearRecords
+from lgo_letters.errors import InputError, Problem
+from lgo_letters.schema import YearRecords
 from lgo_letters.schema.yaml_reader import read_yaml
 
 _CODE_HEADERS = ("code", "onscode", "gsscode", "onsgsscode")

@@ -10,8 +10,6 @@ from lgo_letters.build.progress import BuildProgress
 from lgo_letters.project import Paths
 from lgo_letters.report import err, print_problems, print_warnings
 
-FORMATS = ("html", "pdf", "both")
-
 
 def run_build(paths: Paths, year: int, options: BuildOptions) -> int:
     """Build the year; exit 0 when every letter is built or unchanged, 1 when any failed,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from lgo_letters.errors import OutputError, UsageError
 from lgo_letters.exchange.importer import ImportPlan, plan_import, write_plan
-from lgo_letters.output import OutputError
-from lgo_letters.project import Paths, UsageError
+from lgo_letters.project import Paths
 from lgo_letters.report import err, out
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lgo_letters.project import Paths, UsageError, check_year, prepare_year
+from lgo_letters.errors import UsageError
+from lgo_letters.project import Paths, prepare_year
 from lgo_letters.report import err, print_problems, print_warnings
 
 
@@ -16,7 +17,7 @@ def run_validate(paths: Paths, years: list[int], strict: bool = False) -> int:
     warnings = []
     councils = 0
     for year in years:
-        prepared = prepare_year(paths, year, templates=check_year(paths, year))
+        prepared = prepare_year(paths, year)
         problems.extend(prepared.problems)
         warnings.extend(prepared.warnings)
         councils += len(prepared.records.councils) + len(prepared.records.failed)

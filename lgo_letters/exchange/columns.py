@@ -13,11 +13,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lgo_letters.errors import InputError
 from lgo_letters.exchange.problems import CellProblem, SheetError
 from lgo_letters.exchange.sheets import Row, Sheet
 from lgo_letters.exchange.table import FORMAT_COUNTS, RATES
 from lgo_letters.schema.models import AUTHORITY_TYPES
-from lgo_letters.schema.problems import InputError
 from lgo_letters.schema.yaml_reader import read_yaml
 
 # The header row need not be the first: title rows above it are skipped.

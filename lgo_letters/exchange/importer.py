@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lgo_letters.errors import InputError, Problem, UsageError
 from lgo_letters.exchange.columns import Mapping, find_layout, read_mapping
 from lgo_letters.exchange.matching import name_key, new_slugs
 from lgo_letters.exchange.problems import CellProblem, SheetError
@@ -21,9 +22,9 @@ from lgo_letters.exchange.records import RecordFile, field_rank, rewrite_all
 from lgo_letters.exchange.sheets import Row, Sheet, read_sheet
 from lgo_letters.exchange.values import to_value
 from lgo_letters.output import write_atomic
-from lgo_letters.project import Paths, UsageError, check_year
-from lgo_letters.schema import InputError, Problem
-from lgo_letters.schema.loader import SLUG, council_files, validate_council
+from lgo_letters.project import Paths, check_year
+from lgo_letters.schema.loader import council_files, validate_council
+from lgo_letters.schema.slugs import is_slug
 from lgo_letters.schema.yaml_reader import YamlDocument
 
 # What a new record needs that only a spreadsheet can give.
@@ -150,7 +151,7 @@ class _Importer:
 
     def _read_records(self, year_dir: Path) -> None:
         for file in council_files(year_dir):
-            if file.suffix != ".yaml" or not SLUG.match(file.stem):
+            if file.suffix != ".yaml" or not is_slug(file.stem):
                 continue  # validate reports it; no row can be meant for it
             try:
                 self.records[file.stem] = RecordFile.read(file.stem, file)

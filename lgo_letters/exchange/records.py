@@ -22,7 +22,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from lgo_letters.schema import InputError, Problem
+from lgo_letters.errors import InputError, Problem
 from lgo_letters.schema.models import CouncilRecord, Statistics
 from lgo_letters.schema.yaml_reader import read_yaml
 

@@ -6,21 +6,20 @@ whose record has a problem is left out, and the others carry on.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from lgo_letters.errors import InputError, Problem
 from lgo_letters.schema.errors import describe, problem_at, problems_from_validation
-from lgo_letters.schema.models import CouncilRecord, YearRecord
-from lgo_letters.schema.problems import InputError, Problem
+from lgo_letters.schema.models import CouncilRecord, FormatRecord, YearRecord
 from lgo_letters.schema.rules import check_council
+from lgo_letters.schema.slugs import record_file_problem
 from lgo_letters.schema.yaml_reader import YamlDocument, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -114,6 +113,11 @@ def validate_council(document: YamlDocument, format_fields: frozenset[str]) -> C
     return record
 
 
+def load_format(file: Path) -> FormatRecord:
+    """A year's templates/<year>/format.yaml, validated, or InputError."""
+    return _validate(file, FormatRecord)[1]
+
+
 def council_files(year_dir: Path) -> list[Path]:
     """Every file in councils/ that looks meant as a record: named *.yaml or *.yml in any
     case (so "Dartford.YAML" is reported, not silently skipped); hidden files are not."""
@@ -147,22 +151,8 @@ def load_year(year_dir: Path, year: int, format_fields: frozenset[str]) -> YearR
     for file in files:
         slug = file.stem
         try:
-            if file.suffix != ".yaml" or not SLUG.match(slug):
-                raise InputError(
-                    [
-                        Problem(
-                            file,
-                            None,
-                            None,
-                            "",
-                            (
-                                f"'{file.name}' is not a valid file name: "
-                                "use lower-case letters, digits "
-                                "and single hyphens, ending in .yaml, e.g. harborough.yaml"
-                            ),
-                        )
-                    ]
-                )
+            if (message := record_file_problem(file.name)) is not None:
+                raise InputError([Problem(file, None, None, "", message)])
             record = load_council(file, format_fields)
         except InputError as error:
             records.problems.extend(error.problems)

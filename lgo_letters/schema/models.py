@@ -128,9 +128,11 @@ class CouncilRecord(_Record):
 
 # Optional council fields that only some years' formats have a place for; a year's
 # templates/<year>/format.yaml lists which of these it uses.
-FORMAT_FIELDS: tuple[str, ...] = (
-    "late_remedies",
-    "late_remedies_detail",
-    "training_courses",
-    "comments",
-)
+FormatField = Literal["late_remedies", "late_remedies_detail", "training_courses", "comments"]
+FORMAT_FIELDS: tuple[str, ...] = FormatField.__args__  # type: ignore[attr-defined]
+
+
+class FormatRecord(_Record):
+    """templates/<year>/format.yaml: the optional council fields that year's letter prints."""
+
+    fields: list[FormatField] = []
