@@ -201,7 +201,10 @@ def test_every_problem_is_located_and_nothing_is_written(root: Path) -> None:
     )
     contacts = write_csv(
         root / "contacts.csv",
-        [["Council", "Email", "Type"], ["St Helens Borough Council", "jo@", "Parish"]],
+        [
+            ["Council", "Email", "Type", "Code"],
+            ["St Helens Borough Council", "jo@", "Parish", "X123"],
+        ],
     )
     result = run_import(root, str(figures), str(contacts))
     assert result.code == 1
@@ -217,6 +220,7 @@ def test_every_problem_is_located_and_nothing_is_written(root: Path) -> None:
         f"{xlsx}!A6: a second row for 'london borough of bexley' (the first is {xlsx}!A4)",
         f"{root / 'contacts.csv'}:2: email: 'jo@' is not an email address",
         f"{root / 'contacts.csv'}:2: type: 'Parish' is not an authority type",
+        f"{root / 'contacts.csv'}:2: code: 'X123' is not an ONS GSS code",
     ]
     for start in expected:
         assert any(line.startswith(start) for line in lines), (start, result.stderr)
