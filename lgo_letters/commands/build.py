@@ -9,7 +9,7 @@ from lgo_letters.build import BuildOptions, BuildReport, build_year
 from lgo_letters.build.manifest import MANIFEST
 from lgo_letters.build.progress import BuildProgress
 from lgo_letters.project import Paths
-from lgo_letters.report import err, print_problems
+from lgo_letters.report import err, print_problems, print_warnings
 
 
 def run_build(paths: Paths, year: int, options: BuildOptions) -> int:
@@ -45,6 +45,7 @@ def _some(slugs: list[str], shown: int = 3) -> str:
 def print_summary(report: BuildReport, options: BuildOptions) -> None:
     """Problems (file:line:col: field: message), other failures, stale letters, then one
     line of counts."""
+    print_warnings(report.warnings, options.strict)
     print_problems(report.problems)
     if report.manifest_damage:
         _say(f"{report.manifest_damage}; it was ignored and every letter is rebuilt")

@@ -49,7 +49,10 @@ class YearRecords:
 
 
 def _validate(file: Path, model: type[M]) -> tuple[YamlDocument, M]:
-    document = read_yaml(file)
+    return _validated(read_yaml(file), model)
+
+
+def _validated(document: YamlDocument, model: type[M]) -> tuple[YamlDocument, M]:
     if not isinstance(document.data, dict):
         raise InputError(
             [
@@ -90,6 +93,18 @@ def load_year_record(file: Path) -> YearRecord:
         reason = _not_an_image(image)
         if reason is not None:
             raise InputError([problem_at(document, "signature_image", f"{image}: {reason}")])
+    if record.councils_list:
+        listed = file.parent / record.councils_list
+        if not listed.resolve().is_relative_to(file.parent.parent.resolve()):
+            raise InputError(
+                [
+                    problem_at(
+                        document, "councils_list", f"must be a file inside {file.parent.parent}"
+                    )
+                ]
+            )
+        if not listed.is_file():
+            raise InputError([problem_at(document, "councils_list", f"no file at {listed}")])
     return record
 
 
@@ -143,7 +158,12 @@ def _not_an_svg(data: bytes) -> str | None:
 
 def load_council(file: Path, format_fields: frozenset[str]) -> CouncilRecord:
     """One council's record, validated, or InputError with every problem found in it."""
-    document, record = _validate(file, CouncilRecord)
+    return validate_council(read_yaml(file), format_fields)
+
+
+def validate_council(document: YamlDocument, format_fields: frozenset[str]) -> CouncilRecord:
+    """A council record's data as read (or as `import` would write it), validated."""
+    document, record = _validated(document, CouncilRecord)
     findings = check_council(record, format_fields)
     if findings:
         raise InputError([problem_at(document, f, message) for f, message in findings])

@@ -91,6 +91,14 @@ class Signatory(_Record):
     ]
 
 
+class Sender(_Record):
+    """Who the letters are emailed from (`lgo-letters send`)."""
+
+    name: Text
+    address: EmailAddress
+    reply_to: EmailAddress | None = None
+
+
 class YearRecord(_Record):
     """data/<year>/year.yaml: facts shared by every letter of the year."""
 
@@ -101,6 +109,11 @@ class YearRecord(_Record):
     # An image of the signatory's signature, relative to year.yaml; where the year's
     # format shows one and this is not given, the bundled placeholder is used.
     signature_image: Text | None = None
+    # The official list of the year's councils (CSV or XLSX with code and name columns),
+    # relative to year.yaml; `validate` compares the records with it.
+    councils_list: Text | None = None
+    # From and Reply-To of the emailed letters; `send` needs it, nothing else does.
+    sender: Sender | None = None
 
 
 class Statistics(_Record):
