@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import REPO
+from tests import records
+from tests.helpers import REPO
 
 YEAR = 2021
 YEAR_FILE = """\
@@ -20,22 +21,8 @@ averages:
 
 
 def council(name: str, **overrides: object) -> dict:
-    """A valid district council's record; keyword arguments replace its fields."""
-    record: dict = {
-        "name": name,
-        "type": "district",
-        "recipients": ["Ms Example"],
-        "role": "Chief Executive",
-        "statistics": {
-            "investigations": 4,
-            "upheld": 3,
-            "satisfactory_remedies": 1,
-            "compliance_outcomes": 3,
-            "complied": 3,
-        },
-    }
-    record.update(overrides)
-    return record
+    """A valid district council's record named `name` (the one record factory's)."""
+    return records.council(name=name, **overrides)
 
 
 def make_project(root: Path, councils: dict[str, dict] | None = None) -> Path:

@@ -15,10 +15,14 @@ from pathlib import Path
 import pytest
 
 from tests.build_checks import assert_consistent, counts, manifest
-from tests.conftest import REPO
 from tests.errorcases import Run, bound_by_permissions, invoke, run_process
 from tests.faults import YEAR, council, make_project, write_record
+from tests.helpers import REPO
 from tests.synthetic import make_project as make_synthetic
+
+
+# Slow: whole builds, most with PDFs, some in child processes.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -287,7 +291,6 @@ def _wait_for(condition, what: str, build: subprocess.Popen[str], seconds: float
         time.sleep(0.01)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGHUP], ids=["SIGKILL", "SIGHUP"])
 def test_no_worker_outlives_a_killed_build(tmp_path: Path, sig: signal.Signals) -> None:
     project = make_synthetic(tmp_path, 16)
@@ -313,7 +316,6 @@ def test_no_worker_outlives_a_killed_build(tmp_path: Path, sig: signal.Signals) 
     assert_consistent(folder)  # no file changed behind the rerun's back
 
 
-@pytest.mark.slow
 def test_sigterm_to_the_process_group_claims_no_retry(tmp_path: Path) -> None:
     project = make_synthetic(tmp_path, 16)
     folder = out_year(project)
@@ -337,7 +339,6 @@ def _importing(pids: set[int], library: str) -> bool:
     return False
 
 
-@pytest.mark.slow
 def test_ctrl_c_during_start_up_prints_no_traceback(tmp_path: Path) -> None:
     project = make_synthetic(tmp_path, 4)
     build_process = _start(project)

@@ -111,6 +111,7 @@ def test_a_malformed_reload_query_reloads_without_a_traceback(
     assert "Traceback" not in capsys.readouterr().err
 
 
+@pytest.mark.slow  # renders PDFs
 def test_a_client_that_aborts_a_download_leaves_no_traceback(
     served, capsys: pytest.CaptureFixture[str]
 ) -> None:  # type: ignore[no-untyped-def]
