@@ -20,7 +20,6 @@ from tests.faults import YEAR, council, make_project, write_record
 from tests.helpers import REPO
 from tests.synthetic import make_project as make_synthetic
 
-
 # Slow: whole builds, most with PDFs, some in child processes.
 pytestmark = pytest.mark.slow
 
