@@ -106,7 +106,10 @@ def test_letters_come_out_as_pdfs(tmp_path: Path) -> None:
     assert set(outcomes) == {"ashfield", "dacorum", "harborough"}
     for slug, outcome in outcomes.items():
         assert isinstance(outcome, PdfWritten), outcome
-        reader = pypdf.PdfReader(tmp_path / f"{slug}.pdf")
+        # A worker writes a temporary file beside the target; the build renames it.
+        assert outcome.temporary.parent == tmp_path
+        assert not (tmp_path / f"{slug}.pdf").exists()
+        reader = pypdf.PdfReader(outcome.temporary)
         assert len(reader.pages) == outcome.pages == 1
         assert f"Letter for {slug}" in reader.pages[0].extract_text()
 
@@ -132,7 +135,7 @@ def test_a_letter_whose_worker_dies_is_retried_in_a_fresh_one(
     outcomes = rendering.finish()
     assert isinstance(outcomes["held"], PdfWritten), outcomes["held"]
     assert isinstance(outcomes["after"], PdfWritten), outcomes["after"]
-    assert (tmp_path / "held.pdf").read_bytes().startswith(b"%PDF-")
+    assert outcomes["held"].temporary.read_bytes().startswith(b"%PDF-")
     assert pool.workers_lost == 1
 
 

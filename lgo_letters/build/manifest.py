@@ -99,10 +99,12 @@ class Manifest:
         entry["input"] = input_hash
         entry["files"][file.name] = {"input": input_hash, **facts}
 
-    def files_of(self, slug: str) -> dict[str, str]:
-        """Each file the manifest says was built for `slug`: name → its sha256."""
-        files = self.councils.get(slug, {}).get("files", {})
-        return {name: files[name]["sha256"] for name in sorted(files)}
+    def files_of(self, slug: str) -> list[str]:
+        return sorted(self.councils.get(slug, {}).get("files", {}))
+
+    def sha256_of(self, slug: str, name: str) -> str | None:
+        """The sha256 the manifest recorded for `slug`'s file `name`."""
+        return self.councils.get(slug, {}).get("files", {}).get(name, {}).get("sha256")
 
     def forget(self, slug: str) -> None:
         self.councils.pop(slug, None)

@@ -420,8 +420,8 @@ def _note_stale(
         return
     for slug in report.stale:
         kept = False
-        for name, sha256 in manifest.files_of(slug).items():
-            reason = _why_not_delete(report.out_dir, slug, name, sha256)
+        for name in manifest.files_of(slug):
+            reason = _why_not_delete(report.out_dir, slug, name, manifest.sha256_of(slug, name))
             if reason is None:
                 file = report.out_dir / name
                 try:
@@ -438,7 +438,7 @@ def _note_stale(
             manifest.forget(slug)
 
 
-def _why_not_delete(out_dir: Path, slug: str, name: str, sha256: str) -> str | None:
+def _why_not_delete(out_dir: Path, slug: str, name: str, sha256: str | None) -> str | None:
     """None when `name` is a letter file this program wrote for `slug` and may delete: a file
     directly in the year's output folder, named <slug>.html or <slug>.pdf, a regular file
     (not a link or folder) whose bytes are still those the manifest recorded."""
