@@ -49,6 +49,20 @@ def holder_of(fifo: Path, deadline: float) -> int:
     raise AssertionError(f"no process opened {fifo}")
 
 
+def gone_from(fifo: Path, pid: int, deadline: float) -> None:
+    """Wait until process `pid` no longer has `fifo` open (a killed process's files close
+    as it exits, which is not the moment kill() returns)."""
+    while time.monotonic() < deadline:
+        try:
+            held = any(os.readlink(fd) == str(fifo) for fd in Path(f"/proc/{pid}/fd").iterdir())
+        except OSError:  # gone
+            return
+        if not held:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"process {pid} still has {fifo} open")
+
+
 def open_other_end(fifo: Path, deadline: float) -> int:
     """Our end of the FIFO, once a worker has opened it to read (till then this fails)."""
     while time.monotonic() < deadline:
@@ -126,6 +140,7 @@ def test_a_letter_whose_worker_dies_is_retried_in_a_fresh_one(
     worker = holder_of(fifo, deadline)
     os.kill(worker, signal.SIGKILL)
     os.close(first)
+    gone_from(fifo, worker, deadline)  # SIGKILL is not instant: it may hold the FIFO a moment
     # The retry, in a new worker: this time the image arrives (empty: WeasyPrint leaves it
     # out and carries on).
     second = open_other_end(fifo, deadline)
