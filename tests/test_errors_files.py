@@ -232,13 +232,15 @@ def test_a_format_file_is_validated_like_a_record(
         "letter_date: 2021-07-21\npublication_date: 2021-07-28\n"
     )
     (tmp_path / "templates/2021/format.yaml").write_text(
-        "fields: [late_remedies, colour]\nwidth: 3\n"
+        "statistics:\n  upheld: {type: count, at_most: investigatons}\n"
+        "fields:\n  late_remedies: {type: number}\n  name: {type: text}\nwidth: 3\n"
     )
     monkeypatch.chdir(tmp_path)
     run = invoke("build", "2021", "--format", "html")
     assert run.code == 2
     assert run.stderr.splitlines() == [
-        "error: templates/2021/format.yaml:1:25: fields[1]: must be one of late_remedies, "
-        "late_remedies_detail, training_courses, comments, not 'colour'",
-        "templates/2021/format.yaml:2:1: width: unknown field (allowed: fields)",
+        "error: templates/2021/format.yaml:4:19: fields.late_remedies.type: must be one of "
+        "count, text, paragraphs, flag, not 'number'",
+        "templates/2021/format.yaml:6:1: width: unknown field (allowed: statistics, fields, "
+        "averages)",
     ]
