@@ -42,6 +42,15 @@ _TEMPLATES = Annotated[Path, typer.Option("--templates", help="Folder of letter 
 _OUT_HELP = "Where letters are written: <out>/<year>/."
 
 
+# Warnings (an incomplete year, averages pooled from records) fail validate and build.
+_STRICT = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="Fail on warnings: an incomplete year, averages pooled from records."
+    ),
+]
+
+
 class OutputFormat(StrEnum):
     html = "html"
     pdf = "pdf"
@@ -152,6 +161,7 @@ def build(
     combined: Annotated[
         bool, typer.Option("--combined", help="Also write one PDF of the whole year.")
     ] = False,
+    strict: _STRICT = False,
 ) -> int:
     """Build every council's letter for YEAR into <out>/<year>/<slug>.html and .pdf.
 
@@ -168,6 +178,7 @@ def build(
         force=force,
         clean=clean,
         combined=combined,
+        strict=strict,
     )
     return run_build(paths, year, options)
 
@@ -217,11 +228,12 @@ def validate(
     years: Annotated[
         list[int] | None, typer.Argument(help="Years to check (default: every year in data/).")
     ] = None,
+    strict: _STRICT = False,
 ) -> int:
     """Check every record and report all problems at once as file:line:col: field: message."""
     from lgo_letters.commands.validate import run_validate
 
-    return run_validate(paths, years or [])
+    return run_validate(paths, years or [], strict)
 
 
 @app.command()
@@ -231,6 +243,35 @@ def averages(paths: Paths, year: Year) -> int:
     from lgo_letters.commands.averages import run_averages
 
     return run_averages(paths, year)
+
+
+@app.command(name="import")
+@with_paths(out=None)
+def import_(
+    paths: Paths,
+    year: Year,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="CSV or XLSX files: figures, contacts (joined on the council)."),
+    ],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The sheet of an XLSX file (default: the first).")
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="YAML: column header → field, type value → authority type."),
+    ] = None,
+    create: Annotated[
+        bool, typer.Option("--create", help="Make a record for a row that matches none.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would change; write nothing.")
+    ] = False,
+) -> int:
+    """Import figures and contacts from CSV or XLSX into YEAR's records (given fields only)."""
+    from lgo_letters.commands.importing import run_import
+
+    return run_import(paths, year, files, sheet, mapping, create, dry_run)
 
 
 @app.command()

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lgo_letters.completeness import year_warnings
 from lgo_letters.context import LetterContext, TypeAverages, letter_context, year_averages
 from lgo_letters.errors import InputError, Problem, UsageError
 from lgo_letters.renderer.templates import LetterFormat, Templates, data_uri
@@ -46,6 +47,9 @@ class PreparedYear:
     averages: dict[str, TypeAverages]
     letters: dict[str, LetterContext] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # The year is incomplete or its averages are pooled (lgo_letters.completeness):
+    # said by validate and build, failures with --strict.
+    warnings: list[Problem] = field(default_factory=list)
     # Records given besides the year's own (golden edge cases): lettered, never pooled.
     unpooled: dict[str, CouncilEntry] = field(default_factory=dict)
 
@@ -119,6 +123,8 @@ def prepare_year(
 
     year_record = records.year_record
     prepared.averages = year_averages(year_record, (e.record for e in records.councils.values()))
+    prepared.warnings, list_problems = year_warnings(records, prepared.averages)
+    prepared.problems.extend(list_problems)
     signature = year_signature(records, templates)
     by_type: dict[str, list[CouncilRecord]] = {}
     for entry in records.councils.values():

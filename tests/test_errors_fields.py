@@ -106,8 +106,7 @@ def test_satisfactory_remedies_more_than_upheld(in_project: Path) -> None:
 def test_complied_more_than_compliance_outcomes(in_project: Path) -> None:
     text = council_with("  compliance_outcomes: 3", "  compliance_outcomes: 1")
     assert problems_of(in_project, text) == [
-        f"{DARTFORD}:10:3: statistics.complied: 3 complied outcomes but only 1 compliance "
-        "outcome"
+        f"{DARTFORD}:10:3: statistics.complied: 3 complied outcomes but only 1 compliance outcome"
     ]
 
 

@@ -52,6 +52,7 @@ class BuildOptions:
     force: bool = False
     clean: bool = False
     combined: bool = False
+    strict: bool = False  # warnings (lgo_letters.completeness) refuse the build
     letters_per_worker: int = LETTERS_PER_WORKER
 
     @property
@@ -83,6 +84,7 @@ class BuildReport:
     stale: list[str] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # of the records and year file
+    warnings: list[Problem] = field(default_factory=list)  # an incomplete year, pooled averages
     combined: Path | None = None
     combined_note: str = ""
     interrupted_by: int | None = None  # signal number
@@ -102,6 +104,7 @@ class BuildReport:
             or self.interrupted_by
             or self.halted
             or self.manifest_error
+            or self.refused
         )
 
     @property
@@ -181,7 +184,13 @@ def build_year(
     if options.pdf and (options.force or not (out_dir / MANIFEST).is_file()):
         warm_up()  # every PDF will be built: load the workers' WeasyPrint while records load
     prepared = prepare_year(paths, year, options.only, templates)
-    report = BuildReport(year, out_dir, problems=list(prepared.problems))
+    report = BuildReport(
+        year, out_dir, problems=list(prepared.problems), warnings=list(prepared.warnings)
+    )
+    if options.strict and report.warnings:
+        report.refused = f"--strict: {len(report.warnings)} warning(s); no letter was built"
+        report.seconds = time.perf_counter() - started
+        return report
     _record_failures(prepared, options, report)
     try:
         ensure_output_folder(out_dir)

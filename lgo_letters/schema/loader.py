@@ -43,7 +43,10 @@ class YearRecords:
 
 
 def _validate(file: Path, model: type[M]) -> tuple[YamlDocument, M]:
-    document = read_yaml(file)
+    return _validated(read_yaml(file), model)
+
+
+def _validated(document: YamlDocument, model: type[M]) -> tuple[YamlDocument, M]:
     if not isinstance(document.data, dict):
         raise InputError(
             [
@@ -81,13 +84,31 @@ def load_year_record(file: Path, year_format: YearFormat) -> YearRecord:
             )
         if not image.is_file():
             raise InputError([problem_at(document, "signature_image", f"no image file at {image}")])
+    if record.councils_list:
+        listed = file.parent / record.councils_list
+        if not listed.resolve().is_relative_to(file.parent.parent.resolve()):
+            raise InputError(
+                [
+                    problem_at(
+                        document, "councils_list", f"must be a file inside {file.parent.parent}"
+                    )
+                ]
+            )
+        if not listed.is_file():
+            raise InputError([problem_at(document, "councils_list", f"no file at {listed}")])
     return record
 
 
 def load_council(file: Path, year_format: YearFormat) -> CouncilRecord:
     """One council's record, validated against its year's format, or InputError with every
     problem found in it."""
-    document, record = _validate(file, year_format.record_model)
+    return validate_council(read_yaml(file), year_format)
+
+
+def validate_council(document: YamlDocument, year_format: YearFormat) -> CouncilRecord:
+    """A council record's data as read (or as `import` would write it), validated against
+    its year's format."""
+    document, record = _validated(document, year_format.record_model)
     findings = check_record(record, year_format.declared)
     if findings:
         raise InputError([problem_at(document, f, message) for f, message in findings])

@@ -100,6 +100,9 @@ class YearRecord(_Record):
     # dates ...), by name: `letter.facts.<name>` in the templates. A new year's copy lists
     # them to check, so no year silently keeps last year's figures.
     facts: dict[FieldName, FactValue] = {}
+    # The official list of the year's councils (CSV or XLSX with code and name columns),
+    # relative to year.yaml; `validate` compares the records with it.
+    councils_list: Text | None = None
 
 
 class Statistics(_Record):
