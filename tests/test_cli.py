@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.textutil import html_text, pdf_pages
+from tests.years import year_file
 
 FOLDERS = ("--data", "data", "--templates", "templates", "--out", "output")
 
@@ -117,8 +118,8 @@ def test_averages_shows_given_and_computed_side_by_side() -> None:
 
 
 def test_missing_average_is_computed_from_the_years_records(project: Path) -> None:
-    year_file = project / "data/2020/year.yaml"
-    year_file.write_text("letter_date: 2020-07-22\npublication_date: 2020-07-29\n")
+    year_path = project / "data/2020/year.yaml"
+    year_path.write_text(year_file(2020))
     result = run_cli(
         "build", "2020", "--only", "harborough", "--format", "html", *FOLDERS, cwd=project
     )

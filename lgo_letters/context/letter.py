@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from lgo_letters.context.delay import ComplianceDelay, compliance_delay
 from lgo_letters.context.numbers import join_names, percent
 from lgo_letters.schema.models import CouncilRecord, Signatory, YearRecord
@@ -106,6 +108,11 @@ def _count(record: CouncilRecord, name: str) -> int:
     return value or 0
 
 
+def _facts(year_record: YearRecord) -> Mapping[str, Any]:
+    facts: Any = year_record.facts
+    return facts.model_dump() if isinstance(facts, BaseModel) else dict(facts)
+
+
 def letter_context(
     slug: str,
     year: int,
@@ -133,5 +140,5 @@ def letter_context(
         similar=tuple(similar),
         signatory=year_record.signatory,
         signature_image=signature_image,
-        facts=year_record.facts,
+        facts=_facts(year_record),
     )

@@ -48,6 +48,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         counted=numbers.counted,
         plural=lambda noun, n: numbers.plural(noun, n),
         in_words=numbers.in_words,
+        figure=numbers.figure,
         names_kept_whole=names_kept_whole,
     )
     return env

@@ -9,6 +9,7 @@ that adds a panel, a paragraph or a field.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,13 +40,15 @@ def _optional(spec: FieldSpec) -> tuple[Any, Any]:
         return Text | None, None
     if spec.type == "paragraphs":
         return list[Text], []
+    if spec.type == "date":
+        return dt.date | None, None
     return bool, False
 
 
 def _required(spec: FieldSpec) -> tuple[Any, Any]:
     """A statistic's annotation: every record gives every one of the year's counts."""
-    annotation, _ = _optional(spec)
-    return (Count if spec.type == "count" else annotation), ...
+    required = {"count": Count, "text": Text, "date": dt.date, "flag": bool}
+    return required.get(spec.type, list[Text]), ...
 
 
 @dataclass(frozen=True)
@@ -81,10 +84,16 @@ def make_format(year: int, file: Path, declared: FormatRecord) -> YearFormat:
     averages = create_model(  # type: ignore[call-overload]
         f"Averages{year}", __base__=_Record, **{name: (Percent, ...) for name in declared.averages}
     )
+    facts = create_model(  # type: ignore[call-overload]
+        f"Facts{year}",
+        __base__=_Record,
+        **{name: _required(spec) for name, spec in declared.facts.items()},
+    )
     year_model = create_model(
         f"YearRecord{year}",
         __base__=YearRecord,
         averages=(dict[AuthorityType, averages], {}),  # type: ignore[valid-type]
+        facts=(facts, ...) if declared.facts else (facts, facts()),
     )
     return YearFormat(year, file, declared, record, year_model)
 
@@ -98,6 +107,9 @@ def check_format(declared: FormatRecord) -> list[Finding]:
         for name, spec in section.items()
         if spec.type == "count"
     }
+    for name, spec in declared.facts.items():
+        if spec.at_most is not None or spec.requires is not None:
+            findings.append((f"facts.{name}", "a fact has a type only (no at_most, requires)"))
     for name, spec in declared.statistics.items():
         if spec.type != "count":
             findings.append((f"statistics.{name}.type", "statistics are counts: type: count"))

@@ -96,9 +96,10 @@ class YearRecord(_Record):
     # An image of the signatory's signature, relative to year.yaml; where the year's
     # format shows one and this is not given, the bundled placeholder is used.
     signature_image: Text | None = None
-    # Year-specific facts the letter's wording prints (courses run, people trained, seminar
-    # dates ...), by name: `letter.facts.<name>` in the templates. A new year's copy lists
-    # them to check, so no year silently keeps last year's figures.
+    # Year-specific facts the letter's wording prints (courses run, people trained, where
+    # the seminars were ...): `letter.facts.<name>` in the templates. The year's format
+    # declares which (format.yaml `facts`), so a year that lacks one is refused, and
+    # `new-year` lists them to check, so no year silently keeps last year's figures.
     facts: dict[FieldName, FactValue] = {}
     # The official list of the year's councils (CSV or XLSX with code and name columns),
     # relative to year.yaml; `validate` compares the records with it.
@@ -141,7 +142,7 @@ class CouncilRecord(_Record):
 # Record keys every year has; a format's `fields` cannot redeclare them.
 CORE_FIELDS: frozenset[str] = frozenset(CouncilRecord.model_fields)
 
-FieldType = Literal["count", "text", "paragraphs", "flag"]
+FieldType = Literal["count", "text", "paragraphs", "flag", "date"]
 
 
 class FieldSpec(_Record):
@@ -161,12 +162,15 @@ class FormatRecord(_Record):
 
     `statistics` are the counts under `statistics:` in each record (the panels' inputs),
     `fields` the optional top-level fields the letter prints, `averages` the keys each
-    authority type's averages have in year.yaml (similar-authority averages, per cent).
+    authority type's averages have in year.yaml (similar-authority averages, per cent),
+    `facts` the year-specific figures its wording prints (year.yaml `facts:`, all required).
     """
 
     statistics: dict[FieldName, FieldSpec]
     fields: dict[FieldName, FieldSpec] = {}
     averages: list[FieldName] = []
+    # Year-specific facts the wording prints, given under `facts:` in year.yaml.
+    facts: dict[FieldName, FieldSpec] = {}
 
     def spec(self, name: str) -> FieldSpec | None:
         """The declaration of a statistic or a field, by name."""
