@@ -124,7 +124,7 @@ def load_format(file: Path, year: int) -> YearFormat:
     document, declared = _validate(file, FormatRecord)
     findings = check_format(declared)
     if findings:
-        raise InputError([problem_at(document, f, message) for f, message in findings])
+        raise InputError(sorted(problem_at(document, f, message) for f, message in findings))
     return make_format(year, file, declared)
 
 
