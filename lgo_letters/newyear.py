@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 
 from lgo_letters.errors import InputError, UsageError
-from lgo_letters.schema.loader import council_files
+from lgo_letters.schema.loader import council_files, load_format
+from lgo_letters.schema.models import FormatRecord
 from lgo_letters.schema.yaml_reader import read_yaml
 
 # What a council's record keeps from one year to the next: who it is and who it goes to.
@@ -122,6 +123,13 @@ def template_sentences(template: Path) -> list[str]:
     return found
 
 
+def _declared(format_file: Path, year: int) -> FormatRecord:
+    try:
+        return load_format(format_file, year).declared
+    except InputError as error:
+        raise UsageError("\n".join(map(str, error.problems))) from None
+
+
 def plan_new_year(
     data: Path, templates: Path, cases: Path, year: int, previous: int
 ) -> NewYearPlan:
@@ -167,10 +175,12 @@ def plan_new_year(
         ]
     plan.checklist += [f"{data_target / 'year.yaml'}: {line}" for line in year_checks]
     councils = len([f for f in plan.files if f.path.parent == data_target / "councils"])
+    declared = _declared(template_source / "format.yaml", previous)
     plan.checklist.append(
         f"{data_target / 'councils'}: {councils} record(s) without figures and marked draft: "
-        f"give their statistics (and the format's fields, {template_target / 'format.yaml'}), "
-        "then remove draft"
+        f"give statistics: {', '.join(declared.statistics)}"
+        + (f"; where they apply: {', '.join(declared.fields)}" if declared.fields else "")
+        + f" (as {template_target / 'format.yaml'} declares them); then remove draft"
     )
     return plan
 

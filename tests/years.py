@@ -23,5 +23,7 @@ def year_file(year: int, letter_date: str | None = None, **extra: object) -> str
     """The text of a valid year.yaml for `year` (2020 or 2021's format); `extra` keys
     (averages, signature_image ...) are added as given."""
     text = f"letter_date: {letter_date or f'{year}-07-21'}\npublication_date: {year}-07-28\n"
-    data: dict[str, object] = {"facts": FACTS[year], **extra}
-    return text + yaml.safe_dump(data, sort_keys=False)
+    # The facts on one line (line 3), so what `extra` adds comes last, as in a hand-written
+    # file: a test may append to its last mapping.
+    text += "facts: " + yaml.safe_dump(FACTS[year], default_flow_style=True, width=4096)
+    return text + (yaml.safe_dump(extra, sort_keys=False) if extra else "")
