@@ -13,9 +13,9 @@ from lgo_letters.context.delay import compliance_delay
 from lgo_letters.context.letter import letter_context
 from lgo_letters.errors import InputError
 from lgo_letters.schema.loader import load_format
-from tests.conftest import REPO
 from tests.errorcases import invoke
-from tests.letters import council, write_council
+from tests.helpers import REPO
+from tests.records import council, write_council
 from tests.years import year_file
 
 
@@ -115,8 +115,8 @@ def test_a_year_without_the_facts_its_format_prints_is_located(
 ) -> None:
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     (tmp_path / "data/2021/councils").mkdir(parents=True)
-    write_council(tmp_path, 2021, "ashby", council())
-    text = year_file(2021).replace("  people_reached: 2300\n", "")
+    write_council(tmp_path, "ashby", council(), year=2021)
+    text = year_file(2021).replace(", people_reached: 2300", "")
     (tmp_path / "data/2021/year.yaml").write_text(text)
     monkeypatch.chdir(tmp_path)
     run = invoke("validate", "2021")

@@ -11,9 +11,9 @@ import yaml
 
 from lgo_letters.letter import Letter, make_letter
 from lgo_letters.project import Paths, prepare_year
-from tests.conftest import REPO
 from tests.errorcases import invoke
-from tests.letters import council, write_council
+from tests.helpers import REPO
+from tests.records import council, write_council
 from tests.textutil import html_text
 from tests.years import year_file
 
@@ -64,10 +64,10 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (tmp_path / "data" / str(year) / "councils").mkdir(parents=True)
         (tmp_path / "data" / str(year) / "year.yaml").write_text(year_file(year))
         for slug, record in COUNCILS.items():
-            write_council(tmp_path, year, slug, record)
+            write_council(tmp_path, slug, record, year=year)
     cases = tmp_path / "cases" / "2021" / "councils"
     cases.mkdir(parents=True)
-    write_council(tmp_path, 2021, "late", council(late_remedies=2))
+    write_council(tmp_path, "late", council(late_remedies=2), year=2021)
     (tmp_path / "data/2021/councils/late.yaml").rename(cases / "late.yaml")
     return tmp_path
 

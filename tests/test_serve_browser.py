@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# Slow: drives a real headless Chromium.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
     "--headless",
