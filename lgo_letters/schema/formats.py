@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, create_model
 
+from lgo_letters.context.numbers import counted
 from lgo_letters.schema.models import (
     CORE_FIELDS,
     AuthorityType,
@@ -157,8 +158,6 @@ def _path(declared: FormatRecord, name: str) -> str:
 
 
 def _counted(declared: FormatRecord, name: str, n: int) -> str:
-    from lgo_letters.context.numbers import counted
-
     spec = declared.spec(name)
     if spec is not None and spec.noun:
         return counted(n, spec.noun)
