@@ -47,7 +47,7 @@ def _optional(spec: FieldSpec) -> tuple[Any, Any]:
 
 
 def _required(spec: FieldSpec) -> tuple[Any, Any]:
-    """A statistic's annotation: every record gives every one of the year's counts."""
+    """A statistic's or a fact's annotation: each must be given."""
     required = {"count": Count, "text": Text, "date": dt.date, "flag": bool}
     return required.get(spec.type, list[Text]), ...
 
