@@ -245,6 +245,54 @@ def averages(paths: Paths, year: Year) -> int:
     return run_averages(paths, year)
 
 
+@app.command(name="new-year")
+@with_paths(out=None)
+def new_year(
+    paths: Paths,
+    year: Year,
+    previous: Annotated[
+        int, typer.Option("--from", help="The year to carry over (templates, records, facts).")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be created; write nothing.")
+    ] = False,
+    cases: Annotated[
+        Path, typer.Option("--cases", help="Folder of edge-case records: <cases>/<year>/councils/.")
+    ] = Path("tests/golden_cases"),
+) -> int:
+    """Start YEAR from PREVIOUS: its templates, year.yaml and records without figures (draft),
+    and the checklist of every figure, date and field to look at. Never overwrites."""
+    from lgo_letters.commands.newyear import run_new_year
+
+    return run_new_year(paths, cases, year, previous, dry_run)
+
+
+formats_app = typer.Typer(help="Years' letter formats: what changed between two.")
+app.add_typer(formats_app, name="formats")
+
+
+@formats_app.command("diff")
+@with_paths(out=None)
+def formats_diff(
+    paths: Paths,
+    year_a: Annotated[int, typer.Argument(help="The earlier year.")],
+    year_b: Annotated[int, typer.Argument(help="The later year.")],
+    council: Annotated[
+        str | None,
+        typer.Option(
+            "--council",
+            help="A council's record (slug in YEAR_B's data, else YEAR_A's); default: a "
+            "made-up council that reaches every optional paragraph.",
+        ),
+    ] = None,
+) -> int:
+    """The wording difference of the same council's letter in two years' formats, sentence
+    by sentence, and the difference of their format.yaml files."""
+    from lgo_letters.commands.formats import run_formats_diff
+
+    return run_formats_diff(paths, year_a, year_b, council)
+
+
 @app.command(name="import")
 @with_paths(out=None)
 def import_(

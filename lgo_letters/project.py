@@ -14,7 +14,13 @@ from lgo_letters.completeness import year_warnings
 from lgo_letters.context import LetterContext, TypeAverages, letter_context, year_averages
 from lgo_letters.errors import InputError, Problem, UsageError
 from lgo_letters.renderer.templates import LetterFormat, Templates, data_uri
-from lgo_letters.schema import CouncilEntry, YearRecords, load_council, load_year
+from lgo_letters.schema import (
+    CouncilEntry,
+    CouncilRecord,
+    YearRecords,
+    load_council,
+    load_year,
+)
 from lgo_letters.schema.slugs import SLUG_RULE, check_slugs, is_slug
 
 __all__ = ["Paths", "PreparedYear", "UsageError", "check_year", "prepare_year"]
@@ -97,7 +103,7 @@ def prepare_year(
     only = list(only)
     check_slugs(only)
 
-    records = load_year(paths.data / str(year), year, letter_format.fields)
+    records = load_year(paths.data / str(year), year, letter_format.format)
     prepared = PreparedYear(
         year, templates, records, letter_format, {}, problems=list(records.problems)
     )
@@ -120,6 +126,9 @@ def prepare_year(
     prepared.warnings, list_problems = year_warnings(records, prepared.averages)
     prepared.problems.extend(list_problems)
     signature = year_signature(records, templates)
+    by_type: dict[str, list[CouncilRecord]] = {}
+    for entry in records.councils.values():
+        by_type.setdefault(entry.record.type, []).append(entry.record)
     entries = [*sorted(records.councils.items()), *prepared.unpooled.items()]
     for slug, entry in entries:
         if only and slug not in only:
@@ -129,7 +138,7 @@ def prepare_year(
             year,
             entry.record,
             year_record,
-            prepared.averages.get(entry.record.type),
+            tuple(by_type.get(entry.record.type, ())),
             signature,
         )
     return prepared
@@ -152,7 +161,7 @@ def _unpooled_entries(prepared: PreparedYear, files: Sequence[Path]) -> dict[str
                 )
                 raise InputError([Problem(file, None, None, "", message)])
             entries[slug] = CouncilEntry(
-                slug, file, load_council(file, prepared.letter_format.fields)
+                slug, file, load_council(file, prepared.letter_format.format)
             )
         except InputError as error:
             prepared.problems.extend(error.problems)

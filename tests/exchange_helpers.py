@@ -10,15 +10,13 @@ import yaml
 
 from tests.helpers import REPO
 from tests.records import council
+from tests.years import year_file
 
 YEAR = 2021
 
-YEAR_FILE = """\
-letter_date: 2021-07-21
-publication_date: 2021-07-28
-averages:
-  district: {upheld: 53, compliance: 100, satisfactory_remedy: 16}
-"""
+YEAR_FILE = year_file(
+    2021, averages={"district": {"upheld": 53, "compliance": 100, "satisfactory_remedy": 16}}
+)
 
 
 def record(name: str, kind: str = "district", **overrides: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import yaml
 from tests.errorcases import Run, invoke
 from tests.helpers import REPO, run_cli
 from tests.records import council
+from tests.years import FACTS
 
 YEAR = 2021
 YEAR_RECORD = {
@@ -25,6 +26,7 @@ YEAR_RECORD = {
         "address": "annual.review@ombudsman.example",
         "reply_to": "reviews@ombudsman.example",
     },
+    "facts": FACTS[2021],
 }
 
 # slug → record. Five can be sent once approved; elsworth is a draft, fenwick has no email.

@@ -12,6 +12,7 @@ import pytest
 from tests.errorcases import Run, invoke
 from tests.helpers import bundled_councils, bundled_years, year_without_templates
 from tests.textutil import html_text, pdf_pages
+from tests.years import year_file
 
 
 def cli(folder: Path, *args: str) -> Run:
@@ -127,8 +128,8 @@ def test_averages_shows_given_and_computed_side_by_side(project: Path) -> None:
 
 
 def test_missing_average_is_computed_from_the_years_records(project: Path) -> None:
-    year_file = project / "data/2020/year.yaml"
-    year_file.write_text("letter_date: 2020-07-22\npublication_date: 2020-07-29\n")
+    year_path = project / "data/2020/year.yaml"
+    year_path.write_text(year_file(2020))
     result = cli(project, "build", "2020", "--only", "harborough", "--format", "html", *FOLDERS)
     assert result.code == 0, result.stderr
     text = html_text((project / "output/2020/harborough.html").read_text())

@@ -48,7 +48,7 @@ def test_pooled_averages_are_said_and_fail_with_strict(root: Path) -> None:
     result = _run(root, "validate")
     assert result.code == 0, result.stderr
     assert (
-        f"warning: {year_file(root)}:3:1: averages.county: averages for county computed from "
+        f"warning: {year_file(root)}:4:1: averages.county: averages for county computed from "
         "2 records: give them in year.yaml if the Ombudsman publishes them"
     ) in result.stderr
     assert "district" not in result.stderr  # given in year.yaml: nothing to say

@@ -105,14 +105,15 @@ def test_satisfactory_remedies_more_than_upheld(in_project: Path) -> None:
 def test_complied_more_than_compliance_outcomes(in_project: Path) -> None:
     text = council_with("  compliance_outcomes: 3", "  compliance_outcomes: 1")
     assert problems_of(in_project, text) == [
-        f"{DARTFORD}:10:3: statistics.complied: complied in 3 but only 1 compliance outcome"
+        f"{DARTFORD}:10:3: statistics.complied: 3 complied outcomes but only 1 compliance outcome"
     ]
 
 
 def test_late_remedies_more_than_complied(in_project: Path) -> None:
     text = council_with("  complied: 3", "  complied: 3\nlate_remedies: 4")
     assert problems_of(in_project, text) == [
-        f"{DARTFORD}:11:1: late_remedies: 4 late remedies but only 3 complied (statistics.complied)"
+        f"{DARTFORD}:11:1: late_remedies: 4 late remedies but only 3 complied outcomes "
+        "(statistics.complied)"
     ]
 
 
@@ -204,8 +205,8 @@ def test_a_field_this_years_format_has_no_place_for(in_project: Path) -> None:
     harborough.write_text(harborough.read_text() + "training_courses: 2\n")
     run = invoke("validate", "2020")
     assert run.problems() == [
-        "data/2020/councils/harborough.yaml:11:1: training_courses: this year's letter "
-        "format has no place for this field"
+        "data/2020/councils/harborough.yaml:11:1: training_courses: 2020's format "
+        "(templates/2020/format.yaml) has no place for training_courses"
     ]
 
 

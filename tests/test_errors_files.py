@@ -166,7 +166,7 @@ def test_a_signature_image_outside_the_data_folder_is_refused(in_project: Path) 
     run = invoke("build", "2021", "--format", "html")
     assert run.code == 1
     assert run.problems() == [
-        "data/2021/year.yaml:7:1: signature_image: must be a file inside data"
+        "data/2021/year.yaml:10:1: signature_image: must be a file inside data"
     ]
     assert built(in_project, 2021) == set()
 
@@ -188,7 +188,7 @@ def test_an_undefined_template_variable_names_the_file_and_line(in_project: Path
     run = invoke("build", "2021", "--format", "html")
     assert run.code == 1
     assert (
-        "dartford: templates/2021/letter.html.j2:8: 'lgo_letters.context.letter."
+        "dartford: templates/2021/letter.html.j2:11: 'lgo_letters.context.letter."
         "LetterContext object' has no attribute 'councill'" in run.stderr
     )
     assert built(in_project, 2021) == set()
@@ -226,13 +226,15 @@ def test_a_format_file_is_validated_like_a_record(
         "letter_date: 2021-07-21\npublication_date: 2021-07-28\n"
     )
     (tmp_path / "templates/2021/format.yaml").write_text(
-        "fields: [late_remedies, colour]\nwidth: 3\n"
+        "statistics:\n  upheld: {type: count, at_most: investigatons}\n"
+        "fields:\n  late_remedies: {type: number}\n  name: {type: text}\nwidth: 3\n"
     )
     monkeypatch.chdir(tmp_path)
     run = invoke("build", "2021", "--format", "html")
     assert run.code == 2
     assert run.stderr.splitlines() == [
-        "error: templates/2021/format.yaml:1:25: fields[1]: must be one of late_remedies, "
-        "late_remedies_detail, training_courses, comments, not 'colour'",
-        "templates/2021/format.yaml:2:1: width: unknown field (allowed: fields)",
+        "error: templates/2021/format.yaml:4:19: fields.late_remedies.type: must be one of "
+        "count, text, paragraphs, flag, date, not 'number'",
+        "templates/2021/format.yaml:6:1: width: unknown field (allowed: statistics, fields, "
+        "averages, facts)",
     ]

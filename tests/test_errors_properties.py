@@ -23,6 +23,7 @@ from tests.errorcases import element_names
 from tests.helpers import REPO
 from tests.records import council
 from tests.textutil import collapse, html_text, pdf_text
+from tests.years import year_file
 
 MARKUP = [
     "<script>alert(1)</script>",
@@ -115,8 +116,7 @@ def render(tmp: Path, year: int, record: dict, averages: dict) -> str:
     councils = tmp / "data" / str(year) / "councils"
     councils.mkdir(parents=True, exist_ok=True)
     (councils.parent / "year.yaml").write_text(
-        f"letter_date: {year}-07-21\npublication_date: {year}-07-28\n"
-        + yaml.safe_dump({"averages": averages}),
+        year_file(year, averages=averages),
         encoding="utf-8",
     )
     file = councils / "council.yaml"

@@ -470,6 +470,6 @@ def test_a_field_the_years_format_has_no_place_for(tmp_path: Path) -> None:
     )
     assert result.code == 1
     assert (
-        f"{figures}:2: late_remedies: this year's letter format has no place for this field"
-        in result.stderr
+        f"{figures}:2: late_remedies: 2020's format ({root / 'templates/2020/format.yaml'}) "
+        "has no place for late_remedies" in result.stderr
     )

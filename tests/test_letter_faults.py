@@ -21,6 +21,7 @@ from lgo_letters.serve import serving
 from tests.errorcases import invoke
 from tests.helpers import REPO
 from tests.records import VALID_COUNCIL
+from tests.years import year_file
 
 TEMPLATE = "templates/2021/letter.html.j2"
 # Each fault strikes only the council named Faulty, so the other letter must still be made.
@@ -40,7 +41,7 @@ def faulty_project(root: Path, fault: str) -> int:
     shutil.copytree(REPO / "templates", root / "templates")
     year = root / "data" / "2021"
     (year / "councils").mkdir(parents=True)
-    (year / "year.yaml").write_text("letter_date: 2021-07-21\npublication_date: 2021-07-28\n")
+    (year / "year.yaml").write_text(year_file(2021))
     (year / "councils" / "good.yaml").write_text(VALID_COUNCIL)
     faulty = VALID_COUNCIL.replace("Dartford Borough Council", "Faulty District Council")
     (year / "councils" / "faulty.yaml").write_text(faulty)

@@ -13,6 +13,7 @@ from lgo_letters.letter import Letter, LetterFailure, letter_pdf, make_letter
 from lgo_letters.project import Paths, prepare_year
 from tests.helpers import REPO
 from tests.records import council
+from tests.years import year_file
 
 
 def _write(file: Path, record: dict) -> Path:
@@ -27,7 +28,7 @@ def paths(tmp_path: Path) -> Paths:
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     year = tmp_path / "data" / "2021"
     year.mkdir(parents=True)
-    (year / "year.yaml").write_text("letter_date: 2021-07-21\npublication_date: 2021-07-28\n")
+    (year / "year.yaml").write_text(year_file(2021))
     _write(year / "councils" / "half.yaml", council(name="Half District Council"))
     return Paths(tmp_path / "data", tmp_path / "templates", tmp_path / "output")
 

@@ -23,6 +23,7 @@ import pytest
 from tests.helpers import REPO, run_cli
 from tests.records import VALID_COUNCIL
 from tests.textutil import html_text
+from tests.years import year_file
 
 RELOAD_SCRIPT = "EventSource("
 
@@ -342,7 +343,7 @@ def test_serve_loads_weasyprint_only_for_the_first_pdf(tmp_path: Path) -> None:
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     year = tmp_path / "data" / "2021"
     (year / "councils").mkdir(parents=True)
-    (year / "year.yaml").write_text("letter_date: 2021-07-21\npublication_date: 2021-07-28\n")
+    (year / "year.yaml").write_text(year_file(2021))
     (year / "councils" / "dartford.yaml").write_text(VALID_COUNCIL)
     result = subprocess.run(
         [sys.executable, "-c", _SERVE_THEN_REPORT_WEASYPRINT, str(tmp_path)],

@@ -68,8 +68,8 @@ def test_bundled_records_are_valid() -> None:
         (
             "  complied: 3",
             "  complied: 4",
-            "data/2021/councils/dartford.yaml:10:3: statistics.complied: complied in 4 but only "
-            "3 compliance outcomes",
+            "data/2021/councils/dartford.yaml:10:3: statistics.complied: 4 complied outcomes but "
+            "only 3 compliance outcomes",
         ),
         (
             "  satisfactory_remedies: 0",
@@ -81,7 +81,7 @@ def test_bundled_records_are_valid() -> None:
             "late_remedies: 2",
             "late_remedies: 4",
             "data/2021/councils/dartford.yaml:11:1: late_remedies: 4 late remedies but only 3 "
-            "complied (statistics.complied)",
+            "complied outcomes (statistics.complied)",
         ),
         (
             "type: district",
@@ -117,12 +117,12 @@ def test_a_field_the_years_format_has_no_place_for(project: Path) -> None:
     assert result.code == 1
     lines = result.stderr.splitlines()
     assert (
-        "data/2020/councils/harborough.yaml:11:1: late_remedies: this year's letter format "
-        "has no place for this field"
+        "data/2020/councils/harborough.yaml:11:1: late_remedies: 2020's format "
+        "(templates/2020/format.yaml) has no place for late_remedies"
     ) in lines
     assert (
-        "data/2020/councils/harborough.yaml:12:1: training_courses: this year's letter "
-        "format has no place for this field"
+        "data/2020/councils/harborough.yaml:12:1: training_courses: 2020's format "
+        "(templates/2020/format.yaml) has no place for training_courses"
     ) in lines
 
 

@@ -48,9 +48,9 @@ def year_averages(year: YearRecord, records: Iterable[CouncilRecord]) -> dict[st
     averages = pooled_averages(records)
     for kind, given in year.averages.items():
         averages[kind] = TypeAverages(
-            given.upheld,
-            given.compliance,
-            given.satisfactory_remedy,
+            getattr(given, "upheld", None),
+            getattr(given, "compliance", None),
+            getattr(given, "satisfactory_remedy", None),
             source="given",
             councils=sum(1 for r in records if r.type == kind),
         )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from lgo_letters.context.averages import TypeAverages
+from pydantic import BaseModel
+
+from lgo_letters.context.delay import ComplianceDelay, compliance_delay
 from lgo_letters.context.numbers import join_names, percent
-from lgo_letters.schema.models import CouncilRecord, Signatory, Statistics, YearRecord
+from lgo_letters.schema.models import CouncilRecord, Signatory, YearRecord
 
 
 @dataclass(frozen=True)
@@ -35,15 +39,17 @@ class LetterContext:
     period_end: dt.date
     recipients: str  # "A, B & C", as the salutation has them
     salutation: str
-    upheld: Rate
-    compliance: Rate
-    satisfactory_remedy: Rate
-    late_remedies: int
+    # The similar-authority averages year.yaml gives for this council's type, if any.
+    given_averages: Mapping[str, int] | None
+    # The year's records of this council's type, pooled where no average is given.
+    similar: tuple[CouncilRecord, ...]
     signatory: Signatory
     signature_image: str | None  # a data: URI, ready for <img src>
+    # Year-specific facts the wording prints (year.yaml `facts`).
+    facts: Mapping[str, Any] = field(default_factory=dict)
 
     @property
-    def statistics(self) -> Statistics:
+    def statistics(self) -> Any:
         """The record's counts, for the templates."""
         return self.council.statistics
 
@@ -51,18 +57,74 @@ class LetterContext:
     def title(self) -> str:
         return f"Annual Review letter {self.year} – {self.council.name}"
 
+    def count(self, name: str) -> int:
+        """A count of the record: one of its statistics, or a top-level count field (0 when
+        the record does not give it)."""
+        return _count(self.council, name)
+
+    def rate(self, part: str, whole: str, average: str) -> Rate:
+        """`part` of `whole` (count names) and the similar-authority `average` (a key of the
+        format's averages): given in year.yaml for the type, or pooled from the year's
+        records of the type (sum of parts / sum of wholes)."""
+        if self.given_averages is not None:
+            similar = self.given_averages[average]
+        else:
+            similar = percent(
+                sum(_count(r, part) for r in self.similar),
+                sum(_count(r, whole) for r in self.similar),
+            )
+        return Rate(self.count(part), self.count(whole), similar)
+
+    # The three rates every format so far has (the panels, the figures table, serve's index).
+    @property
+    def upheld(self) -> Rate:
+        return self.rate("upheld", "investigations", "upheld")
+
+    @property
+    def compliance(self) -> Rate:
+        return self.rate("complied", "compliance_outcomes", "compliance")
+
+    @property
+    def satisfactory_remedy(self) -> Rate:
+        return self.rate("satisfactory_remedies", "upheld", "satisfactory_remedy")
+
+    @property
+    def late_remedies(self) -> int:
+        return self.count("late_remedies")
+
+    @property
+    def compliance_delay(self) -> ComplianceDelay | None:
+        """The compliance-delay paragraph's case, or None when no remedy was late."""
+        return compliance_delay(
+            self.count("compliance_outcomes"), self.count("complied"), self.late_remedies
+        )
+
+
+def _count(record: CouncilRecord, name: str) -> int:
+    statistics = record.statistics
+    value = getattr(statistics, name, None)
+    if value is None:
+        value = getattr(record, name, None)
+    return value or 0
+
+
+def _facts(year_record: YearRecord) -> Mapping[str, Any]:
+    facts: Any = year_record.facts
+    return facts.model_dump() if isinstance(facts, BaseModel) else dict(facts)
+
 
 def letter_context(
     slug: str,
     year: int,
     council: CouncilRecord,
     year_record: YearRecord,
-    averages: TypeAverages | None,
+    similar: Sequence[CouncilRecord],
     signature_image: str | None = None,
 ) -> LetterContext:
-    s = council.statistics
+    """The context of one council's letter; `similar` are the year's pooled records of its
+    type (for averages year.yaml does not give)."""
     recipients = join_names(council.recipients)
-    given = averages or TypeAverages(None, None, None, source="none")
+    given = year_record.averages.get(council.type)
     return LetterContext(
         slug=slug,
         year=year,
@@ -74,10 +136,9 @@ def letter_context(
         period_end=dt.date(year, 3, 31),
         recipients=recipients,
         salutation=council.salutation or f"Dear {recipients}",
-        upheld=Rate(s.upheld, s.investigations, given.upheld),
-        compliance=Rate(s.complied, s.compliance_outcomes, given.compliance),
-        satisfactory_remedy=Rate(s.satisfactory_remedies, s.upheld, given.satisfactory_remedy),
-        late_remedies=council.late_remedies or 0,
+        given_averages=given.model_dump() if given is not None else None,
+        similar=tuple(similar),
         signatory=year_record.signatory,
         signature_image=signature_image,
+        facts=_facts(year_record),
     )

@@ -42,6 +42,11 @@ def counted(n: int, noun: str, words: bool = False) -> str:
     return f"{number} {plural(noun, n)}"
 
 
+def figure(n: int) -> str:
+    """A large count as the letters print it: 1400 → "1,400"."""
+    return f"{n:,}"
+
+
 def join_names(names: Sequence[Text]) -> Text:
     """ "A", "A & B", "A, B & C". Names given as Markup are joined as Markup ("&amp;")."""
     if len(names) == 1:

@@ -131,7 +131,8 @@ class _Importer:
     def __init__(self, paths: Paths, year: int, create: bool):
         templates = check_year(paths, year)
         try:
-            self.format_fields = templates.letter_format(year).fields
+            self.year_format = templates.letter_format(year).format
+            self.format_fields = self.year_format.fields
         except InputError as error:
             raise UsageError("\n".join(map(str, error.problems))) from None
         self.year = year
@@ -350,7 +351,7 @@ class _Importer:
         for update in self.plan.updates:
             record, _ = self._changed[update.slug]
             try:
-                validate_council(YamlDocument(update.file, record.data), self.format_fields)
+                validate_council(YamlDocument(update.file, record.data), self.year_format)
             except InputError as error:
                 for problem in error.problems:
                     self.plan.problems.append(self._located(update, problem.field, problem))

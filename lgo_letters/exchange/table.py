@@ -137,7 +137,7 @@ def council_row(
     }
     row.update(council.statistics.model_dump())
     for name in FORMAT_COUNTS:
-        row[name] = getattr(council, name)
+        row[name] = getattr(council, name, None)
     row.update(_rate_cells("upheld", letter.upheld))
     row.update(_rate_cells("compliance", letter.compliance))
     row.update(_rate_cells("satisfactory_remedy", letter.satisfactory_remedy))

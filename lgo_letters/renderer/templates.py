@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from lgo_letters.context import numbers
 from lgo_letters.errors import InputError, Problem, TemplateError
+from lgo_letters.schema.formats import YearFormat
 from lgo_letters.schema.loader import load_format
 
 STYLESHEET = "static/letter.css"
@@ -21,10 +22,15 @@ PLACEHOLDER_SIGNATURE = "static/signature.svg"
 
 @dataclass(frozen=True)
 class LetterFormat:
-    """templates/<year>/: the letter template and the optional fields it has a place for."""
+    """templates/<year>/: the letter template and the format its records follow."""
 
     template: str  # name within the templates folder
-    fields: frozenset[str]
+    format: YearFormat
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The optional top-level record fields the letter prints."""
+        return self.format.fields
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -42,6 +48,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         counted=numbers.counted,
         plural=lambda noun, n: numbers.plural(noun, n),
         in_words=numbers.in_words,
+        figure=numbers.figure,
         names_kept_whole=names_kept_whole,
     )
     return env
@@ -75,9 +82,7 @@ class Templates:
             raise InputError(
                 [Problem(template, None, None, "", f"there is no letter template for {year}")]
             )
-        format_file = folder / "format.yaml"
-        fields = load_format(format_file).fields if format_file.is_file() else []
-        return LetterFormat(f"{year}/letter.html.j2", frozenset(fields))
+        return LetterFormat(f"{year}/letter.html.j2", load_format(folder / "format.yaml", year))
 
     def stylesheet(self) -> str:
         """The letters' stylesheet, read once (a new Templates sees an edited one)."""

@@ -80,6 +80,10 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         known = _known_fields(model, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        source = getattr(model, "format_source", None)
+        if len(loc) == 1 and source and not guess:
+            # A record's top-level key: its year's format.yaml decides what has a place.
+            return f"{source} has no place for {loc[-1]}"
         allowed = f" (allowed: {', '.join(known)})" if known and not guess else ""
         return f"unknown field{hint}{allowed}"
     if kind == "missing":

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from lgo_letters.errors import InputError, Problem
 from lgo_letters.schema.errors import describe, problem_at, problems_from_validation
+from lgo_letters.schema.formats import YearFormat, check_format, check_record, make_format
 from lgo_letters.schema.models import CouncilRecord, FormatRecord, YearRecord
-from lgo_letters.schema.rules import check_council
 from lgo_letters.schema.slugs import record_file_problem
 from lgo_letters.schema.yaml_reader import YamlDocument, read_regular_file, read_yaml
 
@@ -72,10 +72,10 @@ def _validated(document: YamlDocument, model: type[M]) -> tuple[YamlDocument, M]
         raise InputError(problems_from_validation(error, document, model)) from None
 
 
-def load_year_record(file: Path) -> YearRecord:
+def load_year_record(file: Path, year_format: YearFormat) -> YearRecord:
     if not file.exists():
         raise InputError([Problem(file, None, None, "", "the year's file is missing")])
-    document, record = _validate(file, YearRecord)
+    document, record = _validate(file, year_format.year_model)
     if record.signature_image:
         image = file.parent / record.signature_image
         # The image is read into every letter: it must live in the data folder.
@@ -156,23 +156,33 @@ def _not_an_svg(data: bytes) -> str | None:
     return None
 
 
-def load_council(file: Path, format_fields: frozenset[str]) -> CouncilRecord:
-    """One council's record, validated, or InputError with every problem found in it."""
-    return validate_council(read_yaml(file), format_fields)
+def load_council(file: Path, year_format: YearFormat) -> CouncilRecord:
+    """One council's record, validated against its year's format, or InputError with every
+    problem found in it."""
+    return validate_council(read_yaml(file), year_format)
 
 
-def validate_council(document: YamlDocument, format_fields: frozenset[str]) -> CouncilRecord:
-    """A council record's data as read (or as `import` would write it), validated."""
-    document, record = _validated(document, CouncilRecord)
-    findings = check_council(record, format_fields)
+def validate_council(document: YamlDocument, year_format: YearFormat) -> CouncilRecord:
+    """A council record's data as read (or as `import` would write it), validated against
+    its year's format."""
+    document, record = _validated(document, year_format.record_model)
+    findings = check_record(record, year_format.declared)
     if findings:
         raise InputError([problem_at(document, f, message) for f, message in findings])
     return record
 
 
-def load_format(file: Path) -> FormatRecord:
-    """A year's templates/<year>/format.yaml, validated, or InputError."""
-    return _validate(file, FormatRecord)[1]
+def load_format(file: Path, year: int) -> YearFormat:
+    """A year's templates/<year>/format.yaml, validated (its own errors located), or
+    InputError."""
+    if not file.is_file():
+        message = "missing: every year's templates declare its records' fields in format.yaml"
+        raise InputError([Problem(file, None, None, "", message)])
+    document, declared = _validate(file, FormatRecord)
+    findings = check_format(declared)
+    if findings:
+        raise InputError(sorted(problem_at(document, f, message) for f, message in findings))
+    return make_format(year, file, declared)
 
 
 def council_files(year_dir: Path) -> list[Path]:
@@ -198,11 +208,11 @@ def _same_council(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", visible.casefold()).split())
 
 
-def load_year(year_dir: Path, year: int, format_fields: frozenset[str]) -> YearRecords:
+def load_year(year_dir: Path, year: int, year_format: YearFormat) -> YearRecords:
     year_file = year_dir / "year.yaml"
     records = YearRecords(year, year_file, None)
     try:
-        records.year_record = load_year_record(year_file)
+        records.year_record = load_year_record(year_file, year_format)
     except InputError as error:
         records.problems.extend(error.problems)
 
@@ -216,7 +226,7 @@ def load_year(year_dir: Path, year: int, format_fields: frozenset[str]) -> YearR
         try:
             if (message := record_file_problem(file.name)) is not None:
                 raise InputError([Problem(file, None, None, "", message)])
-            record = load_council(file, format_fields)
+            record = load_council(file, year_format)
         except InputError as error:
             records.problems.extend(error.problems)
             records.failed.setdefault(slug, []).extend(error.problems)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -91,6 +91,10 @@ class Signatory(_Record):
     ]
 
 
+FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+FactValue = Count | Text | dt.date | list[Text]
+
+
 class Sender(_Record):
     """Who the letters are emailed from (`lgo-letters send`)."""
 
@@ -109,6 +113,11 @@ class YearRecord(_Record):
     # An image of the signatory's signature, relative to year.yaml; where the year's
     # format shows one and this is not given, the bundled placeholder is used.
     signature_image: Text | None = None
+    # Year-specific facts the letter's wording prints (courses run, people trained, where
+    # the seminars were ...): `letter.facts.<name>` in the templates. The year's format
+    # declares which (format.yaml `facts`), so a year that lacks one is refused, and
+    # `new-year` lists them to check, so no year silently keeps last year's figures.
+    facts: dict[FieldName, FactValue] = {}
     # The official list of the year's councils (CSV or XLSX with code and name columns),
     # relative to year.yaml; `validate` compares the records with it.
     councils_list: Text | None = None
@@ -125,7 +134,14 @@ class Statistics(_Record):
 
 
 class CouncilRecord(_Record):
-    """data/<year>/councils/<slug>.yaml: one council's letter."""
+    """data/<year>/councils/<slug>.yaml: the core fields every year's letter has.
+
+    A year's records are validated with the model its format makes (`record_model` in
+    lgo_letters/schema/formats.py): this one plus the year's `statistics` and `fields`.
+    """
+
+    # Where the record's format comes from, for "2020's format (...) has no place for x".
+    format_source: ClassVar[str] = "this year's letter format"
 
     name: Text
     type: AuthorityType
@@ -138,20 +154,43 @@ class CouncilRecord(_Record):
     email: EmailAddresses | None = None
     cc: EmailAddresses | None = None
     statistics: Statistics
-    late_remedies: Count | None = None
-    late_remedies_detail: Paragraph | None = None
-    training_courses: Count | None = None
     comments: list[Paragraph] = []
     draft: bool = False
 
 
-# Optional council fields that only some years' formats have a place for; a year's
-# templates/<year>/format.yaml lists which of these it uses.
-FormatField = Literal["late_remedies", "late_remedies_detail", "training_courses", "comments"]
-FORMAT_FIELDS: tuple[str, ...] = FormatField.__args__  # type: ignore[attr-defined]
+# Record keys every year has; a format's `fields` cannot redeclare them.
+CORE_FIELDS: frozenset[str] = frozenset(CouncilRecord.model_fields)
+
+FieldType = Literal["count", "text", "paragraphs", "flag", "date"]
+
+
+class FieldSpec(_Record):
+    """One field a year's format declares: its type and how it relates to the others."""
+
+    type: FieldType
+    # Another count of the record this count can never exceed (upheld ≤ investigations).
+    at_most: FieldName | None = None
+    # Another field that must be given (a count: at least 1) for this one to be printed.
+    requires: FieldName | None = None
+    # The thing counted, singular, for messages: "5 upheld decisions but only 4 ...".
+    noun: Text | None = None
 
 
 class FormatRecord(_Record):
-    """templates/<year>/format.yaml: the optional council fields that year's letter prints."""
+    """templates/<year>/format.yaml: what that year's records hold beyond the core fields.
 
-    fields: list[FormatField] = []
+    `statistics` are the counts under `statistics:` in each record (the panels' inputs),
+    `fields` the optional top-level fields the letter prints, `averages` the keys each
+    authority type's averages have in year.yaml (similar-authority averages, per cent),
+    `facts` the year-specific figures its wording prints (year.yaml `facts:`, all required).
+    """
+
+    statistics: dict[FieldName, FieldSpec]
+    fields: dict[FieldName, FieldSpec] = {}
+    averages: list[FieldName] = []
+    # Year-specific facts the wording prints, given under `facts:` in year.yaml.
+    facts: dict[FieldName, FieldSpec] = {}
+
+    def spec(self, name: str) -> FieldSpec | None:
+        """The declaration of a statistic or a field, by name."""
+        return self.statistics.get(name) or self.fields.get(name)

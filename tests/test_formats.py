@@ -1,0 +1,126 @@
+"""Formats as data: format.yaml's own checks, records against their format, the rates and
+the compliance-delay cases computed in Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lgo_letters.context.delay import compliance_delay
+from lgo_letters.context.letter import letter_context
+from lgo_letters.errors import InputError
+from lgo_letters.schema.loader import load_format
+from tests.errorcases import invoke
+from tests.helpers import REPO
+from tests.records import council, write_council
+from tests.years import year_file
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "complied", "late", "every", "case"),
+    [
+        (1, 1, 1, True, "only"),
+        (3, 1, 1, False, "that"),
+        (2, 2, 2, True, "both"),
+        (4, 3, 3, False, "all"),
+        (5, 5, 1, True, "one"),
+        (6, 5, 3, False, "some"),
+        (12, 11, 10, False, "some"),
+    ],
+)
+def test_the_compliance_delay_case(
+    outcomes: int, complied: int, late: int, every: bool, case: str
+) -> None:
+    delay = compliance_delay(outcomes, complied, late)
+    assert delay is not None
+    assert (delay.satisfied_in_every_case, delay.late_case) == (every, case)
+    assert (delay.outcomes, delay.complied, delay.late) == (outcomes, complied, late)
+
+
+def test_no_late_remedy_no_paragraph_and_impossible_counts_refused() -> None:
+    assert compliance_delay(3, 3, 0) is None
+    with pytest.raises(ValueError):
+        compliance_delay(2, 3, 1)  # complied above outcomes: the record checks refuse it
+
+
+def _format(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
+    file = tmp_path / "format.yaml"
+    file.write_text(text)
+    return load_format(file, 2030)
+
+
+def test_format_references_are_checked_and_located(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as raised:
+        _format(
+            tmp_path,
+            "statistics:\n"
+            "  cases: {type: count}\n"
+            "  upheld: {type: count, at_most: casess}\n"
+            "fields:\n"
+            "  name: {type: text}\n"
+            "  detail: {type: text, requires: nothing}\n"
+            "  note: {type: text, at_most: cases}\n",
+        )
+    found = [str(p).removeprefix(f"{tmp_path}/") for p in raised.value.problems]
+    assert found == [
+        "format.yaml:3:25: statistics.upheld.at_most: 'casess' is not another count of this "
+        "format (counts: cases, upheld)",
+        "format.yaml:5:3: fields.name: name is a core field every record has: do not declare it",
+        "format.yaml:6:24: fields.detail.requires: 'nothing' is not another field of this format",
+        "format.yaml:7:22: fields.note.at_most: only a count can be at most another",
+    ]
+
+
+def test_a_missing_format_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as raised:
+        load_format(tmp_path / "format.yaml", 2030)
+    assert "missing" in str(raised.value.problems[0])
+
+
+def test_rate_is_given_or_pooled_from_the_years_records(tmp_path: Path) -> None:
+    year_format = _format(
+        tmp_path,
+        "statistics:\n  asked: {type: count}\n  done: {type: count, at_most: asked}\n"
+        "averages: [done]\n",
+    )
+    year = year_format.year_model.model_validate(
+        {
+            "letter_date": dt.date(2030, 7, 1),
+            "publication_date": dt.date(2030, 7, 8),
+            "averages": {"county": {"done": 40}},
+        }
+    )
+
+    def record(kind: str, asked: int, done: int):  # type: ignore[no-untyped-def]
+        # This format's own statistics in place of the usual five.
+        data = council(type=kind) | {"statistics": {"asked": asked, "done": done}}
+        return year_format.record_model.model_validate(data)
+
+    districts = [record("district", 8, 5), record("district", 0, 0), record("district", 2, 0)]
+    pooled = letter_context("a", 2030, districts[0], year, districts).rate("done", "asked", "done")
+    # 5 of 8 is 62.5%, half up 63; the average is pooled: 5 of 10.
+    assert (pooled.part, pooled.whole, pooled.percent, pooled.average) == (5, 8, 63, 50)
+    none = letter_context("b", 2030, districts[1], year, districts).rate("done", "asked", "done")
+    assert none.percent is None  # never 0% over zero cases
+    county = record("county", 3, 3)
+    given = letter_context("c", 2030, county, year, [county]).rate("done", "asked", "done")
+    assert (given.percent, given.average) == (100, 40)
+
+
+def test_a_year_without_the_facts_its_format_prints_is_located(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    (tmp_path / "data/2021/councils").mkdir(parents=True)
+    write_council(tmp_path, "ashby", council(), year=2021)
+    text = year_file(2021).replace(", people_reached: 2300", "")
+    (tmp_path / "data/2021/year.yaml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    run = invoke("validate", "2021")
+    assert run.code == 1
+    assert run.problems() == [
+        "data/2021/year.yaml:3:1: facts.people_reached: required field is missing"
+    ]
