@@ -10,14 +10,17 @@ import yaml
 
 from tests import records
 from tests.helpers import REPO
+from tests.years import year_file
 
 YEAR = 2021
-YEAR_FILE = """\
-letter_date: 2021-07-21
-publication_date: 2021-07-28
+# The dates and the format's facts (lines 1-3), then the averages.
+YEAR_FILE = (
+    year_file(YEAR)
+    + """\
 averages:
   district: {upheld: 50, compliance: 100, satisfactory_remedy: 20}
 """
+)
 
 
 def council(name: str, **overrides: object) -> dict:

@@ -222,7 +222,7 @@ def test_a_signature_that_is_not_a_usable_image(
     year_file = own / "data" / str(YEAR) / "year.yaml"
     year_file.write_text(YEAR_FILE + "signature_image: signature.png\n")
     problem = only_problem(validate(), f"data/{YEAR}/year.yaml")
-    assert problem.startswith(f"data/{YEAR}/year.yaml:5:1: signature_image: ")
+    assert problem.startswith(f"data/{YEAR}/year.yaml:6:1: signature_image: ")
     assert reason in problem
 
 
