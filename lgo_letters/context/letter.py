@@ -49,7 +49,10 @@ class LetterContext:
 
     @property
     def title(self) -> str:
-        return f"Annual Review letter {self.year} – {self.council.name}"
+        """The page's and the PDF's title; a draft says so first (screen readers and
+        window titles show it before anything else)."""
+        title = f"Annual Review letter {self.year} – {self.council.name}"
+        return f"DRAFT – {title}" if self.council.draft else title
 
 
 def letter_context(
