@@ -18,7 +18,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lgo_letters.build.combined import combined_name, write_combined
+from lgo_letters.build.combined import (
+    CombinedLetter,
+    combined_input,
+    combined_name,
+    write_combined,
+)
 from lgo_letters.build.inputs import (
     engine_fingerprint,
     file_sha256,
@@ -275,8 +280,8 @@ def _build(
             halting.slug,
             (f"{halting.reasons[0]}; {len(report.not_done)} more letter(s) not attempted",),
         )
-    if options.combined and not stop():
-        _combine(prepared, options, manifest, report)
+    if options.pdf:
+        _combine(prepared, options, manifest, report, interrupted=stop())
 
 
 def _record_failures(prepared: PreparedYear, options: BuildOptions, report: BuildReport) -> None:
@@ -350,37 +355,107 @@ def _render_pdfs(
 
 
 def _combine(
-    prepared: PreparedYear, options: BuildOptions, manifest: Manifest, report: BuildReport
+    prepared: PreparedYear,
+    options: BuildOptions,
+    manifest: Manifest,
+    report: BuildReport,
+    interrupted: bool = False,
 ) -> None:
-    """The whole year in one PDF, only when every letter of the year is built and current."""
-    missing = sorted(set(prepared.records.failed) | {f.slug for f in report.failures})
-    if missing or not prepared.letters:
-        report.combined_note = (
-            f"combined PDF not written: {len(missing)} letter(s) failed ({', '.join(missing)})"
-            if missing
-            else "combined PDF not written: no letters"
-        )
+    """Keep the year's combined PDF in step with its letters.
+
+    It is made from the final letters as they are on disk, drafts left out (and named). With
+    `--combined` it is written when every letter of the year is built; without, one made
+    earlier is rebuilt when its letters changed and the whole year was built, and removed
+    when it can no longer be made here (`--only`, a failed letter): it never holds a figure
+    its council's own letter no longer has.
+    """
+    previous = manifest.combined
+    if not (options.combined or previous):
         return
-    letters = []
+    target = report.out_dir / combined_name(prepared.year)
+    missing = sorted(set(prepared.records.failed) | {f.slug for f in report.failures})
+    if interrupted or options.only or missing or not prepared.letters:
+        why = (
+            "the build was interrupted"
+            if interrupted
+            else f"{len(missing)} letter(s) failed ({', '.join(missing)})"
+            if missing
+            else "not every letter of the year was built (--only)"
+            if options.only
+            else "no letters"
+        )
+        if previous and not _combined_matches(prepared, manifest, previous):
+            _remove_combined(target, manifest, report, f"its letters changed and {why}")
+        elif options.combined:
+            report.combined_note = f"combined PDF not written: {why}"
+        return
+
+    finals, drafts = [], []
     for slug, letter in prepared.letters.items():
+        if letter.council.draft:
+            drafts.append(slug)
+            continue
         pdf = report.out_dir / f"{slug}.pdf"
         sha = manifest.councils[slug]["files"][pdf.name]["sha256"]
-        letters.append((letter.council.name, pdf, sha))
-    input_hash = sha256_bytes(repr(sorted((name, sha) for name, _, sha in letters)))
-    target = report.out_dir / combined_name(prepared.year)
-    report.combined = target
-    previous = manifest.combined or {}
-    unchanged = previous.get("input") == input_hash and file_sha256(target) == previous.get(
-        "sha256"
-    )
-    if unchanged and not options.force:
-        report.combined_note = f"combined PDF unchanged: {target}"
+        finals.append(CombinedLetter(slug, letter.council.name, pdf, sha))
+    drafts_note = f"; drafts left out: {', '.join(sorted(drafts))}" if drafts else ""
+    if not finals:
+        if previous:
+            _remove_combined(target, manifest, report, "every letter is now a draft")
+        else:
+            report.combined_note = "combined PDF not written: every letter is a draft"
         return
-    pages = write_combined(target, prepared.year, [(name, pdf) for name, pdf, _ in letters])
+    input_hash = combined_input(finals)
+    unchanged = (
+        previous is not None
+        and previous.get("input") == input_hash
+        and file_sha256(target) == previous.get("sha256")
+    )
+    report.combined = target
+    if unchanged and not options.force:
+        report.combined_note = f"combined PDF unchanged: {target}{drafts_note}"
+        return
+    pages = write_combined(target, prepared.year, finals)
     manifest.combined = {
         "file": target.name,
         "input": input_hash,
         "sha256": file_sha256(target),
         "pages": pages,
+        "letters": {letter.slug: letter.sha256 for letter in finals},
+        "drafts_left_out": sorted(drafts),
     }
-    report.combined_note = f"combined PDF: {target} ({len(letters)} letters, {pages} pages)"
+    made = "combined PDF" if options.combined else "combined PDF rebuilt (its letters changed)"
+    report.combined_note = (
+        f"{made}, a print copy: {target} ({len(finals)} letters, {pages} pages){drafts_note}"
+    )
+
+
+def _combined_matches(prepared: PreparedYear, manifest: Manifest, previous: dict) -> bool:
+    """Whether the letters this build saw are in the combined PDF exactly as they are now
+    (a final letter with the same PDF; a draft not at all)."""
+    members = previous.get("letters")
+    if not isinstance(members, dict):  # made before the manifest named its letters
+        return False
+    for slug, letter in prepared.letters.items():
+        pdf = manifest.councils.get(slug, {}).get("files", {}).get(f"{slug}.pdf", {})
+        if letter.council.draft:
+            if slug in members:
+                return False
+        elif members.get(slug) != pdf.get("sha256"):
+            return False
+    return True
+
+
+def _remove_combined(target: Path, manifest: Manifest, report: BuildReport, why: str) -> None:
+    """A combined PDF that no longer matches the letters is removed, never left stale."""
+    try:
+        target.unlink(missing_ok=True)
+    except OSError as error:
+        report.combined_note = f"combined PDF is stale ({why}) and cannot be removed: {error}"
+        return
+    manifest.combined = None
+    report.combined = None
+    report.combined_note = (
+        f"combined PDF removed, {why}: {target}; "
+        f"`lgo-letters build {manifest.year} --combined` makes it again"
+    )
