@@ -70,18 +70,17 @@ EXTRACTORS: dict[str, Callable[[Path], str]] = {
 
 
 def broken_sentences(
-    pdf: Path, sentences: list[str], draft_mark: str = "DRAFT"
-) -> dict[str, list[str]]:
-    """For each reader, the sentences that do not come out whole (DRAFT watermarks, which
-    readers interleave with the page's text, are left out first)."""
-    broken = {}
-    for name, extract in EXTRACTORS.items():
-        words = collapse(extract(pdf)).split(" ")
-        text = " ".join(word for word in words if word != draft_mark)
-        missing = [sentence for sentence in sentences if sentence not in text]
-        if missing:
-            broken[name] = missing
-    return broken
+    pdf: Path, sentences: list[str], reader: str, draft_mark: str = "DRAFT"
+) -> list[str]:
+    """The sentences that do not come out whole in `reader` (one of EXTRACTORS). DRAFT
+    watermarks, which readers interleave with the page's text, are left out first."""
+    words = collapse(EXTRACTORS[reader](pdf)).split(" ")
+    text = " ".join(word for word in words if word != draft_mark)
+    return [sentence for sentence in sentences if sentence not in text]
+
+
+def why_reader_missing(reader: str) -> str | None:
+    return why_no_pdftotext() if reader.startswith("pdftotext") else None
 
 
 def statistics_sentences(letter_html: str) -> list[str]:

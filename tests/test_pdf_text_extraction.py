@@ -12,44 +12,52 @@ from lgo_letters.golden import GoldenPaths, GoldenSession
 from lgo_letters.project import Paths
 from lgo_letters.renderer import render_html
 from tests.conftest import REPO, SEED_LETTERS, SEEDS
-from tests.extraction import broken_sentences, statistics_sentences, why_no_pdftotext
+from tests.extraction import EXTRACTORS, broken_sentences, statistics_sentences, why_reader_missing
 from tests.outside_tools import require
 from tests.textutil import seed_sentences
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(autouse=True)
-def _pdftotext() -> None:
-    require(why_no_pdftotext())
-
-
+@pytest.mark.parametrize("reader", list(EXTRACTORS))
 @pytest.mark.parametrize("slug", sorted(SEED_LETTERS))
-def test_every_seed_sentence_is_whole_in_every_reader(built_letters: Path, slug: str) -> None:
+def test_every_seed_sentence_is_whole(built_letters: Path, slug: str, reader: str) -> None:
+    require(why_reader_missing(reader))
     year, seed = SEED_LETTERS[slug]
     sentences = seed_sentences((SEEDS / seed).read_text(encoding="utf-8"))
     assert "Yours sincerely," in sentences
     pdf = built_letters / str(year) / f"{slug}.pdf"
-    assert broken_sentences(pdf, sentences) == {}
+    assert broken_sentences(pdf, sentences, reader) == []
 
 
-def test_statistics_sentences_of_every_golden_case_are_whole(tmp_path: Path) -> None:
-    """Every wording of the statistics page (no cases, singular counts, two-digit counts…)."""
+@pytest.fixture(scope="module")
+def golden_cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list[str]]]:
+    """Every golden case (no cases, singular counts, two-digit counts…): its PDF, and the
+    sentences of its statistics page."""
+    out = tmp_path_factory.mktemp("cases")
     session = GoldenSession(
         GoldenPaths(
-            Paths(REPO / "data", REPO / "templates", tmp_path / "output"),
+            Paths(REPO / "data", REPO / "templates", out / "output"),
             REPO / "tests" / "golden",
             REPO / "tests" / "golden_cases",
         )
     )
-    assert len(session.cases) > 10
-    broken = {}
+    cases = {}
     for case in session.cases:
         html = render_html(session.case_set.templates, case.letter_format, case.letter)
-        sentences = statistics_sentences(html)
-        assert any(s.endswith("in similar authorities.") for s in sentences), case.name
-        pdf = tmp_path / f"{case.year}-{case.slug}.pdf"
+        pdf = out / f"{case.year}-{case.slug}.pdf"
         pdf.write_bytes(session.renderer.pdf.render(html))
-        if problems := broken_sentences(pdf, sentences):
-            broken[case.name] = problems
+        cases[case.name] = (pdf, statistics_sentences(html))
+    return cases
+
+
+@pytest.mark.parametrize("reader", list(EXTRACTORS))
+def test_statistics_sentences_of_every_golden_case_are_whole(golden_cases, reader: str) -> None:
+    require(why_reader_missing(reader))
+    assert len(golden_cases) > 10
+    broken = {}
+    for name, (pdf, sentences) in golden_cases.items():
+        assert any(s.endswith("in similar authorities.") for s in sentences), name
+        if found := broken_sentences(pdf, sentences, reader):
+            broken[name] = found
     assert broken == {}
