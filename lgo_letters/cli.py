@@ -164,6 +164,22 @@ def averages(
 
 
 @app.command()
+def export(
+    year: Year,
+    to: Annotated[Path, typer.Option("--to", help="The file to write: .csv, .xlsx or .json.")],
+    data: DataDir = Path("data"),
+    templates: TemplatesDir = Path("templates"),
+    out: Annotated[
+        Path, typer.Option("--out", help="Where the built letters are (for their sha256).")
+    ] = Path("output"),
+) -> None:
+    """Write the year's figures, one row per council, as every letter prints them."""
+    from lgo_letters.commands.export import run_export
+
+    _run(run_export, Paths(data, templates, out), year, to)
+
+
+@app.command()
 def check(
     years: Annotated[
         list[int] | None, typer.Argument(help="Years to check (default: every year with cases).")

@@ -1,0 +1,243 @@
+"""The year's figures table: one row per council, every figure as its letter prints it.
+
+`export` writes it as CSV, JSON or XLSX; `publish` reuses it. Every number comes from the
+letter context (lgo_letters.context), never computed again here, so the table and the
+letters cannot disagree. Column names are the record's field names where a column is one,
+so a table exported and imported again changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from lgo_letters.build.manifest import Manifest
+from lgo_letters.context import LetterContext, Rate
+from lgo_letters.output import write_atomic
+from lgo_letters.project import PreparedYear
+
+# How a column's values are held and shown: text, a list of texts, a count, a whole
+# percentage, yes/no, or a sha256.
+Kind = Literal["text", "list", "count", "percent", "flag", "hash"]
+
+# Lists (recipients, email addresses) in one cell of a CSV or XLSX file; `import` splits
+# cells on the same separator.
+LIST_SEPARATOR = "; "
+
+STATISTICS = (
+    "investigations",
+    "upheld",
+    "satisfactory_remedies",
+    "compliance_outcomes",
+    "complied",
+)
+# Counts outside `statistics` that only some years' formats have a place for.
+FORMAT_COUNTS = ("late_remedies", "training_courses")
+RATES = ("upheld", "compliance", "satisfactory_remedy")
+LETTER_FILES = ("html", "pdf")
+# How the table says where a type's averages came from (TypeAverages.source → word).
+AVERAGES_SOURCE = {"given": "given", "computed": "pooled", "none": ""}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    description: str
+
+
+@dataclass(frozen=True)
+class YearTable:
+    year: int
+    columns: tuple[Column, ...]
+    rows: tuple[dict[str, Any], ...]  # column name → value (None: empty)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def table_columns(format_fields: Iterable[str]) -> tuple[Column, ...]:
+    """The columns of a year whose letter format has a place for `format_fields`."""
+    fields = set(format_fields)
+    columns = [
+        Column("slug", "text", "the record's file name, data/<year>/councils/<slug>.yaml"),
+        Column("name", "text", "the council's name"),
+        Column("code", "text", "ONS GSS code"),
+        Column("type", "text", "authority type"),
+        Column("recipients", "list", "the letter's addressees"),
+        Column("role", "text", "their job title"),
+        Column("salutation", "text", "the greeting, where it is not 'Dear <recipients>'"),
+        Column("email", "list", "where the letter is sent"),
+        Column("cc", "list", "who is copied"),
+    ]
+    columns += [Column(name, "count", name.replace("_", " ")) for name in STATISTICS]
+    columns += [
+        Column(name, "count", name.replace("_", " ")) for name in FORMAT_COUNTS if name in fields
+    ]
+    columns += [
+        Column(
+            f"{rate}_percent", "percent", f"{rate.replace('_', ' ')} rate as the letter prints it"
+        )
+        for rate in RATES
+    ]
+    columns += [
+        Column(f"{rate}_average", "percent", f"similar-authority {rate.replace('_', ' ')} average")
+        for rate in RATES
+    ]
+    columns += [
+        Column("averages", "text", "given (year.yaml) or pooled from the year's records"),
+        Column("draft", "flag", "the letter is marked DRAFT"),
+    ]
+    for kind in LETTER_FILES:
+        columns += [
+            Column(f"{kind}_file", "text", f"the letter's {kind.upper()} file, when built"),
+            Column(f"{kind}_sha256", "hash", "its sha256, from the build's manifest"),
+        ]
+    return tuple(columns)
+
+
+def _rate_cells(name: str, rate: Rate) -> dict[str, Any]:
+    # Percent is None where the letter says there were no cases: an empty cell, never 0.
+    return {f"{name}_percent": rate.percent, f"{name}_average": rate.average}
+
+
+def _letter_files(manifest: Manifest | None, slug: str) -> dict[str, Any]:
+    cells: dict[str, Any] = {}
+    files = (manifest.councils.get(slug, {}).get("files", {})) if manifest else {}
+    for kind in LETTER_FILES:
+        name = f"{slug}.{kind}"
+        entry = files.get(name)
+        cells[f"{kind}_file"] = name if entry else None
+        cells[f"{kind}_sha256"] = entry.get("sha256") if entry else None
+    return cells
+
+
+def council_row(
+    letter: LetterContext, averages_source: str, manifest: Manifest | None
+) -> dict[str, Any]:
+    council = letter.council
+    row: dict[str, Any] = {
+        "slug": letter.slug,
+        "name": council.name,
+        "code": council.code,
+        "type": council.type,
+        "recipients": list(council.recipients),
+        "role": council.role,
+        "salutation": council.salutation,
+        "email": list(council.email) if council.email else None,
+        "cc": list(council.cc) if council.cc else None,
+    }
+    row.update(council.statistics.model_dump())
+    for name in FORMAT_COUNTS:
+        row[name] = getattr(council, name)
+    row.update(_rate_cells("upheld", letter.upheld))
+    row.update(_rate_cells("compliance", letter.compliance))
+    row.update(_rate_cells("satisfactory_remedy", letter.satisfactory_remedy))
+    row["averages"] = AVERAGES_SOURCE.get(averages_source, averages_source) or None
+    row["draft"] = council.draft
+    row.update(_letter_files(manifest, letter.slug))
+    return row
+
+
+def year_table(prepared: PreparedYear, manifest: Manifest | None = None) -> YearTable:
+    """The table of every council with a letter context in `prepared`, by slug."""
+    columns = table_columns(prepared.letter_format.fields)
+    names = [c.name for c in columns]
+    rows = []
+    for _slug, letter in sorted(prepared.letters.items()):
+        averages = prepared.averages.get(letter.council.type)
+        row = council_row(letter, averages.source if averages else "none", manifest)
+        rows.append({name: row.get(name) for name in names})
+    return YearTable(prepared.year, columns, tuple(rows))
+
+
+def cell_text(value: Any) -> str:
+    """A value as one cell of a CSV file: lists joined, yes/no, empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    return str(value)
+
+
+def table_csv(table: YearTable) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.names)
+    for row in table.rows:
+        writer.writerow([cell_text(row[name]) for name in table.names])
+    return buffer.getvalue()
+
+
+def table_json(table: YearTable) -> str:
+    """{"year": …, "columns": [{name, description}], "councils": [row, …]}; lists stay lists."""
+    document = {
+        "year": table.year,
+        "columns": [{"name": c.name, "description": c.description} for c in table.columns],
+        "councils": list(table.rows),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+_NUMBER_FORMATS = {"count": "0", "percent": '0"%"'}
+_WIDTHS = {"text": 18, "list": 28, "count": 10, "percent": 10, "flag": 7, "hash": 20}
+
+
+def table_xlsx(table: YearTable) -> bytes:
+    """A workbook with one sheet: a bold header row, frozen panes (the header and the slug
+    and name columns stay in view) and number formats for counts and percentages."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Councils {table.year}"
+    sheet.append(table.names)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row_number, row in enumerate(table.rows, start=2):
+        for column_number, column in enumerate(table.columns, start=1):
+            value = row[column.name]
+            if column.kind in ("list", "flag"):
+                value = cell_text(value) if value is not None else None
+            cell = sheet.cell(row=row_number, column=column_number, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text that starts with "=" is text, not a formula
+            if column.kind in _NUMBER_FORMATS:
+                cell.number_format = _NUMBER_FORMATS[column.kind]
+    for column_number, column in enumerate(table.columns, start=1):
+        width = max(_WIDTHS[column.kind], len(column.name) + 2)
+        sheet.column_dimensions[get_column_letter(column_number)].width = width
+    sheet.freeze_panes = "C2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# The formats a table can be written in, by file suffix.
+WRITERS = {
+    ".csv": lambda table: ("\ufeff" + table_csv(table)).encode("utf-8"),
+    ".json": lambda table: table_json(table).encode("utf-8"),
+    ".xlsx": table_xlsx,
+}
+
+
+def write_table(table: YearTable, file: Path) -> None:
+    """Write the table in the format its suffix names (.csv, .json, .xlsx), atomically.
+
+    The CSV is UTF-8 with a byte-order mark, so that Excel shows accents right."""
+    writer = WRITERS.get(file.suffix.lower())
+    if writer is None:
+        raise ValueError(
+            f"{file}: cannot write a table as '{file.suffix}': use .csv, .json or .xlsx"
+        )
+    write_atomic(file, writer(table))

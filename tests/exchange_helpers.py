@@ -1,0 +1,59 @@
+"""A small project of made-up records for the import/export tests (no bundled councils)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.conftest import REPO
+
+YEAR = 2021
+
+YEAR_FILE = """\
+letter_date: 2021-07-21
+publication_date: 2021-07-28
+averages:
+  district: {upheld: 53, compliance: 100, satisfactory_remedy: 16}
+"""
+
+
+def record(name: str, kind: str = "district", **overrides: Any) -> dict[str, Any]:
+    statistics = {
+        "investigations": 8,
+        "upheld": 5,
+        "satisfactory_remedies": 1,
+        "compliance_outcomes": 4,
+        "complied": 4,
+    }
+    statistics.update(overrides.pop("statistics", {}))
+    base: dict[str, Any] = {
+        "name": name,
+        "type": kind,
+        "recipients": ["Ms Example"],
+        "role": "Chief Executive",
+        "statistics": statistics,
+    }
+    base.update(overrides)
+    return base
+
+
+def make_year(root: Path, councils: dict[str, dict[str, Any]], year_file: str = YEAR_FILE) -> Path:
+    """`root` with templates/ and data/2021/ holding `councils` (slug → record)."""
+    shutil.copytree(REPO / "templates", root / "templates", dirs_exist_ok=True)
+    folder = root / "data" / str(YEAR) / "councils"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder.parent / "year.yaml").write_text(year_file, encoding="utf-8")
+    for slug, fields in councils.items():
+        write_record(root, slug, fields)
+    return root
+
+
+def write_record(root: Path, slug: str, fields: dict[str, Any]) -> Path:
+    file = root / "data" / str(YEAR) / "councils" / f"{slug}.yaml"
+    file.write_text(
+        yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8"
+    )
+    return file
