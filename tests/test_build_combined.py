@@ -117,3 +117,26 @@ def test_an_unrelated_build_of_one_letter_keeps_it(project: Path) -> None:
     result = build(project, "--only", "drafty")
     assert result.returncode == 0 and "combined PDF" not in result.stderr, result.stderr
     assert (project / "output" / str(YEAR) / COMBINED).read_bytes() == before
+
+
+def test_a_build_with_a_failed_letter_removes_it_when_a_council_is_gone(project: Path) -> None:
+    assert build(project, "--combined").returncode == 0
+    (project / "data" / str(YEAR) / "councils" / "zeta.yaml").unlink()
+    bad = council(name="Alpha District Council", statistics={"upheld": 11})
+    write_council(project, YEAR, "alpha", bad)
+    result = build(project)
+    assert result.returncode == 1
+    assert "combined PDF removed, its letters changed and 1 letter(s) failed (alpha)" in (
+        result.stderr
+    )
+    assert not (project / "output" / str(YEAR) / COMBINED).exists()
+
+
+def test_one_deleted_by_hand_is_made_again_only_when_asked(project: Path) -> None:
+    combined = project / "output" / str(YEAR) / COMBINED
+    assert build(project, "--combined").returncode == 0
+    combined.unlink()
+    result = build(project)
+    assert result.returncode == 0 and "combined PDF" not in result.stderr, result.stderr
+    assert not combined.exists() and manifest_combined(project) is None
+    assert build(project, "--combined").returncode == 0 and combined.exists()

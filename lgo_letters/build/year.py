@@ -369,10 +369,12 @@ def _combine(
     when it can no longer be made here (`--only`, a failed letter): it never holds a figure
     its council's own letter no longer has.
     """
+    target = report.out_dir / combined_name(prepared.year)
+    if manifest.combined and not options.combined and not target.exists():
+        manifest.combined = None  # deleted by hand: not made again unless asked for
     previous = manifest.combined
     if not (options.combined or previous):
         return
-    target = report.out_dir / combined_name(prepared.year)
     missing = sorted(set(prepared.records.failed) | {f.slug for f in report.failures})
     if interrupted or options.only or missing or not prepared.letters:
         why = (
@@ -384,7 +386,7 @@ def _combine(
             if options.only
             else "no letters"
         )
-        if previous and not _combined_matches(prepared, manifest, previous):
+        if previous and not _combined_matches(prepared, options, manifest, previous):
             _remove_combined(target, manifest, report, f"its letters changed and {why}")
         elif options.combined:
             report.combined_note = f"combined PDF not written: {why}"
@@ -430,12 +432,19 @@ def _combine(
     )
 
 
-def _combined_matches(prepared: PreparedYear, manifest: Manifest, previous: dict) -> bool:
+def _combined_matches(
+    prepared: PreparedYear, options: BuildOptions, manifest: Manifest, previous: dict
+) -> bool:
     """Whether the letters this build saw are in the combined PDF exactly as they are now
-    (a final letter with the same PDF; a draft not at all)."""
+    (a final letter with the same PDF; a draft not at all; a council no longer in the data
+    not at all)."""
     members = previous.get("letters")
     if not isinstance(members, dict):  # made before the manifest named its letters
         return False
+    if not options.only:
+        known = set(prepared.letters) | set(prepared.records.failed)
+        if any(slug not in known for slug in members):
+            return False
     for slug, letter in prepared.letters.items():
         pdf = manifest.councils.get(slug, {}).get("files", {}).get(f"{slug}.pdf", {})
         if letter.council.draft:
