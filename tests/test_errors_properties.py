@@ -136,6 +136,7 @@ TEMPLATE_TAGS = {
     "title",
     "style",
     "body",
+    "main",
     "article",
     "header",
     "svg",
