@@ -51,6 +51,7 @@ def test_the_final_letters_in_order_with_bookmarks_and_no_draft(project: Path) -
     result = build(project, "--combined")
     assert result.returncode == 0, result.stderr
     assert "drafts left out: drafty" in result.stderr
+    assert "combined PDF, a print copy: " in result.stderr and "(2 letters, " in result.stderr
     combined = pypdf.PdfReader(out_year / COMBINED)
     titles = [(item.title, combined.get_destination_page_number(item)) for item in combined.outline]
     alpha_pages = len(pypdf.PdfReader(out_year / "alpha.pdf").pages)

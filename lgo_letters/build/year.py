@@ -35,6 +35,7 @@ from lgo_letters.build.jobs import PdfFailed, PdfJob
 from lgo_letters.build.manifest import MANIFEST, Manifest
 from lgo_letters.build.pool import LETTERS_PER_WORKER, PdfPool, default_jobs, warm_up
 from lgo_letters.build.progress import BuildProgress
+from lgo_letters.context.numbers import counted
 from lgo_letters.output import OutputError, ensure_output_folder, write_atomic
 from lgo_letters.project import Paths, PreparedYear, UsageError, check_year, prepare_year
 from lgo_letters.renderer import TemplateError, Templates, render_html
@@ -428,7 +429,8 @@ def _combine(
     }
     made = "combined PDF" if options.combined else "combined PDF rebuilt (its letters changed)"
     report.combined_note = (
-        f"{made}, a print copy: {target} ({len(finals)} letters, {pages} pages){drafts_note}"
+        f"{made}, a print copy: {target} "
+        f"({counted(len(finals), 'letter')}, {counted(pages, 'page')}){drafts_note}"
     )
 
 
