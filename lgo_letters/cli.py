@@ -1,16 +1,30 @@
-"""The `lgo-letters` command line."""
+"""The `lgo-letters` command line: options, and the one place errors become exit codes."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+import logging
 import sys
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from lgo_letters import __version__
-from lgo_letters.project import Paths, UsageError
-from lgo_letters.report import err, report_internal_error
+from lgo_letters.errors import (
+    EXIT_FAILED,
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    InputError,
+    OutputError,
+    TemplateError,
+    UsageError,
+)
+from lgo_letters.project import Paths
+from lgo_letters.report import err, print_problems, report_internal_error
 
 app = typer.Typer(
     help="Annual review letters of the Local Government and Social Care Ombudsman: "
@@ -20,20 +34,91 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DataDir = Annotated[Path, typer.Option("--data", help="Folder of <year>/ record folders.")]
-TemplatesDir = Annotated[Path, typer.Option("--templates", help="Folder of letter templates.")]
-OutDir = Annotated[Path, typer.Option("--out", help="Where letters are written: <out>/<year>/.")]
 Year = Annotated[int, typer.Argument(help="Letter year: the year whose 31 March ends the period.")]
 
+# The folders every command works on, declared once (see `with_paths`).
+_DATA = Annotated[Path, typer.Option("--data", help="Folder of <year>/ record folders.")]
+_TEMPLATES = Annotated[Path, typer.Option("--templates", help="Folder of letter templates.")]
+_OUT_HELP = "Where letters are written: <out>/<year>/."
 
-def _run(command, *args) -> None:
-    """Run a command function and exit with its code; usage problems exit 2."""
+
+# Warnings (an incomplete year, averages pooled from records) fail validate and build.
+_STRICT = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="Fail on warnings: an incomplete year, averages pooled from records."
+    ),
+]
+
+
+class OutputFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+    both = "both"
+
+
+def with_paths(out: str | None = _OUT_HELP) -> Callable[[Callable[..., int]], Callable[..., None]]:
+    """Make a command of `run(paths: Paths, ...) -> exit code`: it gets --data, --templates
+    and (unless `out` is None; `out` is its help) --out, and its errors become exit codes
+    in `handle_errors`."""
+
+    def decorate(command: Callable[..., int]) -> Callable[..., None]:
+        signature = inspect.signature(command, eval_str=True)
+        options = {"data": (_DATA, Path("data")), "templates": (_TEMPLATES, Path("templates"))}
+        if out is not None:
+            option = typer.Option("--out", help=out)
+            options["out"] = (Annotated[Path, option], Path("output"))
+        parameters = [p for p in signature.parameters.values() if p.name != "paths"] + [
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind
+            )
+            for name, (kind, default) in options.items()
+        ]
+
+        @functools.wraps(command)
+        def run(*args: Any, data: Path, templates: Path, out: Path = Path("output"), **kw: Any):
+            paths = Paths(data, templates, out)
+            raise typer.Exit(handle_errors(lambda: command(paths, *args, **kw)))
+
+        run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in parameters}
+        del run.__wrapped__  # typer must read the signature above, not the command's
+        return run
+
+    return decorate
+
+
+def handle_errors(command: Callable[[], int]) -> int:
+    """Run a command; its exit code, or the one its error means (see lgo_letters.errors)."""
     try:
-        code = command(*args)
+        return command()
     except UsageError as error:
         err.print(f"error: {error}", markup=False)
-        raise typer.Exit(2) from None
-    raise typer.Exit(code)
+        return EXIT_USAGE
+    except InputError as error:
+        print_problems(error.problems)
+        return EXIT_FAILED
+    except (OutputError, TemplateError) as error:
+        err.print(f"error: {error}", markup=False)
+        return EXIT_FAILED
+    except Exception as error:  # the last guard: no traceback ever reaches the user
+        report_internal_error(error)
+        return EXIT_INTERNAL
+
+
+class _ToTerminal(logging.Handler):
+    """What the library logs reaches the person as plain lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(self.format(record), markup=False)
+
+
+def _show_library_logs() -> None:
+    logger = logging.getLogger("lgo_letters")
+    if not any(isinstance(h, _ToTerminal) for h in logger.handlers):
+        logger.addHandler(_ToTerminal())
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 def _version(value: bool) -> None:
@@ -49,17 +134,20 @@ def _main(
     ] = False,
 ) -> None:
     """Annual review letters: YAML records → HTML and PDF."""
+    _show_library_logs()
 
 
 @app.command()
+@with_paths()
 def build(
+    paths: Paths,
     year: Year,
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Build only this council (repeatable).")
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="html, pdf or both.", case_sensitive=False)
-    ] = "both",
+        OutputFormat, typer.Option("--format", help="html, pdf or both.", case_sensitive=False)
+    ] = OutputFormat.both,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: the CPU count)."),
@@ -73,33 +161,32 @@ def build(
     combined: Annotated[
         bool, typer.Option("--combined", help="Also write one PDF of the whole year.")
     ] = False,
-    data: DataDir = Path("data"),
-    templates: TemplatesDir = Path("templates"),
-    out: OutDir = Path("output"),
-) -> None:
+    strict: _STRICT = False,
+) -> int:
     """Build every council's letter for YEAR into <out>/<year>/<slug>.html and .pdf.
 
     Only letters whose inputs changed are rebuilt; <out>/<year>/manifest.json records them.
     """
     from lgo_letters.build import BuildOptions
     from lgo_letters.build.pool import default_jobs
-    from lgo_letters.commands.build import FORMATS, run_build
+    from lgo_letters.commands.build import run_build
 
-    if fmt.lower() not in FORMATS:
-        raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
     options = BuildOptions(
         only=tuple(only or ()),
-        fmt=fmt.lower(),
+        fmt=fmt.value,
         jobs=jobs or default_jobs(),
         force=force,
         clean=clean,
         combined=combined,
+        strict=strict,
     )
-    _run(run_build, Paths(data, templates, out), year, options)
+    return run_build(paths, year, options)
 
 
 @app.command()
+@with_paths()
 def preview(
+    paths: Paths,
     year: Year,
     slug: Annotated[str, typer.Argument(help="The council's slug: its record's file name.")],
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write the PDF.")] = False,
@@ -109,18 +196,17 @@ def preview(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the letter in the default browser.")
     ] = False,
-    data: DataDir = Path("data"),
-    templates: TemplatesDir = Path("templates"),
-    out: OutDir = Path("output"),
-) -> None:
+) -> int:
     """Write one council's letter at once and print its path."""
     from lgo_letters.commands.preview import run_preview
 
-    _run(run_preview, Paths(data, templates, out), year, slug, pdf, open_browser, png)
+    return run_preview(paths, year, slug, pdf, open_browser, png)
 
 
 @app.command()
+@with_paths(out=None)
 def serve(
+    paths: Paths,
     year: Year,
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")
@@ -128,92 +214,106 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the index in the default browser.")
     ] = False,
-    data: DataDir = Path("data"),
-    templates: TemplatesDir = Path("templates"),
-) -> None:
+) -> int:
     """Serve YEAR's letters on 127.0.0.1, reloading open pages whenever a file is saved."""
     from lgo_letters.commands.serve import run_serve
 
-    _run(run_serve, Paths(data, templates), year, port, open_browser)
+    return run_serve(paths, year, port, open_browser)
 
 
 @app.command()
+@with_paths(out=None)
 def validate(
+    paths: Paths,
     years: Annotated[
         list[int] | None, typer.Argument(help="Years to check (default: every year in data/).")
     ] = None,
-    data: DataDir = Path("data"),
-    templates: TemplatesDir = Path("templates"),
-) -> None:
+    strict: _STRICT = False,
+) -> int:
     """Check every record and report all problems at once as file:line:col: field: message."""
     from lgo_letters.commands.validate import run_validate
 
-    _run(run_validate, Paths(data, templates), years or [])
+    return run_validate(paths, years or [], strict)
 
 
 @app.command()
-def averages(
-    year: Year,
-    data: DataDir = Path("data"),
-    templates: TemplatesDir = Path("templates"),
-) -> None:
+@with_paths(out=None)
+def averages(paths: Paths, year: Year) -> int:
     """Show each authority type's averages: given in year.yaml and computed from the records."""
     from lgo_letters.commands.averages import run_averages
 
-    _run(run_averages, Paths(data, templates), year)
+    return run_averages(paths, year)
+
+
+@app.command(name="import")
+@with_paths(out=None)
+def import_(
+    paths: Paths,
+    year: Year,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="CSV or XLSX files: figures, contacts (joined on the council)."),
+    ],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The sheet of an XLSX file (default: the first).")
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="YAML: column header → field, type value → authority type."),
+    ] = None,
+    create: Annotated[
+        bool, typer.Option("--create", help="Make a record for a row that matches none.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would change; write nothing.")
+    ] = False,
+) -> int:
+    """Import figures and contacts from CSV or XLSX into YEAR's records (given fields only)."""
+    from lgo_letters.commands.importing import run_import
+
+    return run_import(paths, year, files, sheet, mapping, create, dry_run)
 
 
 @app.command()
+@with_paths(out="Where the built letters are (for their sha256).")
 def export(
+    paths: Paths,
     year: Year,
     to: Annotated[Path, typer.Option("--to", help="The file to write: .csv, .xlsx or .json.")],
-    data: DataDir = Path("data"),
-    templates: TemplatesDir = Path("templates"),
-    out: Annotated[
-        Path, typer.Option("--out", help="Where the built letters are (for their sha256).")
-    ] = Path("output"),
-) -> None:
+) -> int:
     """Write the year's figures, one row per council, as every letter prints them."""
     from lgo_letters.commands.export import run_export
 
-    _run(run_export, Paths(data, templates, out), year, to)
+    return run_export(paths, year, to)
 
 
 @app.command()
+@with_paths(out="Diff images go to <out>/golden-diff/.")
 def check(
+    paths: Paths,
     years: Annotated[
         list[int] | None, typer.Argument(help="Years to check (default: every year with cases).")
     ] = None,
     update: Annotated[
         bool, typer.Option("--update", help="Rewrite the golden files and list what changed.")
     ] = False,
-    data: DataDir = Path("data"),
-    templates: TemplatesDir = Path("templates"),
     golden: Annotated[
         Path, typer.Option("--golden", help="Folder of golden files: <golden>/<year>/<slug>/.")
     ] = Path("tests/golden"),
     cases: Annotated[
         Path, typer.Option("--cases", help="Folder of edge-case records: <cases>/<year>/councils/.")
     ] = Path("tests/golden_cases"),
-    out: Annotated[
-        Path, typer.Option("--out", help="Diff images go to <out>/golden-diff/.")
-    ] = Path("output"),
-) -> None:
+) -> int:
     """Render every golden case afresh and compare it with its golden files (exit 1 on change)."""
     from lgo_letters.commands.check import run_check
     from lgo_letters.golden import GoldenPaths
 
-    _run(run_check, GoldenPaths(Paths(data, templates, out), golden, cases), years or [], update)
-
-
-# Exit code for a fault in the program itself (BSD's EX_SOFTWARE); 1 is bad records,
-# 2 is a command that cannot run as asked.
-INTERNAL_ERROR = 70
+    return run_check(GoldenPaths(paths, golden, cases), years or [], update)
 
 
 def main() -> None:
     try:
         app()
-    except Exception as error:  # the last guard: no traceback ever reaches the user
+    except Exception as error:  # outside any command (typer itself): still no traceback
         report_internal_error(error)
-        sys.exit(INTERNAL_ERROR)
+        sys.exit(EXIT_INTERNAL)

@@ -13,6 +13,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from lgo_letters.errors import OutputError
+
 _REASONS = {
     errno.EACCES: "permission denied: the folder is read-only for you",
     errno.EPERM: "permission denied: the folder is read-only for you",
@@ -48,22 +50,6 @@ def _umask() -> int:
 # Letters are public documents: they get the permissions any new file gets (mkstemp's
 # temporary files are private to their owner).
 _FILE_MODE = 0o666 & ~_umask()
-
-
-class OutputError(Exception):
-    """An output file or folder cannot be written; the message says which and why.
-
-    `whole_folder` is true when the fault is the folder's or the disk's (read-only, full),
-    so that writing the other letters there is pointless.
-    """
-
-    def __init__(self, message: str, whole_folder: bool = True):
-        super().__init__(message, whole_folder)
-        self.message = message
-        self.whole_folder = whole_folder
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def output_error(path: Path, error: OSError) -> OutputError:

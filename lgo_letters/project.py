@@ -6,18 +6,18 @@ Commands call prepare_year() and then render what they need.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lgo_letters.completeness import year_warnings
 from lgo_letters.context import LetterContext, TypeAverages, letter_context, year_averages
+from lgo_letters.errors import InputError, Problem, UsageError
 from lgo_letters.renderer.templates import LetterFormat, Templates, data_uri
-from lgo_letters.schema import InputError, Problem, YearRecords, load_year
-from lgo_letters.schema.loader import SLUG
+from lgo_letters.schema import CouncilEntry, YearRecords, load_council, load_year
+from lgo_letters.schema.slugs import SLUG_RULE, check_slugs, is_slug
 
-
-class UsageError(Exception):
-    """The command cannot run as asked (unknown year, missing folder): exit code 2."""
+__all__ = ["Paths", "PreparedYear", "UsageError", "check_year", "prepare_year"]
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,22 @@ class Paths:
 @dataclass
 class PreparedYear:
     year: int
+    templates: Templates
     records: YearRecords
     letter_format: LetterFormat
     averages: dict[str, TypeAverages]
     letters: dict[str, LetterContext] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # The year is incomplete or its averages are pooled (lgo_letters.completeness):
+    # said by validate and build, failures with --strict.
+    warnings: list[Problem] = field(default_factory=list)
+    # Records given besides the year's own (golden edge cases): lettered, never pooled.
+    unpooled: dict[str, CouncilEntry] = field(default_factory=dict)
+
+    def record_file(self, slug: str) -> Path:
+        """The record file of a council that has a letter."""
+        entry = self.records.councils.get(slug) or self.unpooled[slug]
+        return entry.file
 
 
 def check_year(paths: Paths, year: int) -> Templates:
@@ -65,11 +76,17 @@ def year_signature(records: YearRecords, templates: Templates) -> str:
 
 
 def prepare_year(
-    paths: Paths, year: int, only: Iterable[str] = (), templates: Templates | None = None
+    paths: Paths,
+    year: int,
+    only: Iterable[str] = (),
+    templates: Templates | None = None,
+    unpooled: Sequence[Path] = (),
 ) -> PreparedYear:
     """Validate the year's records and make a letter context for every valid council.
 
-    Problems are collected, never raised: a bad record loses only its own letter.
+    `unpooled` are record files lettered with the year's averages but not pooled into
+    them (the golden edge cases). Problems are collected, never raised: a bad record loses
+    only its own letter.
     """
     templates = templates or check_year(paths, year)
     try:
@@ -78,14 +95,12 @@ def prepare_year(
         raise UsageError("\n".join(map(str, error.problems))) from None
 
     only = list(only)
-    for slug in only:
-        if not SLUG.match(slug):
-            raise UsageError(
-                f"'{slug}' is not a council slug (lower-case letters, digits, hyphens)"
-            )
+    check_slugs(only)
 
     records = load_year(paths.data / str(year), year, letter_format.fields)
-    prepared = PreparedYear(year, records, letter_format, {}, problems=list(records.problems))
+    prepared = PreparedYear(
+        year, templates, records, letter_format, {}, problems=list(records.problems)
+    )
     if only:
         unknown = [s for s in only if s not in records.councils and s not in records.failed]
         if unknown:
@@ -98,11 +113,15 @@ def prepare_year(
         ]
     if records.year_record is None:
         return prepared
+    prepared.unpooled = _unpooled_entries(prepared, unpooled)
 
     year_record = records.year_record
     prepared.averages = year_averages(year_record, (e.record for e in records.councils.values()))
+    prepared.warnings, list_problems = year_warnings(records, prepared.averages)
+    prepared.problems.extend(list_problems)
     signature = year_signature(records, templates)
-    for slug, entry in sorted(records.councils.items()):
+    entries = [*sorted(records.councils.items()), *prepared.unpooled.items()]
+    for slug, entry in entries:
         if only and slug not in only:
             continue
         prepared.letters[slug] = letter_context(
@@ -114,3 +133,27 @@ def prepare_year(
             signature,
         )
     return prepared
+
+
+def _unpooled_entries(prepared: PreparedYear, files: Sequence[Path]) -> dict[str, CouncilEntry]:
+    """The extra records, validated like the year's own; their problems join the year's."""
+    records = prepared.records
+    entries: dict[str, CouncilEntry] = {}
+    for file in files:
+        slug = file.stem
+        try:
+            if not is_slug(slug):
+                message = f"not a valid file name: {SLUG_RULE}"
+                raise InputError([Problem(file, None, None, "", message)])
+            if slug in records.councils or slug in records.failed or slug in entries:
+                message = (
+                    f"{records.year_file.parent / 'councils'} has a record of the same name: "
+                    "rename it"
+                )
+                raise InputError([Problem(file, None, None, "", message)])
+            entries[slug] = CouncilEntry(
+                slug, file, load_council(file, prepared.letter_format.fields)
+            )
+        except InputError as error:
+            prepared.problems.extend(error.problems)
+    return entries

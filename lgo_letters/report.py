@@ -37,6 +37,13 @@ def print_problems(problems: Iterable[Problem]) -> None:
         err.print(table)
 
 
+def print_warnings(warnings: Iterable[Problem], strict: bool = False) -> None:
+    """Each warning as `warning: file:line:col: field: message` (`error:` under --strict)."""
+    label = "error (--strict)" if strict else "warning"
+    for warning in sorted(set(warnings)):
+        err.print(f"{label}: {warning}", markup=False)
+
+
 # Where the traceback of an unexpected internal error is written (default: the temp folder).
 LOG_DIR_VARIABLE = "LGO_LETTERS_LOG_DIR"
 

@@ -45,7 +45,8 @@ from lgo_letters.build.jobs import PdfJob, PdfWritten
 from lgo_letters.build.pool import default_jobs
 from lgo_letters.build.progress import BuildProgress
 from lgo_letters.build.worker import init_worker, render_pdf
-from lgo_letters.project import Paths
+from lgo_letters.letter import Letter, make_letter
+from lgo_letters.project import Paths, prepare_year
 from lgo_letters.renderer.fonts import font_face_css
 from lgo_letters.report import err
 
@@ -122,14 +123,22 @@ def weasyprint_cli(sample: list[Path], work: Path) -> float:
 
 def in_process(letters: list[Path], project: Path, work: Path) -> float:
     """Seconds for one worker, in this process, to lay out and write every letter's PDF
-    (set up as a build's worker is, garbage-collector settings included)."""
+    (set up as a build's worker is, garbage-collector settings included). The letters are
+    made as a build makes them (document and stylesheet apart); only the PDFs are timed."""
+    prepared = prepare_year(Paths(project / "data", project / "templates"), YEAR)
+    jobs = []
+    for html in letters:
+        letter = make_letter(prepared, html.stem)
+        if not isinstance(letter, Letter):
+            sys.exit(f"{html.stem}: {letter}")
+        target = work / f"{html.stem}.pdf"
+        jobs.append(PdfJob(html.stem, letter.document, target, "", letter.stylesheet))
     init_worker(project / "templates", in_process=True)
     started = time.perf_counter()
-    for html in letters:
-        job = PdfJob(html.stem, html.read_text(), work / f"{html.stem}.pdf", input_hash="")
+    for job in jobs:
         outcome = render_pdf(job)
         if not isinstance(outcome, PdfWritten):
-            sys.exit(f"{html.stem}: {outcome}")
+            sys.exit(f"{job.slug}: {outcome}")
     seconds = time.perf_counter() - started
     gc.unfreeze()
     return seconds

@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
+from lgo_letters.letter import Letter, make_letter
 from lgo_letters.project import Paths, prepare_year
-from lgo_letters.renderer import Templates, render_html
 from tests.textutil import html_text
 
 
@@ -49,7 +49,8 @@ def render_letter_html(
 ) -> str:
     write_council(project, year, slug, record)
     paths = Paths(project / "data", project / "templates", project / "output")
-    templates = Templates(paths.templates)
-    prepared = prepare_year(paths, year, [slug], templates)
+    prepared = prepare_year(paths, year, [slug])
     assert prepared.problems == [], [str(p) for p in prepared.problems]
-    return render_html(templates, prepared.letter_format, prepared.letters[slug])
+    letter = make_letter(prepared, slug)
+    assert isinstance(letter, Letter), letter
+    return letter.html

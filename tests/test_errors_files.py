@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from tests.errorcases import (
     VALID_COUNCIL,
     bound_by_permissions,
@@ -158,7 +159,8 @@ def test_a_slug_that_is_a_path_is_refused(in_project: Path, slug: str) -> None:
         run = invoke(*command)
         assert run.code == 2
         assert run.stderr == (
-            f"error: '{slug}' is not a council slug (lower-case letters, digits, hyphens)\n"
+            f"error: '{slug}' is not a council slug "
+            "(lower-case letters, digits and single hyphens)\n"
         )
     assert not (in_project / "output").exists()
     assert sorted(in_project.parent.iterdir()) == before
@@ -219,3 +221,24 @@ def test_a_missing_stylesheet_is_a_clear_error(in_project: Path) -> None:
     run = invoke("build", "2021", "--format", "html")
     assert run.code == 1
     assert "dartford: templates/static/letter.css: No such file or directory" in run.stderr
+
+
+def test_a_format_file_is_validated_like_a_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    write_council(tmp_path, "dartford", VALID_COUNCIL)
+    (tmp_path / "data/2021/year.yaml").write_text(
+        "letter_date: 2021-07-21\npublication_date: 2021-07-28\n"
+    )
+    (tmp_path / "templates/2021/format.yaml").write_text(
+        "fields: [late_remedies, colour]\nwidth: 3\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    run = invoke("build", "2021", "--format", "html")
+    assert run.code == 2
+    assert run.stderr.splitlines() == [
+        "error: templates/2021/format.yaml:1:25: fields[1]: must be one of late_remedies, "
+        "late_remedies_detail, training_courses, comments, not 'colour'",
+        "templates/2021/format.yaml:2:1: width: unknown field (allowed: fields)",
+    ]

@@ -13,14 +13,14 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lgo_letters.context import letter_context, year_averages
-from lgo_letters.renderer import PdfRenderer, Templates, render_html
-from lgo_letters.schema import AUTHORITY_TYPES, YearRecord, load_council
+from lgo_letters.letter import Letter, make_letter
+from lgo_letters.project import Paths, prepare_year
+from lgo_letters.renderer.pdf import PdfRenderer
+from lgo_letters.schema import AUTHORITY_TYPES
 from tests.conftest import REPO
 from tests.errorcases import element_names
 from tests.textutil import collapse, html_text, pdf_text
 
-TEMPLATES = Templates(REPO / "templates")
 MARKUP = [
     "<script>alert(1)</script>",
     "</p>",
@@ -90,19 +90,21 @@ AVERAGES = st.dictionaries(
 
 
 def render(tmp: Path, year: int, record: dict, averages: dict) -> str:
-    """The record, through YAML and the loader as a user's file would go, rendered."""
-    file = tmp / "council.yaml"
-    file.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
-    letter_format = TEMPLATES.letter_format(year)
-    council = load_council(file, letter_format.fields)
-    year_record = YearRecord.model_validate(
-        {"letter_date": f"{year}-07-21", "publication_date": f"{year}-07-28", "averages": averages},
-        strict=False,
+    """The record, as a year's only council in a user's data folder, made into its letter."""
+    councils = tmp / "data" / str(year) / "councils"
+    councils.mkdir(parents=True, exist_ok=True)
+    (councils.parent / "year.yaml").write_text(
+        f"letter_date: {year}-07-21\npublication_date: {year}-07-28\n"
+        + yaml.safe_dump({"averages": averages}),
+        encoding="utf-8",
     )
-    # As if the council were the year's only one: given averages, or its own pooled ones.
-    averages_of_type = year_averages(year_record, [council]).get(council.type)
-    letter = letter_context("council", year, council, year_record, averages_of_type)
-    return render_html(TEMPLATES, letter_format, letter)
+    file = councils / "council.yaml"
+    file.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    # As the year's only council: given averages, or its own pooled ones.
+    prepared = prepare_year(Paths(tmp / "data", REPO / "templates"), year)
+    letter = make_letter(prepared, "council")
+    assert isinstance(letter, Letter), letter
+    return letter.html
 
 
 def half_up(part: int, whole: int) -> int:

@@ -13,7 +13,7 @@ from lgo_letters.build.manifest import Manifest
 from lgo_letters.exchange.table import year_table
 from lgo_letters.project import Paths, prepare_year
 from tests.errorcases import invoke
-from tests.exchange_helpers import YEAR, make_year, record
+from tests.exchange_helpers import YEAR, make_year, record, write_record
 
 
 @pytest.fixture
@@ -170,3 +170,13 @@ def test_export_names_the_formats_it_writes(year_project: Path) -> None:
     result = _export(year_project, year_project / "figures.txt")
     assert result.code == 2
     assert ".csv, .json, .xlsx" in result.stderr
+
+
+def test_text_that_looks_like_a_formula_stays_text(year_project: Path) -> None:
+    write_record(year_project, "quiet", record("Quiet District Council", role="=HYPERLINK(1)"))
+    target = year_project / "figures.xlsx"
+    assert _export(year_project, target).code == 0, "export failed"
+    sheet = load_workbook(target).active
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=3, column=header.index("role") + 1)
+    assert (cell.value, cell.data_type) == ("=HYPERLINK(1)", "s")

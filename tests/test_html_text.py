@@ -9,9 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from lgo_letters.golden import GoldenPaths, GoldenSession
-from lgo_letters.project import Paths
-from lgo_letters.renderer import render_html
 from lgo_letters.schema import Problem
 from lgo_letters.serve.pages import (
     CouncilRow,
@@ -20,25 +17,15 @@ from lgo_letters.serve.pages import (
     not_found_page,
     unavailable_page,
 )
-from tests.conftest import REPO
+from tests.golden_letters import golden_letters, golden_session
 from tests.htmltext import glued_blocks, text_content
 
 
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Every golden case's letter, rendered to HTML."""
-    out = tmp_path_factory.mktemp("output")
-    session = GoldenSession(
-        GoldenPaths(
-            Paths(REPO / "data", REPO / "templates", out),
-            REPO / "tests" / "golden",
-            REPO / "tests" / "golden_cases",
-        )
-    )
-    return {
-        case.name: render_html(session.case_set.templates, case.letter_format, case.letter)
-        for case in session.cases
-    }
+    """Every golden case's letter, as the HTML file `build` writes."""
+    session = golden_session(tmp_path_factory.mktemp("output"))
+    return {name: letter.html for name, letter in golden_letters(session).items()}
 
 
 def _server_pages() -> dict[str, str]:

@@ -20,12 +20,11 @@ from urllib.request import urlopen
 
 import pytest
 
-from lgo_letters.golden import GoldenPaths, GoldenSession
 from lgo_letters.project import Paths
-from lgo_letters.renderer import render_html
 from lgo_letters.serve import serving
 from tests.browser import CHROMIUM, LAUNCH_ARGS, why_no_browser
 from tests.conftest import REPO
+from tests.golden_letters import golden_letters, golden_session
 from tests.letters import council, write_council
 from tests.outside_tools import require
 
@@ -53,17 +52,10 @@ def pages(tmp_path_factory: pytest.TempPathFactory):
     folder.mkdir()
     found: dict[str, tuple[Path, str]] = {}
 
-    session = GoldenSession(
-        GoldenPaths(
-            Paths(REPO / "data", REPO / "templates", root / "output"),
-            REPO / "tests" / "golden",
-            REPO / "tests" / "golden_cases",
-        )
-    )
-    for case in session.cases:
-        file = folder / f"letter-{case.year}-{case.slug}.html"
-        file.write_text(render_html(session.case_set.templates, case.letter_format, case.letter))
-        found[f"letter {case.name}"] = (file, file.as_uri())
+    for name, letter in golden_letters(golden_session(root / "output")).items():
+        file = folder / f"letter-{name.replace('/', '-')}.html"
+        file.write_text(letter.html, encoding="utf-8")
+        found[f"letter {name}"] = (file, file.as_uri())
 
     project = root / "project"
     shutil.copytree(REPO / "templates", project / "templates")

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lgo_letters.golden import GoldenPaths, GoldenSession
-from lgo_letters.project import Paths
-from lgo_letters.renderer import render_html
-from tests.conftest import REPO, SEED_LETTERS, SEEDS
+from lgo_letters.letter import LetterPdf, letter_pdf
+from tests.conftest import SEED_LETTERS, SEEDS
 from tests.extraction import EXTRACTORS, broken_sentences, statistics_sentences, why_reader_missing
+from tests.golden_letters import golden_letters, golden_session
 from tests.outside_tools import require
 from tests.textutil import seed_sentences
 
@@ -35,19 +34,14 @@ def golden_cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pa
     """Every golden case (no cases, singular counts, two-digit counts…): its PDF, and the
     sentences of its statistics page."""
     out = tmp_path_factory.mktemp("cases")
-    session = GoldenSession(
-        GoldenPaths(
-            Paths(REPO / "data", REPO / "templates", out / "output"),
-            REPO / "tests" / "golden",
-            REPO / "tests" / "golden_cases",
-        )
-    )
+    session = golden_session(out / "output")
     cases = {}
-    for case in session.cases:
-        html = render_html(session.case_set.templates, case.letter_format, case.letter)
-        pdf = out / f"{case.year}-{case.slug}.pdf"
-        pdf.write_bytes(session.renderer.pdf.render(html))
-        cases[case.name] = (pdf, statistics_sentences(html))
+    for name, letter in golden_letters(session).items():
+        made = letter_pdf(letter, session.renderer.pdf)
+        assert isinstance(made, LetterPdf), made
+        pdf = out / f"{name.replace('/', '-')}.pdf"
+        pdf.write_bytes(made.pdf)
+        cases[name] = (pdf, statistics_sentences(letter.html))
     return cases
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import io
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,6 +21,7 @@ import pypdf
 import pytest
 
 from tests.conftest import REPO, run_cli
+from tests.errorcases import VALID_COUNCIL
 from tests.textutil import html_text
 
 RELOAD_SCRIPT = "EventSource("
@@ -260,18 +262,21 @@ def test_problems_in_the_year_file_show_on_the_index_and_the_letters(
     assert "year.yaml has problems" in html_text(council_row(index, "worcester"))
 
 
-def test_an_unforeseen_failure_is_a_500_page_and_the_server_carries_on(
+def test_a_template_fault_that_is_not_a_jinja_error_is_that_letters_page(
     live_server, project: Path
 ) -> None:
-    # A filter given the wrong type raises a plain Python error, not a template error.
+    # A filter given the wrong type raises a plain Python error, not a template error: it
+    # costs that letter (a page naming the template's line), never the server.
     template = project / "templates" / "2020" / "letter.html.j2"
     source = template.read_text(encoding="utf-8")
     template.write_text(
         source.replace("{% block opening %}", "{% block opening %}{{ letter.year | long_date }}"),
         encoding="utf-8",
     )
-    wait_until(lambda: fetch(live_server.url + "worcester")[0] == 500)
-    assert "AttributeError" in fetch(live_server.url + "worcester")[2]
+    line = source.split("{% block opening %}")[0].count("\n") + 1
+    wait_until(lambda: fetch(live_server.url + "worcester")[0] == 422)
+    page = html_text(fetch(live_server.url + "worcester")[2])
+    assert f"{template}:{line}: AttributeError" in page
     assert fetch(live_server.url)[0] == 200
 
 
@@ -320,3 +325,41 @@ def test_serve_on_a_port_in_use_is_a_usage_error(project: Path) -> None:
         result = run_cli("serve", "2020", "--port", str(port), cwd=project)
     assert result.returncode == 2
     assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+
+
+_SERVE_THEN_REPORT_WEASYPRINT = """
+import sys
+from pathlib import Path
+from urllib.request import urlopen
+from lgo_letters.project import Paths
+from lgo_letters.serve import serving
+
+project = Path(sys.argv[1])
+paths = Paths(project / "data", project / "templates")
+with serving(paths, 2021, port=0) as live:
+    for page in ("", "dartford", "dartford.pdf"):
+        with urlopen(live.url + page, timeout=60) as response:
+            response.read()
+        print(page or "index", "weasyprint loaded:", "weasyprint" in sys.modules)
+"""
+
+
+def test_serve_loads_weasyprint_only_for_the_first_pdf(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    year = tmp_path / "data" / "2021"
+    (year / "councils").mkdir(parents=True)
+    (year / "year.yaml").write_text("letter_date: 2021-07-21\npublication_date: 2021-07-28\n")
+    (year / "councils" / "dartford.yaml").write_text(VALID_COUNCIL)
+    result = subprocess.run(
+        [sys.executable, "-c", _SERVE_THEN_REPORT_WEASYPRINT, str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "index weasyprint loaded: False",
+        "dartford weasyprint loaded: False",
+        "dartford.pdf weasyprint loaded: True",
+    ]

@@ -105,9 +105,10 @@ def seed_sentences(seed: str) -> list[str]:
     text = re.sub(r"^#+\s*", "", text, flags=re.MULTILINE)  # ## headings
     text = text.replace("**", "").replace("|", " ").replace("•", " ")
     sentences = []
-    # Paragraphs first (blank lines), then sentences within them: a paragraph break in the
-    # seed may be a page break mid-sentence, so a paragraph that ends without a full stop
-    # is joined to the next one.
+    # Paragraphs first (blank lines), then sentences within them. A paragraph break in the
+    # seed may be a page break mid-sentence; the only such break in the seeds (the 2020
+    # letters) ends in "to", so only a paragraph ending in " to" is joined to the next one
+    # (other paragraphs that end without a full stop, such as headings, stand alone).
     paragraphs = [collapse(p) for p in re.split(r"\n\s*\n", text) if collapse(p)]
     merged: list[str] = []
     for paragraph in paragraphs:

@@ -12,9 +12,10 @@ from pathlib import Path
 @dataclass(frozen=True)
 class PdfJob:
     slug: str
-    html: str
+    html: str  # the letter's document, without its stylesheet
     target: Path
     input_hash: str  # what the manifest records the PDF as built from
+    stylesheet: str | None = None  # CSS text, given to WeasyPrint as a stylesheet
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from lgo_letters.build.inputs import sha256_bytes
 from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
-from lgo_letters.output import OutputError, write_atomic
+from lgo_letters.errors import OutputError
+from lgo_letters.output import write_atomic
 from lgo_letters.renderer.pdf import PdfRenderer
 
 _renderer: PdfRenderer | None = None
@@ -50,7 +51,7 @@ def render_pdf(job: PdfJob) -> PdfWritten | PdfFailed:
         raise RuntimeError("init_worker() was not called in this process")
     started = time.perf_counter()
     try:
-        pdf, pages = _renderer.render_counted(job.html)
+        pdf, pages = _renderer.render_counted(job.html, job.stylesheet)
         write_atomic(job.target, pdf, durable=False)
     except OutputError as error:
         return PdfFailed(str(error), writing=True, whole_folder=error.whole_folder)

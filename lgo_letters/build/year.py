@@ -36,10 +36,11 @@ from lgo_letters.build.manifest import MANIFEST, Manifest
 from lgo_letters.build.pool import LETTERS_PER_WORKER, PdfPool, default_jobs, warm_up
 from lgo_letters.build.progress import BuildProgress
 from lgo_letters.context.numbers import counted
-from lgo_letters.output import OutputError, ensure_output_folder, write_atomic
-from lgo_letters.project import Paths, PreparedYear, UsageError, check_year, prepare_year
-from lgo_letters.renderer import TemplateError, Templates, render_html
-from lgo_letters.schema import Problem, YearRecords
+from lgo_letters.errors import OutputError, Problem, UsageError
+from lgo_letters.letter import LetterFailure, make_letter
+from lgo_letters.output import ensure_output_folder, write_atomic
+from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
+from lgo_letters.schema import YearRecords
 
 CHECKPOINT_SECONDS = 2.0
 HARFBUZZ_WARNING = (
@@ -57,6 +58,7 @@ class BuildOptions:
     force: bool = False
     clean: bool = False
     combined: bool = False
+    strict: bool = False  # warnings (lgo_letters.completeness) refuse the build
     letters_per_worker: int = LETTERS_PER_WORKER
 
     @property
@@ -88,6 +90,7 @@ class BuildReport:
     stale: list[str] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # of the records and year file
+    warnings: list[Problem] = field(default_factory=list)  # an incomplete year, pooled averages
     combined: Path | None = None
     combined_note: str = ""
     interrupted_by: int | None = None  # signal number
@@ -107,6 +110,7 @@ class BuildReport:
             or self.interrupted_by
             or self.halted
             or self.manifest_error
+            or self.refused
         )
 
     @property
@@ -186,7 +190,13 @@ def build_year(
     if options.pdf and (options.force or not (out_dir / MANIFEST).is_file()):
         warm_up()  # every PDF will be built: load the workers' WeasyPrint while records load
     prepared = prepare_year(paths, year, options.only, templates)
-    report = BuildReport(year, out_dir, problems=list(prepared.problems))
+    report = BuildReport(
+        year, out_dir, problems=list(prepared.problems), warnings=list(prepared.warnings)
+    )
+    if options.strict and report.warnings:
+        report.refused = f"--strict: {len(report.warnings)} warning(s); no letter was built"
+        report.seconds = time.perf_counter() - started
+        return report
     _record_failures(prepared, options, report)
     try:
         ensure_output_folder(out_dir)
@@ -205,7 +215,7 @@ def build_year(
         manifest = Manifest.load(out_dir, year)
         manifest.engine = engine_fingerprint()
         try:
-            _build(paths, prepared, templates, options, progress, manifest, report, stop)
+            _build(paths, prepared, options, progress, manifest, report, stop)
         finally:
             progress.stop()
             try:
@@ -221,7 +231,6 @@ def build_year(
 def _build(
     paths: Paths,
     prepared: PreparedYear,
-    templates: Templates,
     options: BuildOptions,
     progress: BuildProgress,
     manifest: Manifest,
@@ -233,17 +242,17 @@ def _build(
 
     # Jinja and HTML here; PDFs queued for the workers.
     jobs: list[PdfJob] = []
-    for slug, letter in prepared.letters.items():
+    for slug in prepared.letters:
         if stop():
             break
-        try:
-            html = render_html(templates, prepared.letter_format, letter)
-        except TemplateError as error:
-            report.failures.append(Failure(slug, (str(error),)))
+        letter = make_letter(prepared, slug)
+        if isinstance(letter, LetterFailure):
+            report.failures.append(Failure(slug, letter.reasons))
             continue
+        html = letter.html
         html_sha = sha256_bytes(html)
         input_hash = letter_input_hash(html_sha)
-        name = letter.council.name
+        name = letter.context.council.name
         wrote_html = False
         if options.html:
             html_file = report.out_dir / f"{slug}.html"
@@ -263,7 +272,7 @@ def _build(
         if options.pdf and (options.force or not manifest.up_to_date(slug, pdf_file, input_hash)):
             if not jobs:
                 warm_up()  # (if not yet started) loads WeasyPrint while the rest render
-            jobs.append(PdfJob(slug, html, pdf_file, input_hash))
+            jobs.append(PdfJob(slug, letter.document, pdf_file, input_hash, letter.stylesheet))
         elif wrote_html:
             report.built.append(slug)
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from lgo_letters.context.averages import pooled_averages
-from lgo_letters.project import Paths, check_year, prepare_year
+from lgo_letters.project import Paths, prepare_year
 from lgo_letters.report import out, print_problems
 from lgo_letters.schema import AUTHORITY_TYPES
 
@@ -17,7 +17,7 @@ def _show(value: int | None) -> str:
 
 
 def run_averages(paths: Paths, year: int) -> int:
-    prepared = prepare_year(paths, year, templates=check_year(paths, year))
+    prepared = prepare_year(paths, year)
     print_problems(prepared.problems)
     year_record = prepared.records.year_record
     if year_record is None:

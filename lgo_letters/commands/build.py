@@ -8,9 +8,7 @@ from collections import defaultdict
 from lgo_letters.build import BuildOptions, BuildReport, build_year
 from lgo_letters.build.progress import BuildProgress
 from lgo_letters.project import Paths
-from lgo_letters.report import err, print_problems
-
-FORMATS = ("html", "pdf", "both")
+from lgo_letters.report import err, print_problems, print_warnings
 
 
 def run_build(paths: Paths, year: int, options: BuildOptions) -> int:
@@ -42,6 +40,7 @@ def _some(slugs: list[str], shown: int = 3) -> str:
 def print_summary(report: BuildReport, options: BuildOptions) -> None:
     """Problems (file:line:col: field: message), other failures, stale letters, then one
     line of counts."""
+    print_warnings(report.warnings, options.strict)
     print_problems(report.problems)
     if report.refused:
         _say(report.refused)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from lgo_letters.build.manifest import Manifest
+from lgo_letters.errors import OutputError, UsageError
 from lgo_letters.exchange.table import WRITERS, write_table, year_table
-from lgo_letters.output import OutputError
-from lgo_letters.project import Paths, UsageError, check_year, prepare_year
+from lgo_letters.project import Paths, prepare_year
 from lgo_letters.report import err, print_problems
 
 
 def run_export(paths: Paths, year: int, target: Path) -> int:
     if target.suffix.lower() not in WRITERS:
         raise UsageError(f"cannot export to {target}: the file must end in {', '.join(WRITERS)}")
-    prepared = prepare_year(paths, year, templates=check_year(paths, year))
+    prepared = prepare_year(paths, year)
     if prepared.problems:
         # A table with a council missing, or pooled averages without it, would be wrong.
         print_problems(prepared.problems)

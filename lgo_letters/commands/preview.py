@@ -8,26 +8,40 @@ from __future__ import annotations
 import webbrowser
 from pathlib import Path
 
-from lgo_letters.output import OutputError, ensure_output_folder, write_atomic
-from lgo_letters.project import Paths, check_year, prepare_year
-from lgo_letters.renderer import TemplateError, render_html
+from lgo_letters.errors import OutputError
+from lgo_letters.letter import LetterFailure, letter_pdf, make_letter
+from lgo_letters.output import ensure_output_folder, write_atomic
+from lgo_letters.project import Paths, prepare_year
 from lgo_letters.report import err, out, print_problems
 
 
 def run_preview(
     paths: Paths, year: int, slug: str, pdf: bool, open_browser: bool, png: bool = False
 ) -> int:
-    templates = check_year(paths, year)
-    prepared = prepare_year(paths, year, [slug], templates)
+    prepared = prepare_year(paths, year, [slug])
     print_problems(prepared.problems)
-    if slug not in prepared.letters:
+    letter = make_letter(prepared, slug)
+    if isinstance(letter, LetterFailure):
+        if letter.message:  # a record's or year.yaml's problems are printed above
+            err.print(f"{slug}: {letter.message}", markup=False)
         return 1
+    stem = paths.out / str(year) / slug
     try:
-        html = render_html(templates, prepared.letter_format, prepared.letters[slug])
-        written = write_letter(paths.out / str(year) / slug, html, pdf or png, paths.templates)
+        ensure_output_folder(stem.parent)
+        written = [stem.with_suffix(".html")]
+        write_atomic(written[0], letter.html)
+        if pdf or png:
+            from lgo_letters.renderer.pdf import PdfRenderer  # WeasyPrint: only when asked for
+
+            made = letter_pdf(letter, PdfRenderer(paths.templates))
+            if isinstance(made, LetterFailure):
+                err.print(f"{slug}: {made.message}", markup=False)
+                return 1
+            written.append(stem.with_suffix(".pdf"))
+            write_atomic(written[1], made.pdf)
         if png:
-            written.extend(write_page_pngs(written[-1]))
-    except (TemplateError, OutputError) as error:
+            written.extend(write_page_pngs(written[1]))
+    except OutputError as error:
         err.print(f"{slug}: {error}", markup=False)
         return 1
     for file in written:
@@ -35,19 +49,6 @@ def run_preview(
     if open_browser:
         webbrowser.open(written[0].resolve().as_uri())
     return 0
-
-
-def write_letter(stem: Path, html: str, pdf: bool, templates_dir: Path) -> list[Path]:
-    """<stem>.html and, if asked, <stem>.pdf; their paths, HTML first."""
-    ensure_output_folder(stem.parent)
-    written = [stem.with_suffix(".html")]
-    write_atomic(written[0], html)
-    if pdf:
-        from lgo_letters.renderer.pdf import PdfRenderer  # WeasyPrint: only when asked for
-
-        written.append(stem.with_suffix(".pdf"))
-        write_atomic(written[1], PdfRenderer(templates_dir).render(html))
-    return written
 
 
 def write_page_pngs(pdf_file: Path) -> list[Path]:

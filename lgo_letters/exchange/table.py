@@ -14,12 +14,14 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from lgo_letters.build.manifest import Manifest
 from lgo_letters.context import LetterContext, Rate
 from lgo_letters.output import write_atomic
 from lgo_letters.project import PreparedYear
+
+if TYPE_CHECKING:  # building a year is not needed to read its manifest's entries
+    from lgo_letters.build.manifest import Manifest
 
 # How a column's values are held and shown: text, a list of texts, a count, a whole
 # percentage, yes/no, or a sha256.

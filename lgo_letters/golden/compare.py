@@ -8,9 +8,10 @@ from enum import Enum
 from pathlib import Path
 
 from lgo_letters.golden.pixels import PageChange, compare_pages
-from lgo_letters.golden.rendering import Rendering, png_bytes
+from lgo_letters.golden.rendering import Rendering
 from lgo_letters.golden.store import HTML_FILE, TEXT_FILE, GoldenRecord, page_file
 from lgo_letters.output import write_atomic
+from lgo_letters.renderer.raster import png_bytes
 
 # How many lines of each unified diff are shown; the rest are counted.
 DIFF_LINES = 24

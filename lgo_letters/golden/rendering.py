@@ -18,7 +18,11 @@ import pypdfium2
 from PIL import Image, ImageOps
 
 from lgo_letters.golden.cases import GoldenCase
-from lgo_letters.renderer import PdfRenderer, Templates, render_html
+from lgo_letters.letter import Letter, LetterFailure, letter_pdf, make_letter
+from lgo_letters.renderer import Templates
+from lgo_letters.renderer.html import style_text, with_stylesheet
+from lgo_letters.renderer.pdf import PdfRenderer
+from lgo_letters.renderer.raster import png_bytes
 
 # Pages are kept small: 0.4 of 72 dpi (239 by 337 pixels for A4) in 16 greys is enough to
 # see a moved paragraph or a changed figure, at ~7 KB a page.
@@ -26,16 +30,15 @@ PAGE_SCALE = 0.4
 PAGE_GREY_BITS = 4
 
 _DATA_URI = re.compile(r"data:([\w.+/-]+);base64,([A-Za-z0-9+/=]+)")
-_STYLESHEET = re.compile(r"(<style>)(.*?)(</style>)", re.DOTALL)
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?]) (?=[A-Z])")
 
 
-def normalise_html(html: str) -> str:
-    """The letter's HTML, laid out for readable diffs: one sentence a line, and each
-    embedded file (data: URI) and the inlined stylesheet shown as its sha256, so a change
-    to them still shows, as one line (the page images show its effect; git shows the CSS).
+def normalise_html(letter: Letter) -> str:
+    """The letter's HTML file, laid out for readable diffs: one sentence a line, and each
+    embedded file (data: URI) and the stylesheet shown as its sha256, so a change to them
+    still shows, as one line (the page images show its effect; git shows the CSS).
 
     A line break between sentences is the same white space to a browser as a space.
     """
@@ -44,12 +47,10 @@ def normalise_html(html: str) -> str:
         payload = hashlib.sha256(match.group(2).encode("ascii")).hexdigest()
         return f"data:{match.group(1)};sha256={payload}"
 
-    def stylesheet_digest(match: re.Match[str]) -> str:
-        payload = hashlib.sha256(match.group(2).encode("utf-8")).hexdigest()
-        return f"{match.group(1)}/* stylesheet sha256={payload} */{match.group(3)}"
-
-    html = _STYLESHEET.sub(stylesheet_digest, html.replace("\r\n", "\n"))
-    html = _DATA_URI.sub(digest, html)
+    # The sha256 of the <style> element's text as the HTML file holds it.
+    style = hashlib.sha256(style_text(letter.stylesheet).encode("utf-8")).hexdigest()
+    html = with_stylesheet(letter.document, f"/* stylesheet sha256={style} */")
+    html = _DATA_URI.sub(digest, html.replace("\r\n", "\n"))
     html = _SENTENCE_END.sub("\n", html)
     html = _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", html))
     return html.strip("\n") + "\n"
@@ -62,12 +63,6 @@ def page_text(pages: list[str]) -> str:
         lines = [line.rstrip() for line in text.splitlines()]
         parts.append(f"=== page {number} ===\n" + "\n".join(line for line in lines if line))
     return "\n".join(parts) + "\n"
-
-
-def png_bytes(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
 
 
 @dataclass
@@ -107,9 +102,13 @@ class CaseRenderer:
     """Renders cases with one PDF renderer, so fonts are set up once per run."""
 
     def __init__(self, templates: Templates):
-        self.templates = templates
         self.pdf = PdfRenderer(templates.dir)
 
-    def render(self, case: GoldenCase) -> Rendering:
-        html = render_html(self.templates, case.letter_format, case.letter)
-        return Rendering(normalise_html(html), self.pdf.render(html))
+    def render(self, case: GoldenCase) -> Rendering | LetterFailure:
+        letter = make_letter(case.prepared, case.slug)
+        if isinstance(letter, LetterFailure):
+            return letter
+        made = letter_pdf(letter, self.pdf)
+        if isinstance(made, LetterFailure):
+            return made
+        return Rendering(normalise_html(letter), made.pdf)

@@ -14,8 +14,8 @@ from lgo_letters.golden.cases import GoldenCase, case_years, discover_cases
 from lgo_letters.golden.compare import CaseResult, Status, compare_case
 from lgo_letters.golden.rendering import CaseRenderer
 from lgo_letters.golden.store import GoldenRecord, golden_names, read_golden, write_golden
+from lgo_letters.letter import LetterFailure
 from lgo_letters.project import Paths
-from lgo_letters.renderer import TemplateError
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,10 @@ class GoldenSession:
     def check(self, case: GoldenCase, update: bool = False) -> Outcome:
         """Render the case afresh and compare; with `update`, rewrite its golden files."""
         folder = self.golden_folder(case.name)
-        try:
-            rendering = self.renderer.render(case)
-        except TemplateError as error:
-            return Outcome(CaseResult(case.name, Status.CHANGED), error=str(error))
+        rendering = self.renderer.render(case)
+        if isinstance(rendering, LetterFailure):
+            error = "; ".join(rendering.reasons)
+            return Outcome(CaseResult(case.name, Status.CHANGED), error=error)
         result = compare_case(case.name, rendering, read_golden(folder))
         shutil.rmtree(self.paths.diff_dir / case.name, ignore_errors=True)
         if result.page_changes:

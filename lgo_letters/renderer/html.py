@@ -1,23 +1,36 @@
-"""Letter context + template → a self-contained HTML letter."""
+"""Letter context + template → the letter's HTML, and its self-contained form.
+
+The template makes the document; the year's stylesheet (templates/static/letter.css) is
+kept apart from it, so the PDF renderer gets it as a stylesheet (parsed once for every
+letter) and only the HTML file carries it inline, in a <style> element at the end of
+<head>. The cascade is the same both ways: the stylesheet comes after anything the
+document itself declares.
+"""
 
 from __future__ import annotations
 
 import jinja2
-from markupsafe import Markup
 
 from lgo_letters.context.letter import LetterContext
+from lgo_letters.errors import TemplateError
 from lgo_letters.renderer.templates import LetterFormat, Templates
 
+__all__ = ["TemplateError", "render_html", "with_stylesheet"]
 
-class TemplateError(Exception):
-    """A template failed to load or render; the message names its file and line."""
+_END_OF_HEAD = "</head>"
 
 
 def render_html(templates: Templates, letter_format: LetterFormat, letter: LetterContext) -> str:
+    """The letter's HTML document (without its stylesheet), or TemplateError naming the
+    template's file and line.
+
+    Any exception while rendering is the template's fault for this letter (a filter given
+    the wrong value, a division by zero, endless recursion), so every one becomes a
+    TemplateError: the caller loses this letter, never the run.
+    """
     try:
         template = templates.env.get_template(letter_format.template)
-        # The stylesheet is template content, trusted like the templates themselves.
-        return template.render(letter=letter, stylesheet=Markup(templates.stylesheet()))
+        document = template.render(letter=letter)
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(
             f"{templates.dir / (error.name or letter_format.template)}:{error.lineno}: "
@@ -27,8 +40,28 @@ def render_html(templates: Templates, letter_format: LetterFormat, letter: Lette
         raise TemplateError(f"{templates.dir / error.name}: template not found") from None
     except jinja2.TemplateError as error:
         raise TemplateError(f"{_template_location(templates, error)}: {error}") from None
-    except OSError as error:  # e.g. the stylesheet or an included image is missing
+    except OSError as error:  # e.g. an included image is missing
         raise TemplateError(f"{error.filename or templates.dir}: {error.strerror}") from None
+    except Exception as error:
+        where = _template_location(templates, error)
+        raise TemplateError(f"{where}: {type(error).__name__}: {error}") from None
+    if _END_OF_HEAD not in document:
+        raise TemplateError(
+            f"{templates.dir / letter_format.template}: the letter has no {_END_OF_HEAD}, "
+            "so its stylesheet has no place"
+        )
+    return document
+
+
+def style_text(stylesheet: str) -> str:
+    """The text of the letter's <style> element in the HTML file."""
+    return f"\n{stylesheet}\n"
+
+
+def with_stylesheet(document: str, style: str) -> str:
+    """The document with a <style> element holding `style` (the text of style_text(), or
+    a stand-in for it) at the end of its <head>."""
+    return document.replace(_END_OF_HEAD, f"<style>{style}</style>\n{_END_OF_HEAD}", 1)
 
 
 def _template_location(templates: Templates, error: Exception) -> str:

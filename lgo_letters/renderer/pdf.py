@@ -7,7 +7,6 @@ parsed letter stylesheet, decoded images) so a build makes one and reuses it for
 from __future__ import annotations
 
 import os
-import re
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,9 +27,6 @@ from lgo_letters.renderer.fonts import font_face_css
 # Without it nothing in the file varies between runs, so the same letter gives the same bytes.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
-# A letter carries its stylesheet inline, in one <style> element (templates/base.html.j2).
-_STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
-_ANY_STYLESHEET = re.compile(r"<style[\s>]|<link[^>]*stylesheet", re.IGNORECASE)
 _PARSED_STYLESHEETS_KEPT = 4  # a build uses one; `serve` sees a few while CSS is edited
 
 
@@ -45,12 +41,16 @@ class PdfRenderer:
         self.image_cache: dict = {}
         self._stylesheets: OrderedDict[str, CSS] = OrderedDict()
 
-    def render(self, html: str) -> bytes:
-        return self.render_counted(html)[0]
+    def render(self, html: str, stylesheet: str | None = None) -> bytes:
+        return self.render_counted(html, stylesheet)[0]
 
-    def render_counted(self, html: str) -> tuple[bytes, int]:
-        """The PDF's bytes and its page count (known from layout, so no need to re-read)."""
-        html, stylesheets = self._lift_stylesheet(html)
+    def render_counted(self, html: str, stylesheet: str | None = None) -> tuple[bytes, int]:
+        """The PDF's bytes and its page count (known from layout, so no need to re-read).
+
+        `stylesheet` (CSS text) applies after the document's own styles, as it does at the
+        end of <head> in the HTML file; it is parsed once however many letters share it.
+        """
+        stylesheets = [] if stylesheet is None else [self._parsed(stylesheet)]
         document = HTML(string=html, base_url=self.base_url).render(
             stylesheets=[*stylesheets, self.font_css],
             font_config=self.font_config,
@@ -61,25 +61,16 @@ class PdfRenderer:
         with _source_date_epoch(document.metadata.modified):
             return document.write_pdf(finisher=finish_tagging, **PDF_OPTIONS), len(document.pages)
 
-    def _lift_stylesheet(self, html: str) -> tuple[str, list[CSS]]:
-        """The letter without its inline stylesheet, and that stylesheet parsed (once).
-
-        Parsing the stylesheet is ~4% of a letter, and every letter of a year has the same
-        one. WeasyPrint applies stylesheets passed to render() as author styles after the
-        document's own, so lifting the only one out keeps the cascade exactly as it was.
-        A letter with any other stylesheet is left whole.
-        """
-        found = _STYLE_ELEMENT.search(html)
-        if found is None or len(_ANY_STYLESHEET.findall(html)) > 1:
-            return html, []
-        text = found.group(1)
-        parsed = self._stylesheets.pop(text, None) or CSS(
-            string=text, base_url=self.base_url, font_config=self.font_config
+    def _parsed(self, stylesheet: str) -> CSS:
+        """The stylesheet parsed, from the few most recently used (parsing is ~4% of a
+        letter, and every letter of a year has the same one)."""
+        parsed = self._stylesheets.pop(stylesheet, None) or CSS(
+            string=stylesheet, base_url=self.base_url, font_config=self.font_config
         )
-        self._stylesheets[text] = parsed  # most recently used last
+        self._stylesheets[stylesheet] = parsed  # most recently used last
         while len(self._stylesheets) > _PARSED_STYLESHEETS_KEPT:
             self._stylesheets.popitem(last=False)
-        return html[: found.start()] + html[found.end() :], [parsed]
+        return parsed
 
 
 def finish_tagging(document: Document, pdf: pydyf.PDF) -> None:

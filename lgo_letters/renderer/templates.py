@@ -12,9 +12,8 @@ import jinja2
 from markupsafe import Markup
 
 from lgo_letters.context import numbers
-from lgo_letters.schema.models import FORMAT_FIELDS
-from lgo_letters.schema.problems import InputError, Problem
-from lgo_letters.schema.yaml_reader import read_yaml
+from lgo_letters.errors import InputError, Problem, TemplateError
+from lgo_letters.schema.loader import load_format
 
 STYLESHEET = "static/letter.css"
 PLACEHOLDER_SIGNATURE = "static/signature.svg"
@@ -24,7 +23,6 @@ PLACEHOLDER_SIGNATURE = "static/signature.svg"
 class LetterFormat:
     """templates/<year>/: the letter template and the optional fields it has a place for."""
 
-    year: int
     template: str  # name within the templates folder
     fields: frozenset[str]
 
@@ -66,9 +64,9 @@ class Templates:
     def __init__(self, templates_dir: Path):
         self.dir = templates_dir
         self.env = make_environment(templates_dir)
-
-    def years(self) -> list[int]:
-        return sorted(int(p.name) for p in self.dir.iterdir() if p.name.isdigit() and p.is_dir())
+        self.env.globals["image"] = self.image
+        self._stylesheet: str | None = None
+        self._images: dict[str, str] = {}
 
     def letter_format(self, year: int) -> LetterFormat:
         folder = self.dir / str(year)
@@ -77,30 +75,34 @@ class Templates:
             raise InputError(
                 [Problem(template, None, None, "", f"there is no letter template for {year}")]
             )
-        fields: frozenset[str] = frozenset()
         format_file = folder / "format.yaml"
-        if format_file.is_file():
-            document = read_yaml(format_file)
-            listed = document.data.get("fields", []) if isinstance(document.data, dict) else None
-            unknown = [f for f in listed or [] if f not in FORMAT_FIELDS]
-            if not isinstance(listed, list) or unknown:
-                line, column = document.locate(("fields",))
-                raise InputError(
-                    [
-                        Problem(
-                            format_file,
-                            line,
-                            column,
-                            "fields",
-                            f"must list some of: {', '.join(FORMAT_FIELDS)}",
-                        )
-                    ]
-                )
-            fields = frozenset(listed)
-        return LetterFormat(year, f"{year}/letter.html.j2", fields)
+        fields = load_format(format_file).fields if format_file.is_file() else []
+        return LetterFormat(f"{year}/letter.html.j2", frozenset(fields))
 
     def stylesheet(self) -> str:
-        return (self.dir / STYLESHEET).read_text(encoding="utf-8")
+        """The letters' stylesheet, read once (a new Templates sees an edited one)."""
+        if self._stylesheet is None:
+            try:
+                self._stylesheet = (self.dir / STYLESHEET).read_text(encoding="utf-8")
+            except OSError as error:
+                raise TemplateError(f"{error.filename}: {error.strerror}") from None
+        return self._stylesheet
+
+    def image(self, name: str, inline: bool = False) -> str:
+        """The image file `name` (within the templates folder), read once: how every image
+        gets into a letter, so the letter stays one self-contained file.
+
+        As a data: URI (for <img src> or a CSS background), or with `inline` an SVG's own
+        markup, for the wordmark: inline, its text is part of the page and is read out in
+        its place, first (as an <img> it would be a figure with alt text).
+        """
+        key = f"{name}:{inline}"
+        if key not in self._images:
+            file = self.dir / name
+            self._images[key] = (
+                Markup(file.read_text(encoding="utf-8").rstrip("\n")) if inline else data_uri(file)
+            )
+        return self._images[key]
 
     def placeholder_signature(self) -> str:
-        return data_uri(self.dir / PLACEHOLDER_SIGNATURE)
+        return self.image(PLACEHOLDER_SIGNATURE)

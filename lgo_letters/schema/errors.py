@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from lgo_letters.schema.models import AUTHORITY_TYPES
-from lgo_letters.schema.problems import Problem
+from lgo_letters.errors import Problem
 from lgo_letters.schema.yaml_reader import YamlDocument
 
 _TYPE_NAMES = {
@@ -90,8 +90,9 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         return f"must be {error['ctx']['ge']} or more, not {describe(value)}"
     if kind == "less_than_equal":
         return f"must be {error['ctx']['le']} or less, not {describe(value)}"
-    if kind == "literal_error":
-        return f"must be one of {', '.join(AUTHORITY_TYPES)}, not {describe(value)}"
+    if kind == "literal_error":  # expected: "'county', 'district' or 'london'"
+        allowed = re.findall(r"'([^']*)'", error["ctx"]["expected"])
+        return f"must be one of {', '.join(allowed)}, not {describe(value)}"
     if kind in ("too_short", "string_too_short"):
         return "must not be empty"
     if kind in ("date_from_datetime_inexact", "date_from_datetime_parsing", "date_parsing"):

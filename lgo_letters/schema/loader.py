@@ -6,21 +6,20 @@ whose record has a problem is left out, and the others carry on.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from lgo_letters.errors import InputError, Problem
 from lgo_letters.schema.errors import describe, problem_at, problems_from_validation
-from lgo_letters.schema.models import CouncilRecord, YearRecord
-from lgo_letters.schema.problems import InputError, Problem
+from lgo_letters.schema.models import CouncilRecord, FormatRecord, YearRecord
 from lgo_letters.schema.rules import check_council
+from lgo_letters.schema.slugs import record_file_problem
 from lgo_letters.schema.yaml_reader import YamlDocument, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,10 @@ class YearRecords:
 
 
 def _validate(file: Path, model: type[M]) -> tuple[YamlDocument, M]:
-    document = read_yaml(file)
+    return _validated(read_yaml(file), model)
+
+
+def _validated(document: YamlDocument, model: type[M]) -> tuple[YamlDocument, M]:
     if not isinstance(document.data, dict):
         raise InputError(
             [
@@ -82,16 +84,38 @@ def load_year_record(file: Path) -> YearRecord:
             )
         if not image.is_file():
             raise InputError([problem_at(document, "signature_image", f"no image file at {image}")])
+    if record.councils_list:
+        listed = file.parent / record.councils_list
+        if not listed.resolve().is_relative_to(file.parent.parent.resolve()):
+            raise InputError(
+                [
+                    problem_at(
+                        document, "councils_list", f"must be a file inside {file.parent.parent}"
+                    )
+                ]
+            )
+        if not listed.is_file():
+            raise InputError([problem_at(document, "councils_list", f"no file at {listed}")])
     return record
 
 
 def load_council(file: Path, format_fields: frozenset[str]) -> CouncilRecord:
     """One council's record, validated, or InputError with every problem found in it."""
-    document, record = _validate(file, CouncilRecord)
+    return validate_council(read_yaml(file), format_fields)
+
+
+def validate_council(document: YamlDocument, format_fields: frozenset[str]) -> CouncilRecord:
+    """A council record's data as read (or as `import` would write it), validated."""
+    document, record = _validated(document, CouncilRecord)
     findings = check_council(record, format_fields)
     if findings:
         raise InputError([problem_at(document, f, message) for f, message in findings])
     return record
+
+
+def load_format(file: Path) -> FormatRecord:
+    """A year's templates/<year>/format.yaml, validated, or InputError."""
+    return _validate(file, FormatRecord)[1]
 
 
 def council_files(year_dir: Path) -> list[Path]:
@@ -127,22 +151,8 @@ def load_year(year_dir: Path, year: int, format_fields: frozenset[str]) -> YearR
     for file in files:
         slug = file.stem
         try:
-            if file.suffix != ".yaml" or not SLUG.match(slug):
-                raise InputError(
-                    [
-                        Problem(
-                            file,
-                            None,
-                            None,
-                            "",
-                            (
-                                f"'{file.name}' is not a valid file name: "
-                                "use lower-case letters, digits "
-                                "and single hyphens, ending in .yaml, e.g. harborough.yaml"
-                            ),
-                        )
-                    ]
-                )
+            if (message := record_file_problem(file.name)) is not None:
+                raise InputError([Problem(file, None, None, "", message)])
             record = load_council(file, format_fields)
         except InputError as error:
             records.problems.extend(error.problems)

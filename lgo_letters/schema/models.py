@@ -92,6 +92,9 @@ class YearRecord(_Record):
     # An image of the signatory's signature, relative to year.yaml; where the year's
     # format shows one and this is not given, the bundled placeholder is used.
     signature_image: Text | None = None
+    # The official list of the year's councils (CSV or XLSX with code and name columns),
+    # relative to year.yaml; `validate` compares the records with it.
+    councils_list: Text | None = None
 
 
 class Statistics(_Record):
@@ -125,9 +128,11 @@ class CouncilRecord(_Record):
 
 # Optional council fields that only some years' formats have a place for; a year's
 # templates/<year>/format.yaml lists which of these it uses.
-FORMAT_FIELDS: tuple[str, ...] = (
-    "late_remedies",
-    "late_remedies_detail",
-    "training_courses",
-    "comments",
-)
+FormatField = Literal["late_remedies", "late_remedies_detail", "training_courses", "comments"]
+FORMAT_FIELDS: tuple[str, ...] = FormatField.__args__  # type: ignore[attr-defined]
+
+
+class FormatRecord(_Record):
+    """templates/<year>/format.yaml: the optional council fields that year's letter prints."""
+
+    fields: list[FormatField] = []

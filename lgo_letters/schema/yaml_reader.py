@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from lgo_letters.schema.problems import InputError, Problem
+from lgo_letters.errors import InputError, Problem
 
 Path_ = tuple[str | int, ...]
 

@@ -10,6 +10,7 @@ Routes (nothing else is served, so no path can reach a file on disk):
 from __future__ import annotations
 
 import errno
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,13 +20,15 @@ from pathlib import Path
 from threading import Thread
 from urllib.parse import parse_qs, urlsplit
 
-from lgo_letters.project import Paths, UsageError
-from lgo_letters.report import err
-from lgo_letters.schema.loader import SLUG
+from lgo_letters.errors import UsageError
+from lgo_letters.project import Paths
+from lgo_letters.schema.slugs import is_slug
 from lgo_letters.serve.livereload import ENDPOINT, ReloadSignal, with_reload_script
 from lgo_letters.serve.pages import internal_error_page
 from lgo_letters.serve.site import HTML, LetterSite, Page
 from lgo_letters.serve.watcher import Watcher
+
+log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 _LETTER_PATH = re.compile(r"/([^/]+?)(\.pdf)?")
@@ -47,7 +50,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             page = self._page(site, url.path)
         except Exception as error:  # the server must outlive any one page
-            err.print_exception()
+            log.exception("serve: %s failed", url.path)
             page = Page(500, HTML, internal_error_page(f"{type(error).__name__}: {error}").encode())
         self._send(page, generation)
 
@@ -56,7 +59,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/":
             return site.index()
         match = _LETTER_PATH.fullmatch(path)
-        if match and SLUG.match(match.group(1)):
+        if match and is_slug(match.group(1)):
             slug, pdf = match.groups()
             return site.pdf(slug) if pdf else site.letter(slug)
         return site.not_found("There is no such page.")

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lgo_letters.project import Paths, PreparedYear, UsageError, check_year, prepare_year
-from lgo_letters.renderer import PdfRenderer, TemplateError, Templates, render_html
+from lgo_letters.errors import UsageError
+from lgo_letters.letter import Letter, LetterFailure, letter_pdf, make_letter
+from lgo_letters.project import Paths, PreparedYear, prepare_year
 from lgo_letters.serve import pages
 from lgo_letters.serve.pages import CouncilRow
+
+if TYPE_CHECKING:
+    from lgo_letters.renderer.pdf import PdfRenderer
 
 HTML = "text/html; charset=utf-8"
 PDF = "application/pdf"
@@ -40,7 +45,6 @@ def _percent(value: int | None) -> str:
 class _Snapshot:
     """The year as the files stood at one moment; `failure` when it could not be prepared."""
 
-    templates: Templates | None = None
     prepared: PreparedYear | None = None
     failure: str | None = None
 
@@ -73,8 +77,7 @@ class LetterSite:
 
     def _prepare(self) -> _Snapshot:
         try:
-            templates = check_year(self.paths, self.year)
-            return _Snapshot(templates, prepare_year(self.paths, self.year, templates=templates))
+            return _Snapshot(prepare_year(self.paths, self.year))
         except UsageError as error:
             return _Snapshot(failure=str(error))
 
@@ -137,40 +140,42 @@ class LetterSite:
             [],
         )
 
-    def letter_html(self, slug: str) -> str | Page:
+    def _letter(self, slug: str) -> Letter | Page:
         """The letter exactly as `build` writes it, or the page explaining why it cannot be."""
         snapshot = self.current()
         if snapshot.prepared is None:
             return _html(
                 UNPROCESSABLE, pages.unavailable_page(slug, messages=[snapshot.failure or ""])
             )
-        prepared = snapshot.prepared
-        records = prepared.records
-        if slug in records.failed:
-            return _html(UNPROCESSABLE, pages.unavailable_page(slug, records.failed[slug]))
-        if slug not in records.councils:
+        if slug not in snapshot.slugs():
             return self.not_found(f"There is no council record {slug}.yaml.")
-        if slug not in prepared.letters:
-            year_problems = [p for p in prepared.problems if p.file == records.year_file]
-            return _html(UNPROCESSABLE, pages.unavailable_page(slug, year_problems))
-        try:
-            assert snapshot.templates is not None
-            return render_html(snapshot.templates, prepared.letter_format, prepared.letters[slug])
-        except TemplateError as error:
-            return _html(UNPROCESSABLE, pages.unavailable_page(slug, messages=[str(error)]))
+        letter = make_letter(snapshot.prepared, slug)
+        if isinstance(letter, LetterFailure):
+            return _unavailable(letter)
+        return letter
 
     def letter(self, slug: str) -> Page:
-        html = self.letter_html(slug)
-        return html if isinstance(html, Page) else _html(200, html)
+        letter = self._letter(slug)
+        return letter if isinstance(letter, Page) else _html(200, letter.html)
 
     def pdf(self, slug: str) -> Page:
-        html = self.letter_html(slug)
-        if isinstance(html, Page):
-            return html
+        letter = self._letter(slug)
+        if isinstance(letter, Page):
+            return letter
         with self._pdf_lock:
             if self._pdf_renderer is None:
+                from lgo_letters.renderer.pdf import PdfRenderer  # WeasyPrint: on first PDF
+
                 self._pdf_renderer = PdfRenderer(self.paths.templates)
-            return Page(200, PDF, self._pdf_renderer.render(html))
+            made = letter_pdf(letter, self._pdf_renderer)
+        if isinstance(made, LetterFailure):
+            return _unavailable(made)
+        return Page(200, PDF, made.pdf)
 
     def not_found(self, what: str) -> Page:
         return _html(404, pages.not_found_page(self.year, what, self.current().slugs()))
+
+
+def _unavailable(failure: LetterFailure) -> Page:
+    messages = [failure.message] if failure.message else []
+    return _html(UNPROCESSABLE, pages.unavailable_page(failure.slug, failure.problems, messages))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import watchfiles
 
-from lgo_letters.report import err
+log = logging.getLogger(__name__)
 
 # A burst of saves (an editor writing several files, a `git checkout`) is one rebuild: changes
 # are gathered until none has come for STEP_MS, or for at most DEBOUNCE_MS.
@@ -40,7 +41,7 @@ class Watcher:
             try:
                 self.on_change(sorted({Path(path) for _, path in changes}))
             except Exception:  # keep watching: the next save may well fix it
-                err.print_exception()
+                log.exception("serve: reacting to a change failed")
 
     def stop(self) -> None:
         self._stop.set()

@@ -1,0 +1,93 @@
+"""Which record a spreadsheet row is about, and the slug of a council new to the year.
+
+A row and a record are the same council when they have the same ONS code (both must have
+one), or else the same name once case, spacing, accents, "&"/"and", punctuation and
+invisible characters are set aside ("St. Helens  Borough Council" is "St Helens Borough
+Council").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Words around a council's name that say what kind of council it is, not which one.
+_LEADING = (
+    "london borough of",
+    "royal borough of",
+    "metropolitan borough of",
+    "borough of",
+    "city and county of",
+    "city of",
+    "county of",
+)
+_TRAILING = (
+    "metropolitan borough council",
+    "metropolitan district council",
+    "london borough council",
+    "borough council",
+    "district council",
+    "county council",
+    "city council",
+    "council",
+)
+
+
+def name_key(name: str) -> str:
+    """The name as compared: "Bath & North-East Somerset Council" → "bath and north east
+    somerset council"."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", text)
+    text = text.casefold().replace("&", " and ")
+    text = re.sub(r"['’`]", "", text)  # King's Lynn → kings lynn
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def _hyphenated(words: str) -> str:
+    return "-".join(words.split())
+
+
+def short_slug(name: str) -> str:
+    """The name without the words for its kind: Dartford Borough Council → dartford,
+    London Borough of Bexley → bexley."""
+    words = name_key(name)
+    for prefix in _LEADING:
+        if words.startswith(prefix + " "):
+            words = words[len(prefix) + 1 :]
+            break
+    for suffix in _TRAILING:
+        if words.endswith(" " + suffix):
+            words = words[: -len(suffix) - 1]
+            break
+    return _hyphenated(words)
+
+
+def full_slug(name: str) -> str:
+    """Every word of the name but a trailing "council": Durham County Council → durham-county."""
+    words = name_key(name)
+    if words.endswith(" council"):
+        words = words[: -len(" council")]
+    return _hyphenated(words)
+
+
+def new_slugs(names: Iterable[str], taken: Iterable[str]) -> dict[str, str]:
+    """Slugs for new councils: the short slug; if another council has it, the full slug;
+    then -2, -3 … Names are taken in alphabetical order, so the result does not depend on
+    the order of the rows."""
+    used = set(taken)
+    result: dict[str, str] = {}
+    for name in sorted(set(names), key=name_key):
+        for candidate in (short_slug(name), full_slug(name)):
+            if candidate and candidate not in used:
+                break
+        else:
+            base = full_slug(name) or "council"
+            number = 2
+            while f"{base}-{number}" in used:
+                number += 1
+            candidate = f"{base}-{number}"
+        used.add(candidate)
+        result[name] = candidate
+    return result

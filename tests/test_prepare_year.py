@@ -1,0 +1,105 @@
+"""prepare_year letters extra records without pooling them, and make_letter is the one way
+to a letter: both checked on a project folder of the test's own records."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lgo_letters.letter import Letter, LetterFailure, letter_pdf, make_letter
+from lgo_letters.project import Paths, prepare_year
+from tests.conftest import REPO
+from tests.letters import council
+
+
+def _write(file: Path, record: dict) -> Path:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
+    return file
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    """A 2021 year with no given averages and one district council upholding 5 of 10."""
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    year = tmp_path / "data" / "2021"
+    year.mkdir(parents=True)
+    (year / "year.yaml").write_text("letter_date: 2021-07-21\npublication_date: 2021-07-28\n")
+    _write(year / "councils" / "half.yaml", council(name="Half District Council"))
+    return Paths(tmp_path / "data", tmp_path / "templates", tmp_path / "output")
+
+
+def test_unpooled_records_are_lettered_but_never_change_the_averages(
+    paths: Paths, tmp_path: Path
+) -> None:
+    every = council(name="Every District Council", statistics={"upheld": 10})
+    extra = _write(tmp_path / "cases" / "every.yaml", every)
+    alone = prepare_year(paths, 2021)
+    prepared = prepare_year(paths, 2021, unpooled=[extra])
+
+    assert prepared.problems == []
+    assert prepared.averages == alone.averages
+    assert prepared.averages["district"].upheld == 50  # the year's own council only
+    assert prepared.record_file("every") == extra
+    letter = make_letter(prepared, "every")
+    assert isinstance(letter, Letter)
+    assert letter.context.upheld.percent == 100
+    assert letter.context.upheld.average == 50
+    assert "Every District Council" in letter.html
+
+
+def test_an_unpooled_record_named_like_a_council_or_badly_is_a_problem(
+    paths: Paths, tmp_path: Path
+) -> None:
+    same = _write(tmp_path / "cases" / "half.yaml", council(name="Other District Council"))
+    bad = _write(tmp_path / "cases" / "Bad_Name.yaml", council(name="Bad District Council"))
+    prepared = prepare_year(paths, 2021, unpooled=[same, bad])
+
+    assert sorted(str(p) for p in prepared.problems) == [
+        f"{bad}: not a valid file name: lower-case letters, digits and single hyphens",
+        f"{same}: {paths.data / '2021' / 'councils'} has a record of the same name: rename it",
+    ]
+    assert list(prepared.letters) == ["half"]
+    assert prepared.letters["half"].council.name == "Half District Council"
+
+
+def test_make_letter_says_why_a_letter_cannot_be_made(paths: Paths) -> None:
+    councils = paths.data / "2021" / "councils"
+    (councils / "broken.yaml").write_text("name: [\n", encoding="utf-8")
+    prepared = prepare_year(paths, 2021)
+    broken = make_letter(prepared, "broken")
+    assert isinstance(broken, LetterFailure)
+    assert broken.kind == "record"
+    assert broken.problems and all(p.file == councils / "broken.yaml" for p in broken.problems)
+    with pytest.raises(KeyError):
+        make_letter(prepared, "nowhere")
+
+    (paths.data / "2021" / "year.yaml").write_text("letter_date: soon\n", encoding="utf-8")
+    without_year = make_letter(prepare_year(paths, 2021), "half")
+    assert isinstance(without_year, LetterFailure)
+    assert without_year.kind == "year"
+    assert {p.field for p in without_year.problems} >= {"letter_date", "publication_date"}
+
+
+class _FailingLayout:
+    """A PDF renderer whose layout fails, as WeasyPrint may on some document."""
+
+    def render_counted(self, html: str, stylesheet: str | None = None) -> tuple[bytes, int]:
+        raise RuntimeError("no room for the panel")
+
+
+def test_a_pdf_that_cannot_be_laid_out_costs_that_letter_named_by_its_record(
+    paths: Paths,
+) -> None:
+    letter = make_letter(prepare_year(paths, 2021), "half")
+    assert isinstance(letter, Letter)
+    failure = letter_pdf(letter, _FailingLayout())  # type: ignore[arg-type]
+    assert isinstance(failure, LetterFailure)
+    assert failure.kind == "pdf"
+    assert failure.reasons == (
+        f"{paths.data / '2021/councils/half.yaml'}: PDF rendering failed: "
+        "RuntimeError: no room for the panel",
+    )
