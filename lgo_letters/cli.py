@@ -159,7 +159,11 @@ def build(
         bool, typer.Option("--clean", help="Remove letters of councils no longer in the data.")
     ] = False,
     combined: Annotated[
-        bool, typer.Option("--combined", help="Also write one PDF of the whole year.")
+        bool,
+        typer.Option(
+            "--combined",
+            help="Also write one PDF of the year's final letters, for printing (drafts left out).",
+        ),
     ] = False,
     strict: _STRICT = False,
 ) -> int:
@@ -309,6 +313,106 @@ def check(
     from lgo_letters.golden import GoldenPaths
 
     return run_check(GoldenPaths(paths, golden, cases), years or [], update)
+
+
+Councils = Annotated[
+    list[str] | None, typer.Argument(help="Council slugs (their records' file names).")
+]
+
+
+@app.command()
+@with_paths()
+def approve(
+    paths: Paths,
+    year: Year,
+    slugs: Councils = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Approve every letter that can be approved.")
+    ] = False,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who approves (default: git user name, login).")
+    ] = None,
+) -> int:
+    """Approve built letters as they are now: recorded in data/YEAR/approvals.yaml."""
+    from lgo_letters.commands.approve import run_approve
+
+    return run_approve(paths, year, slugs or [], every, by)
+
+
+@app.command()
+@with_paths()
+def review(paths: Paths, year: Year, slugs: Councils = None) -> int:
+    """For letters changed since approval: why, and their text difference sentence by sentence."""
+    from lgo_letters.commands.approve import run_review
+
+    return run_review(paths, year, slugs or [])
+
+
+@app.command()
+@with_paths()
+def status(
+    paths: Paths,
+    year: Year,
+    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="As CSV.")] = False,
+) -> int:
+    """One line a council: record, draft, built, approved, sent, published; then a summary."""
+    from lgo_letters.commands.status import run_status
+
+    if as_json and as_csv:
+        raise UsageError("give --json or --csv, not both")
+    return run_status(paths, year, as_json, as_csv)
+
+
+@app.command()
+@with_paths()
+def send(
+    paths: Paths,
+    year: Year,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Send only this council (repeatable).")
+    ] = None,
+    resend: Annotated[
+        list[str] | None,
+        typer.Option("--resend", help="Send this council's letter again (repeatable)."),
+    ] = None,
+    smtp: Annotated[
+        str | None,
+        typer.Option("--smtp", help="HOST:PORT of the mail server; without it, a dry run."),
+    ] = None,
+    use_ssl: Annotated[bool, typer.Option("--ssl", help="TLS from the start (port 465).")] = False,
+    no_tls: Annotated[
+        bool, typer.Option("--no-tls", help="No encryption: only to localhost.")
+    ] = False,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user", help="Log in as this user; password from LGO_LETTERS_SMTP_PASSWORD."
+        ),
+    ] = None,
+    rate: Annotated[
+        float | None, typer.Option("--rate", min=0.1, help="At most N messages a minute.")
+    ] = None,
+) -> int:
+    """Email each approved letter to its council, once: a dry run into <out>/YEAR/outbox/
+    unless --smtp is given; each message sent is logged in data/YEAR/sent.yaml."""
+    from lgo_letters.commands.send import run_send
+
+    return run_send(paths, year, only or [], resend or [], smtp, use_ssl, no_tls, user, rate)
+
+
+@app.command()
+@with_paths()
+def publish(
+    paths: Paths,
+    year: Year,
+    to: Annotated[Path, typer.Option("--to", help="Folder to write the bundle into.")],
+) -> int:
+    """Write the website's bundle: every approved letter (PDF, HTML), the figures as CSV and
+    JSON, and an index.html; refuses while any letter is a draft or not approved."""
+    from lgo_letters.commands.publish import run_publish
+
+    return run_publish(paths, year, to)
 
 
 def main() -> None:

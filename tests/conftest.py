@@ -86,3 +86,19 @@ def long_names_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
         assert result.returncode == 0, result.stderr
     return root / "out"
+
+
+@pytest.fixture(scope="session")
+def release_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Made-up councils with their letters built once (see tests/release.py)."""
+    from tests.release import make_release_project
+
+    return make_release_project(tmp_path_factory.mktemp("release-built"))
+
+
+@pytest.fixture
+def release_project(release_built: Path, tmp_path: Path) -> Path:
+    """A copy of release_built that a test may change (approve, send, edit records)."""
+    root = tmp_path / "release"
+    shutil.copytree(release_built, root, symlinks=True)
+    return root

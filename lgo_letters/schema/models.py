@@ -82,6 +82,14 @@ class Signatory(_Record):
     ]
 
 
+class Sender(_Record):
+    """Who the letters are emailed from (`lgo-letters send`)."""
+
+    name: Text
+    address: EmailAddress
+    reply_to: EmailAddress | None = None
+
+
 class YearRecord(_Record):
     """data/<year>/year.yaml: facts shared by every letter of the year."""
 
@@ -95,6 +103,8 @@ class YearRecord(_Record):
     # The official list of the year's councils (CSV or XLSX with code and name columns),
     # relative to year.yaml; `validate` compares the records with it.
     councils_list: Text | None = None
+    # From and Reply-To of the emailed letters; `send` needs it, nothing else does.
+    sender: Sender | None = None
 
 
 class Statistics(_Record):

@@ -1,0 +1,48 @@
+"""`lgo-letters publish YEAR --to DIR`: the approved letters and figures for the website."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from lgo_letters.commands.approve import load_state
+from lgo_letters.errors import OutputError
+from lgo_letters.project import Paths, check_year
+from lgo_letters.release.publish import publish
+from lgo_letters.report import err, out
+
+
+def run_publish(paths: Paths, year: int, target: Path) -> int:
+    templates = check_year(paths, year)
+    state = load_state(paths, year)
+    if state is None:
+        return 1
+    try:
+        report = publish(state, templates, paths.out / str(year), target, dt.date.today())
+    except OutputError as error:
+        err.print(f"{error}; the bundle is incomplete: run publish again", markup=False)
+        return 1
+    if report.error:
+        err.print(report.error, markup=False)
+        return 1
+    if report.refused:
+        for slug, reason in report.refused.items():
+            err.print(f"{slug}: {reason}", markup=False)
+        err.print(
+            f"{year}: nothing published: {len(report.refused)} letter(s) cannot go out "
+            "(every letter must be approved and unchanged)",
+            markup=False,
+        )
+        return 1
+    if not report.written:
+        err.print(f"{year}: nothing published: no letters", markup=False)
+        return 1
+    if report.early:
+        err.print(
+            f"warning: publishing before the publication date, {report.early:%d %B %Y}",
+            markup=False,
+        )
+    for file in report.written:
+        out.print(str(file), markup=False)
+    err.print(f"{year}: {len(state.letters)} letter(s) and the figures → {target}", markup=False)
+    return 0

@@ -1,0 +1,283 @@
+"""Where each letter of a year stands: record, draft, built, approved, sent, published.
+
+The letter is rendered afresh (Jinja only, a millisecond a letter) to get the build's
+input hash; the manifest says whether the files on disk were built from it; the approval
+says what was approved, and what it was made from, so a change since can be named.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from lgo_letters.build.inputs import (
+    engine_fingerprint,
+    file_sha256,
+    letter_input_hash,
+    sha256_bytes,
+)
+from lgo_letters.build.manifest import Manifest
+from lgo_letters.context import TypeAverages
+from lgo_letters.errors import OutputError
+from lgo_letters.letter import LetterFailure, make_letter
+from lgo_letters.output import write_atomic
+from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year, year_signature
+from lgo_letters.release.ledgers import (
+    Approval,
+    LetterInputs,
+    SentMessage,
+    load_approvals,
+    load_published,
+    load_sent,
+)
+from lgo_letters.renderer import Templates
+
+NOT_BUILT, STALE, BUILT = "not built", "stale", "built"
+
+
+@dataclass
+class LetterState:
+    slug: str
+    name: str
+    record_file: Path
+    problems: tuple[str, ...] = ()  # why the letter cannot be made (record or template)
+    draft: bool = False
+    inputs: LetterInputs | None = None
+    html: str = ""  # as rendered now
+    build: str = NOT_BUILT  # NOT_BUILT, STALE (built from other inputs) or BUILT
+    pdf: Path | None = None
+    pdf_sha256: str | None = None  # of the PDF on disk, when built from the current inputs
+    html_sha256: str | None = None
+    approval: Approval | None = None
+    changes: tuple[str, ...] = ()  # why an approval no longer holds
+    sent: list[SentMessage] = field(default_factory=list)
+    emails: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    published: bool = False  # this very PDF was published
+
+    @property
+    def approved(self) -> bool:
+        """Approved, and exactly the letter approved is the one built now."""
+        return self.approval is not None and not self.changes
+
+    @property
+    def last_sent(self) -> SentMessage | None:
+        return self.sent[-1] if self.sent else None
+
+
+@dataclass
+class YearState:
+    year: int
+    year_dir: Path
+    prepared: PreparedYear
+    letters: dict[str, LetterState]
+
+
+def _templates_hash(templates: Templates, year: int) -> str:
+    """Every file of the templates folder this year's letters can use: not other years',
+    not the covering email's nor the publication index's."""
+    other_years = {p.name for p in templates.dir.iterdir() if p.name.isdigit() and p.is_dir()}
+    not_letters = (other_years - {str(year)}) | {"publish"}
+    files = sorted(
+        p
+        for p in templates.dir.rglob("*")
+        if p.is_file()
+        and p.relative_to(templates.dir).parts[0] not in not_letters
+        and not p.name.startswith("email.")
+    )
+    listing = [(str(p.relative_to(templates.dir)), file_sha256(p)) for p in files]
+    return sha256_bytes(json.dumps(listing))
+
+
+def _averages(averages: TypeAverages | None) -> dict[str, int | None]:
+    given = averages or TypeAverages(None, None, None, source="none")
+    return {
+        "upheld": given.upheld,
+        "compliance": given.compliance,
+        "satisfactory_remedy": given.satisfactory_remedy,
+    }
+
+
+# status only: the sha256 of each letter's HTML by what it is made from (see _HtmlCache).
+HTML_CACHE = ".status-cache.json"
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def _code_hash() -> str:
+    """lgo-letters' own source and the versions of Jinja and MarkupSafe: with the record,
+    year, averages, templates and signature image, everything a letter's HTML comes from."""
+    listing = [
+        (str(p.relative_to(_PACKAGE)), file_sha256(p)) for p in sorted(_PACKAGE.rglob("*.py"))
+    ]
+    versions = [metadata.version(name) for name in ("jinja2", "markupsafe")]
+    return sha256_bytes(json.dumps([listing, versions]))
+
+
+class _HtmlCache:
+    """output/<year>/.status-cache.json: for `status` alone, which must be quick, each
+    letter's HTML sha256 keyed by the hashes of everything the HTML is made from, so an
+    unchanged letter is not rendered again. Commands that act (approve, send, publish)
+    always render."""
+
+    def __init__(self, out_dir: Path):
+        self.file = out_dir / HTML_CACHE
+        try:
+            self.known: dict[str, str] = dict(json.loads(self.file.read_text("utf-8")))
+        except (OSError, ValueError, TypeError):
+            self.known = {}
+        self.used: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        found = self.known.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, key: str, html_sha256: str) -> None:
+        self.used[key] = html_sha256
+
+    def save(self) -> None:
+        if self.used != self.known:
+            with contextlib.suppress(OutputError):  # only a cache: the next status renders
+                write_atomic(self.file, json.dumps(self.used, sort_keys=True), durable=False)
+
+
+def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
+    """Every council of the year and where its letter stands. With render_all=False (for
+    `status`), letters whose inputs match the cache are not rendered: their `html` is
+    empty."""
+    templates = check_year(paths, year)
+    prepared = prepare_year(paths, year, templates=templates)
+    records = prepared.records
+    year_dir = paths.data / str(year)
+    out_dir = paths.out / str(year)
+    manifest = Manifest.load(out_dir, year)
+    approvals = load_approvals(year_dir)
+    published = load_published(year_dir)
+    sent: dict[str, list[SentMessage]] = {}
+    for message in load_sent(year_dir):
+        sent.setdefault(message.council, []).append(message)
+    cache = None if render_all else _HtmlCache(out_dir)
+
+    letters: dict[str, LetterState] = {}
+    for slug, problems in records.failed.items():
+        letters[slug] = LetterState(slug, slug, problems[0].file, tuple(map(str, problems)))
+    if records.year_record is not None:
+        year_hash = sha256_bytes(records.year_record.model_dump_json())
+        templates_hash = _templates_hash(templates, year)
+        engine_hash = sha256_bytes(json.dumps(engine_fingerprint(), sort_keys=True))
+        signature = year_signature(records, templates)
+        made_with = sha256_bytes(json.dumps([_code_hash(), sha256_bytes(signature)]))
+    for slug, letter in prepared.letters.items():
+        entry = records.councils[slug]
+        state = LetterState(
+            slug,
+            letter.council.name,
+            entry.file,
+            draft=letter.council.draft,
+            emails=tuple(entry.record.email or ()),
+            cc=tuple(entry.record.cc or ()),
+        )
+        letters[slug] = state
+        record_hash = sha256_bytes(entry.record.model_dump_json())
+        averages = _averages(prepared.averages.get(entry.record.type))
+        parts = [record_hash, year_hash, averages, templates_hash, made_with, slug]
+        key = sha256_bytes(json.dumps(parts, sort_keys=True))
+        html_sha = cache.get(key) if cache else None
+        if html_sha is None:
+            made = make_letter(prepared, slug)
+            if isinstance(made, LetterFailure):
+                state.problems = made.reasons
+                continue
+            state.html = made.html  # as build writes it: the same bytes, the same hash
+            html_sha = sha256_bytes(state.html)
+            if cache:
+                cache.put(key, html_sha)
+        state.inputs = LetterInputs(
+            input=letter_input_hash(html_sha),
+            record=record_hash,
+            year=year_hash,
+            averages=averages,
+            templates=templates_hash,
+            engine=engine_hash,
+        )
+        _note_build(state, manifest, out_dir)
+    if cache:
+        cache.save()
+    for slug, state in letters.items():
+        state.approval = approvals.get(slug)
+        state.sent = sent.get(slug, [])
+        state.published = state.pdf_sha256 is not None and published.get(slug) == state.pdf_sha256
+        if state.approval is not None:
+            state.changes = tuple(changes_since_approval(state, state.approval))
+    return YearState(year, year_dir, prepared, dict(sorted(letters.items())))
+
+
+def _note_build(state: LetterState, manifest: Manifest, out_dir: Path) -> None:
+    assert state.inputs is not None
+    pdf, html = out_dir / f"{state.slug}.pdf", out_dir / f"{state.slug}.html"
+    built = manifest.councils.get(state.slug)
+    if built is None or not {pdf.name, html.name} <= set(built.get("files", {})):
+        return  # NOT_BUILT: both the PDF and the HTML are needed
+    current = state.inputs.input
+    if manifest.up_to_date(state.slug, pdf, current) and manifest.up_to_date(
+        state.slug, html, current
+    ):
+        state.build, state.pdf = BUILT, pdf
+        files = built["files"]
+        state.pdf_sha256 = files[pdf.name]["sha256"]
+        state.html_sha256 = files[html.name]["sha256"]
+    else:
+        state.build = STALE
+
+
+def why_not_released(state: LetterState) -> str | None:
+    """Why this letter may not go out (be sent or published); None when it is approved and
+    is still exactly the letter approved."""
+    if state.problems:
+        return f"it has problems: {state.problems[0]}"
+    if state.draft:
+        return "it is a draft"
+    if state.approval is None:
+        return "it is not approved"
+    if state.changes:
+        return f"it changed since its approval: {'; '.join(state.changes)}"
+    return None
+
+
+def changes_since_approval(state: LetterState, approval: Approval) -> list[str]:
+    """Why the letter is no longer the one approved; empty when it still is."""
+    if state.problems:
+        return list(state.problems)
+    assert state.inputs is not None
+    before, now = approval.inputs, state.inputs
+    if before.input == now.input:
+        if state.build != BUILT:
+            return [f"the approved letter is {state.build}: build it again"]
+        if state.pdf_sha256 != approval.pdf_sha256:
+            return ["the PDF on disk is not the one approved"]
+        return []
+    reasons = []
+    if before.record != now.record:
+        reasons.append(f"its record changed ({state.record_file})")
+    if before.year != now.year:
+        reasons.append("year.yaml changed")
+    if before.averages != now.averages:
+        changed = ", ".join(
+            f"{name.replace('_', ' ')} {_percent(before.averages.get(name))} → {_percent(value)}"
+            for name, value in now.averages.items()
+            if before.averages.get(name) != value
+        )
+        reasons.append(f"the similar-authority averages changed ({changed})")
+    if before.templates != now.templates:
+        reasons.append("the templates changed")
+    if before.engine != now.engine:
+        reasons.append("the PDF engine changed (package versions, fonts or PDF code)")
+    return reasons or ["the letter's HTML changed"]
+
+
+def _percent(value: int | None) -> str:
+    return "none" if value is None else f"{value}%"

@@ -1,0 +1,99 @@
+"""A project of made-up councils for approve, review, status, send and publish: its own
+year.yaml (with a sender), the real templates, and letters built once by the real command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.conftest import REPO, run_cli
+from tests.errorcases import Run, invoke
+from tests.letters import council
+
+YEAR = 2021
+YEAR_RECORD = {
+    "letter_date": dt.date(2021, 7, 21),
+    "publication_date": dt.date(2021, 7, 28),
+    # Districts compare with a given average; counties with one pooled from their records.
+    "averages": {"district": {"upheld": 53, "compliance": 100, "satisfactory_remedy": 16}},
+    "sender": {
+        "name": "Local Government and Social Care Ombudsman",
+        "address": "annual.review@ombudsman.example",
+        "reply_to": "reviews@ombudsman.example",
+    },
+}
+
+# slug → record. Five can be sent once approved; elsworth is a draft, fenwick has no email.
+COUNCILS: dict[str, dict[str, Any]] = {
+    "ashby": council(
+        name="Ashby District Council",
+        email="chief.executive@ashby.example",
+        cc=["link.officer@ashby.example", "leader@ashby.example"],
+    ),
+    "barnfield": council(name="Barnfield District Council", email="ceo@barnfield.example"),
+    "carrow": council(
+        name="Carrow County Council",
+        type="county",
+        email="ceo@carrow.example",
+        statistics={"investigations": 20, "upheld": 12},
+    ),
+    "denholm": council(
+        name="Denholm County Council",
+        type="county",
+        email=["ceo@denholm.example", "deputy@denholm.example"],
+        statistics={"investigations": 30, "upheld": 15},
+    ),
+    "ynys-mon": council(name="Cyngor Sir Ynys Môn", email="prif.weithredwr@ynysmon.example"),
+    "elsworth": council(name="Elsworth District Council", email="ceo@elsworth.example", draft=True),
+    "fenwick": council(name="Fenwick District Council"),
+}
+SENDABLE = ["ashby", "barnfield", "carrow", "denholm", "ynys-mon"]
+
+
+def write_record(file: Path, record: dict[str, Any]) -> None:
+    file.write_text(yaml.safe_dump(record, sort_keys=False, allow_unicode=True), "utf-8")
+
+
+def make_release_project(root: Path) -> Path:
+    """root/templates, root/data/2021 with COUNCILS, and root/output/2021 built."""
+    shutil.copytree(REPO / "templates", root / "templates")
+    year_dir = root / "data" / str(YEAR)
+    (year_dir / "councils").mkdir(parents=True)
+    write_record(year_dir / "year.yaml", YEAR_RECORD)
+    for slug, record in COUNCILS.items():
+        write_record(year_dir / "councils" / f"{slug}.yaml", record)
+    built = run_cli("build", str(YEAR), *folders(root))
+    assert built.returncode == 0, built.stderr
+    return root
+
+
+def folders(root: Path) -> tuple[str, ...]:
+    return (
+        "--data",
+        str(root / "data"),
+        "--templates",
+        str(root / "templates"),
+        "--out",
+        str(root / "output"),
+    )
+
+
+def lgo(root: Path, command: str, *args: str) -> Run:
+    """`lgo-letters COMMAND 2021 ARGS` on the project at root, in this process."""
+    return invoke(command, str(YEAR), *args, *folders(root))
+
+
+def rebuild(root: Path) -> None:
+    result = run_cli("build", str(YEAR), *folders(root))
+    assert result.returncode == 0, result.stderr
+
+
+def change_record(root: Path, slug: str, **statistics: int) -> None:
+    file = root / "data" / str(YEAR) / "councils" / f"{slug}.yaml"
+    record = yaml.safe_load(file.read_text("utf-8"))
+    record["statistics"].update(statistics)
+    write_record(file, record)
