@@ -7,13 +7,18 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 YEARS := $(notdir $(wildcard data/[0-9][0-9][0-9][0-9]))
 
-.PHONY: letters test lint bench system-deps browser-deps validator-deps clean
+.PHONY: letters test test-fast lint bench system-deps browser-deps validator-deps clean
 
 letters: $(STAMP) system-deps
 	@for year in $(YEARS); do $(BIN)/lgo-letters build $$year || exit $$?; done
 
 test: $(STAMP) system-deps browser-deps validator-deps
 	$(BIN)/python -m pytest
+
+# Every in-process test, in under a minute: what to run while working. `make test` (CI) runs
+# the slow ones too (whole builds, child processes, the browser): see README, "Tests".
+test-fast: $(STAMP) system-deps
+	$(BIN)/python -m pytest -m "not slow" -q
 
 # Build speed on a synthetic year (figures, not a test): make bench BENCH_ARGS="--councils 100"
 # Debian's chromium (browser-deps) is the peer it compares with; without it, that line is skipped.

@@ -35,9 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from synthetic import YEAR, make_project
+# Run as a script: the repository root on the path, so `tests.synthetic` imports.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lgo_letters.build import BuildOptions, build_year
 from lgo_letters.build.inputs import harfbuzz_subset_available
@@ -49,6 +48,7 @@ from lgo_letters.letter import Letter, make_letter
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.renderer.fonts import font_face_css
 from lgo_letters.report import err
+from tests.synthetic import YEAR, make_project
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 
@@ -59,8 +59,8 @@ def machine_parallelism(jobs: int, letters: list[Path], project: Path, work: Pat
 
     # Each process runs in_process() below on the same letters and prints its seconds.
     program = (
-        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-        "from pathlib import Path; from benchmark import in_process; "
+        f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r}); "
+        "from pathlib import Path; from tests.benchmark import in_process; "
         "print(in_process([Path(f) for f in sys.argv[3:]], Path(sys.argv[1]), Path(sys.argv[2])))"
     )
 

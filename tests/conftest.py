@@ -1,42 +1,38 @@
+"""Fixtures shared by the tests. Helpers live in tests/helpers.py and tests/records.py:
+test modules import from those, never from here."""
+
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
-SEEDS = FIXTURES / "seeds"
+from tests.helpers import LONG_NAMES_RECORD, bundled_years, copy_project, run_cli
 
-# slug → (year, seed file)
-SEED_LETTERS = {
-    "dacorum": (2020, "000_9fd0e48309ee3ddf.txt"),
-    "ashfield": (2020, "001_93a2751bcc8bc2f0.txt"),
-    "dartford": (2021, "002_5391ab4f785c3489.txt"),
-    "worcester": (2020, "003_06c237596ecb18c6.txt"),
-    "harborough": (2020, "004_2aada139a3425445.txt"),
+# Fixtures that build whole years with the real command, in child processes: a test that
+# uses one is slow whatever it does itself, so it is marked so here (`make test-fast`
+# leaves it out) rather than in every module that uses them.
+BUILDING_FIXTURES = {
+    "built_letters",
+    "long_names_letters",
+    "built_2020",
+    "hostile_letter",
+    "golden_project",
 }
 
 
-def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    """Run the real `lgo-letters` command as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "lgo_letters", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
 def built_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled years, built once with the real command into a temporary folder."""
+    """Every bundled year, built once with the real command into a temporary folder."""
     out = tmp_path_factory.mktemp("output")
-    for year in (2020, 2021):
+    for year in bundled_years():
         result = run_cli("build", str(year), "--out", str(out))
         assert result.returncode == 0, result.stderr
     return out
@@ -44,10 +40,17 @@ def built_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the bundled data and templates that a test may change."""
-    for folder in ("data", "templates"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
-    return tmp_path
+    """The tests' own records (tests/fixtures/project/data) and the real templates, in a
+    temporary folder a test may change."""
+    return copy_project(tmp_path)
+
+
+@pytest.fixture
+def in_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary copy of data/ and templates/, made the working folder, so problems are
+    printed with paths like data/2021/councils/dartford.yaml as a user sees them."""
+    monkeypatch.chdir(project)
+    return project
 
 
 @pytest.fixture
@@ -61,15 +64,11 @@ def live_server(project: Path):
         yield live
 
 
-LONG_NAMES_RECORD = FIXTURES / "long-names" / "long-names.yaml"
-
-
 @pytest.fixture(scope="session")
 def long_names_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The long-names stress record built in both years' formats: <out>/<year>/long-names.*"""
-    root = tmp_path_factory.mktemp("long-names")
-    for folder in ("data", "templates"):
-        shutil.copytree(REPO / folder, root / folder)
+    """The long-names stress record built in the 2020 and 2021 formats:
+    <out>/<year>/long-names.*"""
+    root = copy_project(tmp_path_factory.mktemp("long-names"))
     for year in (2020, 2021):
         shutil.copy(LONG_NAMES_RECORD, root / "data" / str(year) / "councils")
         result = run_cli(

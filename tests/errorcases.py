@@ -1,4 +1,5 @@
-"""Shared helpers for the tests of bad input: write a record, run a command, read problems."""
+"""Shared helpers for the tests of bad input: run a command, read its problems (records are
+written with tests/records.py)."""
 
 from __future__ import annotations
 
@@ -15,21 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lgo_letters.cli import app
-from tests.conftest import REPO
-
-# A valid 2021 record (the 2021 format has a place for every optional field).
-VALID_COUNCIL = """\
-name: Dartford Borough Council
-type: district
-recipients: [Mrs Martin]
-role: Director of Corporate Services
-statistics:
-  investigations: 4
-  upheld: 3
-  satisfactory_remedies: 0
-  compliance_outcomes: 3
-  complied: 3
-"""
+from tests.helpers import REPO
 
 
 @dataclass
@@ -70,30 +57,6 @@ def run_process(*args: str, cwd: Path, preexec: Callable[[], None] | None = None
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     return Run(result.returncode, result.stdout, result.stderr)
-
-
-@pytest.fixture
-def in_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A temporary copy of data/ and templates/, made the working folder, so problems are
-    printed with paths like data/2021/councils/dartford.yaml as a user sees them."""
-    monkeypatch.chdir(project)
-    return project
-
-
-def write_council(project: Path, slug: str, text: str | bytes, year: int = 2021) -> Path:
-    file = project / "data" / str(year) / "councils" / f"{slug}.yaml"
-    file.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        file.write_bytes(text)
-    else:
-        file.write_text(text, encoding="utf-8")
-    return file
-
-
-def council_with(old: str, new: str) -> str:
-    """VALID_COUNCIL with one piece of text replaced (it must be there)."""
-    assert old in VALID_COUNCIL
-    return VALID_COUNCIL.replace(old, new)
 
 
 # chmod does not keep root out: root bypasses file permissions through two capabilities.

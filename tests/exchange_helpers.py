@@ -8,7 +8,8 @@ from typing import Any
 
 import yaml
 
-from tests.conftest import REPO
+from tests.helpers import REPO
+from tests.records import council
 
 YEAR = 2021
 
@@ -21,23 +22,9 @@ averages:
 
 
 def record(name: str, kind: str = "district", **overrides: Any) -> dict[str, Any]:
-    statistics = {
-        "investigations": 8,
-        "upheld": 5,
-        "satisfactory_remedies": 1,
-        "compliance_outcomes": 4,
-        "complied": 4,
-    }
-    statistics.update(overrides.pop("statistics", {}))
-    base: dict[str, Any] = {
-        "name": name,
-        "type": kind,
-        "recipients": ["Ms Example"],
-        "role": "Chief Executive",
-        "statistics": statistics,
-    }
-    base.update(overrides)
-    return base
+    """council() with this name and type, 5 of 8 investigations upheld."""
+    statistics = {"investigations": 8, **overrides.pop("statistics", {})}
+    return council(name=name, type=kind, statistics=statistics, **overrides)
 
 
 def make_year(root: Path, councils: dict[str, dict[str, Any]], year_file: str = YEAR_FILE) -> Path:
@@ -52,6 +39,8 @@ def make_year(root: Path, councils: dict[str, dict[str, Any]], year_file: str = 
 
 
 def write_record(root: Path, slug: str, fields: dict[str, Any]) -> Path:
+    """The record in PyYAML's block style (lists one item a line), which the import tests
+    check is kept when a record is updated."""
     file = root / "data" / str(YEAR) / "councils" / f"{slug}.yaml"
     file.write_text(
         yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8"

@@ -137,40 +137,56 @@ def page_texts(pdf: Path) -> list[str]:
     return [" ".join(lines) for lines in page_lines(pdf)]
 
 
-def html_paragraphs(letter_html: str) -> list[str]:
-    """The text of each <p> and <li> of a built HTML letter (our own, well-formed output)."""
-    blocks = re.findall(r"<(p|li)\b[^>]*>(.*?)</\1>", letter_html, flags=re.DOTALL)
+def html_blocks(letter_html: str, tags: str = "p|li|h1|h2|h3") -> list[str]:
+    """The text of each block (by default <p>, <li> and headings) of a built HTML letter
+    (our own, well-formed output)."""
+    blocks = re.findall(rf"<({tags})\b[^>]*>(.*?)</\1>", letter_html, flags=re.DOTALL)
     return [collapse(html.unescape(re.sub(r"<[^>]+>", "", body))) for _, body in blocks]
 
 
-def lines_each_side_of_breaks(pdf: Path, letter_html: str) -> list[tuple[str, int, int]]:
-    """Every paragraph split by a page break: (paragraph start, lines before, lines after)."""
-    paragraphs = html_paragraphs(letter_html)
-    pages = page_lines(pdf)
-    splits = []
-    for before, after in itertools.pairwise(pages):
-        if not before or not after:
-            continue
-        joined = f"{before[-1]} {after[0]}"
-        for paragraph in paragraphs:
-            if joined not in paragraph:
-                continue
+@dataclass(frozen=True)
+class PageBreak:
+    page: int  # the page the break ends, 1-based
+    last_line: str  # of that page
+    first_line: str  # of the next
+    paragraph: str | None  # the start of the paragraph it splits; None: between blocks
+    lines_before: int = 0  # of that paragraph, on each side of the break
+    lines_after: int = 0
+
+
+def page_breaks(pdf: Path, letter_html: str) -> list[PageBreak]:
+    """Every page break of the PDF, placed in the letter: inside a paragraph (with how many
+    of its lines fall on each side) or between blocks. A break that is neither, because
+    the PDF's lines are not found in the HTML, fails: no break goes unchecked."""
+    paragraphs = html_blocks(letter_html, "p|li")
+    blocks = html_blocks(letter_html)
+    breaks = []
+    for number, (before, after) in enumerate(itertools.pairwise(page_lines(pdf)), start=1):
+        assert before and after, f"{pdf.name}: page {number} or {number + 1} has no text"
+        last, first = before[-1], after[0]
+        joined = f"{last} {first}"
+        split = next((p for p in paragraphs if joined in p and not p.endswith(last)), None)
+        if split is not None:
             # Lines of this paragraph on each page: the longest tail of one page that
             # starts the paragraph, the longest head of the next that ends it.
             on_before = max(
-                (
-                    n
-                    for n in range(1, len(before) + 1)
-                    if paragraph.startswith(" ".join(before[-n:]))
-                ),
+                (n for n in range(1, len(before) + 1) if split.startswith(" ".join(before[-n:]))),
                 default=0,
             )
             on_after = max(
-                (n for n in range(1, len(after) + 1) if paragraph.endswith(" ".join(after[:n]))),
+                (n for n in range(1, len(after) + 1) if split.endswith(" ".join(after[:n]))),
                 default=0,
             )
-            splits.append((paragraph[:40], on_before, on_after))
-    return splits
+            breaks.append(PageBreak(number, last, first, split[:40], on_before, on_after))
+            continue
+        ends_a_block = any(block.endswith(last) for block in blocks)
+        starts_a_block = any(block.startswith(first) for block in blocks)
+        assert ends_a_block and starts_a_block, (
+            f"{pdf.name}: the break after page {number} ({last!r} | {first!r}) is neither "
+            "inside a paragraph nor between blocks of the HTML letter"
+        )
+        breaks.append(PageBreak(number, last, first, None))
+    return breaks
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from tests.conftest import REPO, run_cli
 from tests.errorcases import Run, invoke
-from tests.letters import council
+from tests.helpers import REPO, run_cli
+from tests.records import council
 
 YEAR = 2021
 YEAR_RECORD = {

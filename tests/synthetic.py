@@ -9,10 +9,13 @@ from __future__ import annotations
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import PROJECT_DATA, REPO
+from tests.records import council
+
 YEAR = 2021  # the format with every optional paragraph
 _TYPES = ["district"] * 5 + ["unitary"] * 2 + ["county", "metropolitan", "london"]
 _PLACES = [
@@ -80,7 +83,7 @@ _COMMENT = (
 )
 
 
-def council_record(index: int, rng: random.Random) -> tuple[str, dict]:
+def council_record(index: int, rng: random.Random) -> tuple[str, dict[str, Any]]:
     """The slug and record of synthetic council number `index`."""
     kind = _TYPES[index % len(_TYPES)]
     place = f"{_PLACES[index % len(_PLACES)]} {index // len(_PLACES) + 1}"
@@ -90,22 +93,22 @@ def council_record(index: int, rng: random.Random) -> tuple[str, dict]:
     upheld = rng.randint(0, investigations)
     compliance = rng.randint(0, upheld)
     complied = rng.randint(max(0, compliance - 1), compliance)
-    record: dict = {
-        "name": name,
-        "type": kind,
-        "recipients": [
+    record = council(
+        name=name,
+        type=kind,
+        recipients=[
             f"{rng.choice(['Mr', 'Ms', 'Mrs', 'Dr'])} {rng.choice(_SURNAMES)}"
             for _ in range(1 + (index % 7 == 0))
         ],
-        "role": rng.choice(_ROLES),
-        "statistics": {
+        role=rng.choice(_ROLES),
+        statistics={
             "investigations": investigations,
             "upheld": upheld,
             "satisfactory_remedies": rng.randint(0, upheld),
             "compliance_outcomes": compliance,
             "complied": complied,
         },
-    }
+    )
     if index % 3 == 0:  # every optional paragraph
         record["late_remedies"] = min(complied, 1 + index % 2)
         if record["late_remedies"]:
@@ -120,7 +123,7 @@ def make_project(root: Path, count: int, seed: int = 2021) -> Path:
     shutil.copytree(REPO / "templates", root / "templates")
     year_dir = root / "data" / str(YEAR)
     (year_dir / "councils").mkdir(parents=True)
-    shutil.copy(REPO / "data" / str(YEAR) / "year.yaml", year_dir / "year.yaml")
+    shutil.copy(PROJECT_DATA / str(YEAR) / "year.yaml", year_dir / "year.yaml")
     rng = random.Random(seed)
     for index in range(count):
         slug, record = council_record(index, rng)

@@ -220,7 +220,7 @@ def test_a_new_pdf_engine_is_named_as_the_reason(release_project: Path):
 
 
 def test_a_letter_never_built_as_pdf_is_not_approved(release_project: Path):
-    from tests.letters import council
+    from tests.records import council
     from tests.release import write_record
 
     write_record(year_dir(release_project) / "councils" / "galloway.yaml", council())

@@ -10,8 +10,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tests.conftest import REPO, run_cli
-from tests.letters import council, write_council
+from tests.helpers import PROJECT_DATA, REPO, run_cli
+from tests.records import council, write_council
 from tests.textutil import collapse
 
 pytestmark = pytest.mark.slow
@@ -25,10 +25,12 @@ def project(tmp_path: Path) -> Path:
     """Two final letters and a draft, in a project of their own."""
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     (tmp_path / "data" / str(YEAR) / "councils").mkdir(parents=True)
-    shutil.copy(REPO / "data" / str(YEAR) / "year.yaml", tmp_path / "data" / str(YEAR))
-    write_council(tmp_path, YEAR, "zeta", council(name="Zeta Borough Council"))
-    write_council(tmp_path, YEAR, "alpha", council(name="Alpha District Council"))
-    write_council(tmp_path, YEAR, "drafty", council(name="Drafty City Council", draft=True))
+    shutil.copy(PROJECT_DATA / str(YEAR) / "year.yaml", tmp_path / "data" / str(YEAR))
+    write_council(tmp_path, "zeta", year=YEAR, record=council(name="Zeta Borough Council"))
+    write_council(tmp_path, "alpha", year=YEAR, record=council(name="Alpha District Council"))
+    write_council(
+        tmp_path, "drafty", year=YEAR, record=council(name="Drafty City Council", draft=True)
+    )
     return tmp_path
 
 
@@ -80,9 +82,9 @@ def test_a_changed_letter_rebuilds_it_or_removes_it(project: Path) -> None:
     # A whole-year build without --combined rebuilds it with the new figures.
     write_council(
         project,
-        YEAR,
         "alpha",
-        council(name="Alpha District Council", statistics={"investigations": 12}),
+        year=YEAR,
+        record=council(name="Alpha District Council", statistics={"investigations": 12}),
     )
     result = build(project)
     assert result.returncode == 0, result.stderr
@@ -92,9 +94,9 @@ def test_a_changed_letter_rebuilds_it_or_removes_it(project: Path) -> None:
     # A build of one letter cannot remake it: it is removed, never left stale.
     write_council(
         project,
-        YEAR,
         "alpha",
-        council(name="Alpha District Council", statistics={"investigations": 14}),
+        year=YEAR,
+        record=council(name="Alpha District Council", statistics={"investigations": 14}),
     )
     result = build(project, "--only", "alpha")
     assert result.returncode == 0, result.stderr
@@ -103,7 +105,9 @@ def test_a_changed_letter_rebuilds_it_or_removes_it(project: Path) -> None:
 
     # A letter that becomes a draft leaves it at the next whole-year build.
     assert build(project, "--combined").returncode == 0
-    write_council(project, YEAR, "zeta", council(name="Zeta Borough Council", draft=True))
+    write_council(
+        project, "zeta", year=YEAR, record=council(name="Zeta Borough Council", draft=True)
+    )
     result = build(project)
     assert "drafts left out: drafty, zeta" in result.stderr, result.stderr
     assert "Zeta Borough Council" not in combined_text(project)
@@ -113,7 +117,10 @@ def test_an_unrelated_build_of_one_letter_keeps_it(project: Path) -> None:
     assert build(project, "--combined").returncode == 0
     before = (project / "output" / str(YEAR) / COMBINED).read_bytes()
     write_council(
-        project, YEAR, "drafty", council(name="Drafty City Council", draft=True, role="Director")
+        project,
+        "drafty",
+        year=YEAR,
+        record=council(name="Drafty City Council", draft=True, role="Director"),
     )
     result = build(project, "--only", "drafty")
     assert result.returncode == 0 and "combined PDF" not in result.stderr, result.stderr
@@ -124,7 +131,7 @@ def test_a_build_with_a_failed_letter_removes_it_when_a_council_is_gone(project:
     assert build(project, "--combined").returncode == 0
     (project / "data" / str(YEAR) / "councils" / "zeta.yaml").unlink()
     bad = council(name="Alpha District Council", statistics={"upheld": 11})
-    write_council(project, YEAR, "alpha", bad)
+    write_council(project, "alpha", year=YEAR, record=bad)
     result = build(project)
     assert result.returncode == 1
     assert "combined PDF removed, its letters changed and 1 letter(s) failed (alpha)" in (

@@ -6,8 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdf
-from build_checks import assert_consistent, counts, manifest
-from conftest import run_cli
+import pytest
+
+from tests.build_checks import assert_consistent, counts, manifest
+from tests.helpers import run_cli
+
+# Slow: whole builds of a year, PDFs included, with the real command.
+pytestmark = pytest.mark.slow
 
 SLUGS = {"ashfield", "dacorum", "harborough", "worcester"}
 
@@ -116,7 +121,7 @@ def test_a_bad_record_or_failing_template_stops_only_its_letter(project: Path) -
 
 
 def test_a_fault_every_letter_shares_is_reported_once(tmp_path: Path) -> None:
-    from synthetic import YEAR, make_project
+    from tests.synthetic import YEAR, make_project
 
     project = make_project(tmp_path, 12)
     base = project / "templates" / "base.html.j2"

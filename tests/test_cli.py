@@ -1,35 +1,45 @@
-"""The command line as a user runs it: outputs on disk, messages and exit codes."""
+"""The command line: outputs on disk, messages and exit codes (run in this process through
+typer's CliRunner, as test_errors_*.py do; the entry point itself runs in child processes in
+test_preview.py, test_interrupt.py and test_serve_http.py)."""
 
 from __future__ import annotations
 
+from contextlib import chdir
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.errorcases import Run, invoke
+from tests.helpers import bundled_councils, bundled_years, year_without_templates
 from tests.textutil import html_text, pdf_pages
+
+
+def cli(folder: Path, *args: str) -> Run:
+    """The command line, run in this process from `folder` (folders default to data/,
+    templates/ and output/ there)."""
+    with chdir(folder):
+        return invoke(*args)
+
 
 FOLDERS = ("--data", "data", "--templates", "templates", "--out", "output")
 
 
 @pytest.mark.parametrize("command", ["build", "preview", "validate", "averages", None])
 def test_help_on_every_command(command: str | None) -> None:
-    result = run_cli(*([command] if command else []), "--help")
-    assert result.returncode == 0
+    result = invoke(*([command] if command else []), "--help")
+    assert result.code == 0
     assert "Usage:" in result.stdout
 
 
-def test_build_writes_html_and_pdf_for_every_council(built_letters: Path) -> None:
-    assert sorted(p.name for p in (built_letters / "2020").iterdir()) == sorted(
-        [
-            f"{slug}.{ext}"
-            for slug in ("ashfield", "dacorum", "harborough", "worcester")
-            for ext in ("html", "pdf")
-        ]
-        + ["manifest.json"]
-    )
-    pdf = (built_letters / "2021" / "dartford.pdf").read_bytes()
-    assert pdf.startswith(b"%PDF-")
+def test_build_writes_html_and_pdf_for_every_bundled_council(built_letters: Path) -> None:
+    for year in bundled_years():
+        slugs = bundled_councils(year)
+        assert slugs, f"data/{year}/councils/ has no records"
+        assert sorted(p.name for p in (built_letters / str(year)).iterdir()) == sorted(
+            [f"{slug}.{ext}" for slug in slugs for ext in ("html", "pdf")] + ["manifest.json"]
+        )
+        for slug in slugs:
+            assert (built_letters / str(year) / f"{slug}.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_pdf_is_an_a4_letter_with_the_statistics_on_the_last_page(built_letters: Path) -> None:
@@ -53,10 +63,8 @@ def test_draft_pdf_is_marked_on_every_page(built_letters: Path) -> None:
 
 
 def test_only_and_format(project: Path) -> None:
-    result = run_cli(
-        "build", "2020", "--only", "harborough", "--format", "html", *FOLDERS, cwd=project
-    )
-    assert result.returncode == 0, result.stderr
+    result = cli(project, "build", "2020", "--only", "harborough", "--format", "html", *FOLDERS)
+    assert result.code == 0, result.stderr
     assert sorted(p.name for p in (project / "output" / "2020").iterdir()) == [
         "harborough.html",
         "manifest.json",
@@ -64,16 +72,17 @@ def test_only_and_format(project: Path) -> None:
 
 
 def test_preview_writes_one_letter_and_prints_its_path(project: Path) -> None:
-    result = run_cli("preview", "2021", "dartford", *FOLDERS, cwd=project)
-    assert result.returncode == 0, result.stderr
+    result = cli(project, "preview", "2021", "dartford", *FOLDERS)
+    assert result.code == 0, result.stderr
     assert result.stdout.strip() == "output/2021/dartford.html"
     text = html_text((project / "output/2021/dartford.html").read_text())
     assert "Dear Mrs Martin" in text
 
 
+@pytest.mark.slow  # lays out a PDF: WeasyPrint's start-up
 def test_preview_pdf(project: Path) -> None:
-    result = run_cli("preview", "2021", "dartford", "--pdf", *FOLDERS, cwd=project)
-    assert result.returncode == 0, result.stderr
+    result = cli(project, "preview", "2021", "dartford", "--pdf", *FOLDERS)
+    assert result.code == 0, result.stderr
     assert result.stdout.split() == ["output/2021/dartford.html", "output/2021/dartford.pdf"]
 
 
@@ -91,24 +100,25 @@ def test_preview_pdf(project: Path) -> None:
         (("validate", "1999"), "unknown year 1999"),
     ],
 )
-def test_usage_errors_exit_2(args: tuple[str, ...], message: str) -> None:
-    result = run_cli(*args)
-    assert result.returncode == 2
+def test_usage_errors_exit_2(project: Path, args: tuple[str, ...], message: str) -> None:
+    result = cli(project, *args)
+    assert result.code == 2
     assert message in result.stderr
 
 
 def test_year_without_a_template_is_a_usage_error(project: Path) -> None:
-    (project / "data" / "2022").mkdir()
-    (project / "data" / "2020" / "year.yaml").rename(project / "data" / "2022" / "year.yaml")
-    result = run_cli("build", "2022", *FOLDERS, cwd=project)
-    assert result.returncode == 2
-    assert "templates/2022/letter.html.j2" in result.stderr
-    assert "there is no letter template for 2022" in result.stderr
+    year = year_without_templates(project)
+    (project / "data" / str(year)).mkdir()
+    (project / "data" / "2020" / "year.yaml").rename(project / "data" / str(year) / "year.yaml")
+    result = cli(project, "build", str(year), *FOLDERS)
+    assert result.code == 2
+    assert f"templates/{year}/letter.html.j2" in result.stderr
+    assert f"there is no letter template for {year}" in result.stderr
 
 
-def test_averages_shows_given_and_computed_side_by_side() -> None:
-    result = run_cli("averages", "2020")
-    assert result.returncode == 0, result.stderr
+def test_averages_shows_given_and_computed_side_by_side(project: Path) -> None:
+    result = cli(project, "averages", "2020")
+    assert result.code == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if "district" in line)
     # Given 45/99/20; computed from the four 2020 records: 17/26 → 65%, 13/13 → 100%,
     # 3/17 → 18%.
@@ -119,16 +129,12 @@ def test_averages_shows_given_and_computed_side_by_side() -> None:
 def test_missing_average_is_computed_from_the_years_records(project: Path) -> None:
     year_file = project / "data/2020/year.yaml"
     year_file.write_text("letter_date: 2020-07-22\npublication_date: 2020-07-29\n")
-    result = run_cli(
-        "build", "2020", "--only", "harborough", "--format", "html", *FOLDERS, cwd=project
-    )
-    assert result.returncode == 0, result.stderr
+    result = cli(project, "build", "2020", "--only", "harborough", "--format", "html", *FOLDERS)
+    assert result.code == 0, result.stderr
     text = html_text((project / "output/2020/harborough.html").read_text())
     assert "This compares to an average of 65% in similar authorities." in text
     assert "This compares to an average of 100% in similar authorities." in text
     assert "This compares to an average of 18% in similar authorities." in text
-    averages = run_cli(
-        "averages", "2020", "--data", "data", "--templates", "templates", cwd=project
-    )
+    averages = cli(project, "averages", "2020", "--data", "data", "--templates", "templates")
     row = next(line for line in averages.stdout.splitlines() if "district" in line)
     assert "– / 65%" in row and "computed" in row

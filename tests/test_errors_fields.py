@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-from tests.errorcases import council_with, in_project, invoke, write_council
-
-__all__ = ["in_project"]
+from tests.errorcases import invoke
+from tests.helpers import REPO
+from tests.records import council_with, write_council
 
 DARTFORD = "data/2021/councils/dartford.yaml"
 YEAR = "data/2021/year.yaml"
@@ -237,6 +236,7 @@ def test_validate_reports_every_problem_in_every_file_in_one_run(in_project: Pat
     assert "6 problem(s) in 4 file(s); 6 record(s) checked" in run.stderr
 
 
+@pytest.mark.slow  # a child process on a pseudo-terminal
 def test_on_a_terminal_problems_also_come_as_a_table(project: Path) -> None:
     write_council(project, "dartford", council_with("  upheld: 3", "  upheld: 5"))
     main, secondary = pty.openpty()

@@ -7,11 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.conftest import REPO
-from tests.errorcases import VALID_COUNCIL, element_names, run_process, write_council
+from tests.errorcases import element_names, run_process
+from tests.helpers import copy_project
+from tests.records import dartford, write_council
 from tests.textutil import html_text, pdf_text
+
+# Slow: builds in child processes (a whole letter with a PDF, and a year of 340 letters).
+pytestmark = pytest.mark.slow
 
 HOSTILE = {
     "name": '<script>alert("name")</script> & Co {{ 7*7 }}',
@@ -31,18 +34,14 @@ HOSTILE_TEXTS = [
 ]
 
 
-def hostile_record() -> str:
-    record = yaml.safe_load(VALID_COUNCIL)
-    record.update(HOSTILE, late_remedies=1)
-    return yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
+def hostile_record() -> dict:
+    return dartford(**HOSTILE, late_remedies=1)
 
 
 @pytest.fixture(scope="module")
 def hostile_letter(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, bytes]:
     """The plain dartford letter's HTML, and the hostile record's HTML and PDF."""
-    project = tmp_path_factory.mktemp("hostile")
-    for folder in ("data", "templates"):
-        shutil.copytree(REPO / folder, project / folder)
+    project = copy_project(tmp_path_factory.mktemp("hostile"))
     plain = run_process("build", "2021", "--format", "html", cwd=project)
     assert plain.code == 0, plain.stderr
     plain_html = (project / "output/2021/dartford.html").read_text()
@@ -78,10 +77,8 @@ def _year_of_councils(project: Path, count: int) -> None:
     councils = project / "data/2021/councils"
     shutil.rmtree(councils)
     councils.mkdir()
-    record = yaml.safe_load(VALID_COUNCIL)
     for n in range(count):
-        record["name"] = f"Council Number {n:03d}"
-        (councils / f"council-{n:03d}.yaml").write_text(yaml.safe_dump(record, sort_keys=False))
+        write_council(project, f"council-{n:03d}", dartford(name=f"Council Number {n:03d}"))
 
 
 def test_one_bad_record_among_340_costs_only_its_own_letter(project: Path) -> None:
@@ -91,7 +88,7 @@ def test_one_bad_record_among_340_costs_only_its_own_letter(project: Path) -> No
     run = run_process("build", "2021", "--format", "html", cwd=project)
     assert run.code == 1
     assert run.problems() == [
-        "data/2021/councils/council-123.yaml:8:3: statistics.upheld: 5 upheld decisions but "
+        "data/2021/councils/council-123.yaml:7:3: statistics.upheld: 5 upheld decisions but "
         "only 4 detailed investigations"
     ]
     built = sorted(p.stem for p in (project / "output/2021").glob("*.html"))

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
 from tests.errorcases import Run, bound_by_permissions, invoke, run_process
+from tests.helpers import REPO
 
+# The tests that build in child processes (to meet the faults a process meets: read-only
+# folders, a full disk) are marked slow; those using built_2020 by tests/conftest.py.
 COUNCILS_2020 = ["ashfield", "dacorum", "harborough", "worcester"]
 
 
@@ -80,6 +82,7 @@ def test_a_full_disk_leaves_every_letter_as_it_was(built_2020: Path) -> None:
 
 
 @pytest.mark.parametrize("where", ["output", "output/2020"])
+@pytest.mark.slow  # a child process
 def test_an_output_path_that_is_a_file(project: Path, where: str) -> None:
     (project / where).parent.mkdir(parents=True, exist_ok=True)
     (project / where).write_text("not a folder")
@@ -91,6 +94,7 @@ def test_an_output_path_that_is_a_file(project: Path, where: str) -> None:
     assert (project / where).read_text() == "not a folder"
 
 
+@pytest.mark.slow  # a child process
 def test_a_folder_where_one_letter_goes_fails_only_that_letter(project: Path) -> None:
     (project / "output/2020/dacorum.html").mkdir(parents=True)
     run = run_process("build", "2020", "--format", "html", cwd=project)
@@ -141,6 +145,7 @@ main()
 """
 
 
+@pytest.mark.slow  # a child process
 def test_an_internal_error_is_one_line_and_a_log(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-c", CRASHING_VALIDATE],

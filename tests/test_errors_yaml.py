@@ -10,9 +10,8 @@ import pytest
 
 from lgo_letters.schema import InputError
 from lgo_letters.schema.yaml_reader import MAX_FILE_BYTES, read_yaml
-from tests.errorcases import VALID_COUNCIL, in_project, invoke, write_council
-
-__all__ = ["in_project"]
+from tests.errorcases import invoke
+from tests.records import VALID_COUNCIL, write_council
 
 DARTFORD = "data/2021/councils/dartford.yaml"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED_LETTERS, SEEDS
+from tests.helpers import SEED_LETTERS, SEEDS
 from tests.textutil import html_text, pdf_text, seed_sentences
 
 DRAFT_MARK = "DRAFT"

@@ -14,8 +14,7 @@ import pytest
 
 from lgo_letters.golden import GoldenPaths, GoldenSession
 from lgo_letters.project import Paths
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO
 
 
 def _paths(out: Path) -> GoldenPaths:

@@ -12,8 +12,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
 from PIL import Image
+
+from tests.helpers import REPO, copy_project, run_cli
+
+# Slow: `lgo-letters check` in child processes, rendering every case's PDF and pages.
+pytestmark = pytest.mark.slow
 
 SENTENCE = "So, I hope that this feedback, which provides unique insight"
 EDITED = "So, I trust that this feedback, which provides unique insight"
@@ -53,9 +57,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def golden_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Data, templates and two edge cases, with golden files written by `check --update`."""
-    root = tmp_path_factory.mktemp("golden-project")
-    for folder in ("data", "templates"):
-        shutil.copytree(REPO / folder, root / folder)
+    root = copy_project(tmp_path_factory.mktemp("golden-project"))
     for name in EDGE_CASES:
         year, slug = name.split("/")
         target = root / "cases" / year / "councils" / f"{slug}.yaml"

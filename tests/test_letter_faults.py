@@ -18,8 +18,9 @@ import pytest
 
 from lgo_letters.project import Paths
 from lgo_letters.serve import serving
-from tests.conftest import REPO
-from tests.errorcases import VALID_COUNCIL, invoke
+from tests.errorcases import invoke
+from tests.helpers import REPO
+from tests.records import VALID_COUNCIL
 
 TEMPLATE = "templates/2021/letter.html.j2"
 # Each fault strikes only the council named Faulty, so the other letter must still be made.

@@ -23,10 +23,10 @@ import pytest
 from lgo_letters.project import Paths
 from lgo_letters.serve import serving
 from tests.browser import CHROMIUM, LAUNCH_ARGS, why_no_browser
-from tests.conftest import REPO
 from tests.golden_letters import golden_letters, golden_session
-from tests.letters import council, write_council
+from tests.helpers import PROJECT_DATA, REPO
 from tests.outside_tools import require
+from tests.records import council, write_council
 
 pytestmark = pytest.mark.slow
 
@@ -60,10 +60,12 @@ def pages(tmp_path_factory: pytest.TempPathFactory):
     project = root / "project"
     shutil.copytree(REPO / "templates", project / "templates")
     (project / "data" / "2020" / "councils").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "2020" / "year.yaml", project / "data" / "2020")
-    write_council(project, 2020, "final", council(name="Final Borough Council"))
-    write_council(project, 2020, "draft", council(name="Draft District Council", draft=True))
-    write_council(project, 2020, "broken", council(statistics={"upheld": 11}))
+    shutil.copy(PROJECT_DATA / "2020" / "year.yaml", project / "data" / "2020")
+    write_council(project, "final", year=2020, record=council(name="Final Borough Council"))
+    write_council(
+        project, "draft", year=2020, record=council(name="Draft District Council", draft=True)
+    )
+    write_council(project, "broken", year=2020, record=council(statistics={"upheld": 11}))
     paths = Paths(project / "data", project / "templates", project / "output")
     with serving(paths, 2020, port=0) as live:
         for name, path in [

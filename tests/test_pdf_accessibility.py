@@ -7,7 +7,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tests.conftest import SEED_LETTERS
+from tests.helpers import SEED_LETTERS
 from tests.pdfutil import DRAFT_MARK, marked_text, structure_tree
 
 LETTERS = {

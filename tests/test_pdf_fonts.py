@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.conftest import SEED_LETTERS
+from tests.helpers import SEED_LETTERS
 from tests.pdfutil import embedded_fonts
 
 # A subset tag (six capitals and "+") and the family as WeasyPrint names it.

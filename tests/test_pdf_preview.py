@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
+
+# Slow: runs `lgo-letters preview --png` in a child process and rasterises every page.
+pytestmark = pytest.mark.slow
 
 A4_AT_96_DPI = (794, 1123)
 
 
-def test_preview_png_writes_every_page(tmp_path: Path) -> None:
+def test_preview_png_writes_every_page(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     stale = out / "2020" / "harborough-page4.png"  # left by an older, longer render
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
 
-    result = run_cli("preview", "2020", "harborough", "--png", "--out", str(out))
+    result = run_cli("preview", "2020", "harborough", "--png", "--out", str(out), cwd=project)
 
     assert result.returncode == 0, result.stderr
     folder = out / "2020"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from tests.conftest import REPO, run_cli
-from tests.letters import council, write_council
+from tests.helpers import PROJECT_DATA, REPO, run_cli
 from tests.pdfutil import DRAFT_MARK, marked_text, structure_tree
+from tests.records import council, write_council
 
 pytestmark = pytest.mark.slow
 
@@ -27,9 +27,11 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     shutil.copytree(REPO / "templates", root / "templates")
     for year in (2020, 2021):
         (root / "data" / str(year) / "councils").mkdir(parents=True)
-        shutil.copy(REPO / "data" / str(year) / "year.yaml", root / "data" / str(year))
-        write_council(root, year, "final", council(name="Final Borough Council"))
-        write_council(root, year, "draft", council(name="Draft District Council", draft=True))
+        shutil.copy(PROJECT_DATA / str(year) / "year.yaml", root / "data" / str(year))
+        write_council(root, "final", year=year, record=council(name="Final Borough Council"))
+        write_council(
+            root, "draft", year=year, record=council(name="Draft District Council", draft=True)
+        )
         result = run_cli(
             *("build", str(year), "--data", str(root / "data")),
             *("--templates", str(root / "templates"), "--out", str(root / "out")),

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from lgo_letters.letter import LetterPdf, letter_pdf
-from tests.conftest import SEED_LETTERS, SEEDS
 from tests.extraction import EXTRACTORS, broken_sentences, statistics_sentences, why_reader_missing
 from tests.golden_letters import golden_letters, golden_session
+from tests.helpers import SEED_LETTERS, SEEDS
 from tests.outside_tools import require
 from tests.textutil import seed_sentences
 

@@ -11,8 +11,8 @@ import yaml
 
 from lgo_letters.letter import Letter, LetterFailure, letter_pdf, make_letter
 from lgo_letters.project import Paths, prepare_year
-from tests.conftest import REPO
-from tests.letters import council
+from tests.helpers import REPO
+from tests.records import council
 
 
 def _write(file: Path, record: dict) -> Path:

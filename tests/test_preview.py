@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO
+import pytest
+
+# Slow: each test runs `lgo-letters preview` in a child process, to see what it imports.
+pytestmark = pytest.mark.slow
+
 
 _PREVIEW_THEN_REPORT_WEASYPRINT = """
 import runpy, sys
@@ -20,10 +24,12 @@ print("weasyprint loaded:", "weasyprint" in sys.modules)
 """
 
 
-def _preview(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _preview(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", _PREVIEW_THEN_REPORT_WEASYPRINT, "preview", *args],
-        cwd=REPO,
+        cwd=project,
         capture_output=True,
         text=True,
         timeout=120,
@@ -31,16 +37,16 @@ def _preview(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
     )
 
 
-def test_html_preview_does_not_load_weasyprint(tmp_path: Path) -> None:
-    result = _preview("2020", "harborough", "--out", str(tmp_path))
+def test_html_preview_does_not_load_weasyprint(project: Path, tmp_path: Path) -> None:
+    result = _preview(project, "2020", "harborough", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     written = tmp_path / "2020" / "harborough.html"
     assert result.stdout.splitlines() == [str(written), "weasyprint loaded: False"]
     assert "Harborough District Council" in written.read_text(encoding="utf-8")
 
 
-def test_pdf_preview_writes_both(tmp_path: Path) -> None:
-    result = _preview("2020", "harborough", "--pdf", "--out", str(tmp_path))
+def test_pdf_preview_writes_both(project: Path, tmp_path: Path) -> None:
+    result = _preview(project, "2020", "harborough", "--pdf", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[:2] == [
         str(tmp_path / "2020" / "harborough.html"),
@@ -49,13 +55,14 @@ def test_pdf_preview_writes_both(tmp_path: Path) -> None:
     assert (tmp_path / "2020" / "harborough.pdf").read_bytes().startswith(b"%PDF-")
 
 
-def test_open_shows_the_letter_in_the_default_browser(tmp_path: Path) -> None:
+def test_open_shows_the_letter_in_the_default_browser(project: Path, tmp_path: Path) -> None:
     # $BROWSER names the program Python's webbrowser runs; this one records the address.
     opened = tmp_path / "opened.txt"
     browser = tmp_path / "browser"
     browser.write_text(f'#!/bin/sh\nprintf "%s" "$1" > "{opened}"\n', encoding="utf-8")
     browser.chmod(0o755)
     result = _preview(
+        project,
         "2021",
         "dartford",
         "--open",

@@ -14,6 +14,9 @@ import pytest
 
 from tests.browser import CHROMIUM, LAUNCH_ARGS, why_no_browser
 
+# Slow: drives a real headless Chromium.
+pytestmark = pytest.mark.slow
+
 # Time for the watcher's quiet period, the rebuild and the page's reload.
 LIVE_TIMEOUT_MS = 15_000
 

@@ -20,8 +20,8 @@ from urllib.request import urlopen
 import pypdf
 import pytest
 
-from tests.conftest import REPO, run_cli
-from tests.errorcases import VALID_COUNCIL
+from tests.helpers import REPO, run_cli
+from tests.records import VALID_COUNCIL
 from tests.textutil import html_text
 
 RELOAD_SCRIPT = "EventSource("
@@ -80,6 +80,7 @@ def test_server_listens_on_loopback_only(live_server) -> None:
     assert urlsplit(live_server.url).hostname == "127.0.0.1"
 
 
+@pytest.mark.slow  # `preview` in a child process
 def test_letter_page_is_the_built_letter_with_the_reload_script_added(
     live_server, project: Path
 ) -> None:
@@ -280,16 +281,7 @@ def test_a_template_fault_that_is_not_a_jinja_error_is_that_letters_page(
     assert fetch(live_server.url)[0] == 200
 
 
-def test_a_burst_of_saves_is_one_reload(live_server, project: Path) -> None:
-    before = live_server.signal.generation
-    for slug in ("ashfield", "dacorum", "harborough", "worcester"):
-        record = council_file(project, slug)
-        record.write_text(record.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    wait_until(lambda: live_server.signal.generation > before)
-    time.sleep(1.0)  # well past the watcher's quiet period: any second rebuild would show
-    assert live_server.signal.generation == before + 1
-
-
+@pytest.mark.slow  # `serve` in a child process
 def test_serve_command_prints_its_url_and_stops_on_ctrl_c(project: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "lgo_letters", "serve", "2020", "--port", "0"],
@@ -311,12 +303,14 @@ def test_serve_command_prints_its_url_and_stops_on_ctrl_c(project: Path) -> None
             process.wait()
 
 
+@pytest.mark.slow  # `serve` in a child process
 def test_serve_unknown_year_is_a_usage_error(project: Path) -> None:
     result = run_cli("serve", "1999", cwd=project)
     assert result.returncode == 2
     assert "unknown year 1999" in result.stderr
 
 
+@pytest.mark.slow  # `serve` in a child process
 def test_serve_on_a_port_in_use_is_a_usage_error(project: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.letters import council, render_letter, render_letter_html
+from tests.letters import render_letter, render_letter_html
+from tests.records import council
 from tests.textutil import html_text
 
 DELAY_CLOSING = (

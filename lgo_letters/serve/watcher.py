@@ -15,29 +15,67 @@ log = logging.getLogger(__name__)
 # are gathered until none has come for STEP_MS, or for at most DEBOUNCE_MS.
 STEP_MS = 200
 DEBOUNCE_MS = 1600
+# How long the watching thread waits for a change before it looks up (at the stop event, and
+# the first time, to say it is watching); watchfiles looks once a step, so in effect the
+# longer of this and the step: start() and stop() take about STEP_MS.
+_WAKE_MS = 100
 
 
 class Watcher:
-    """Calls `on_change(changed paths)` from a background thread until stopped."""
+    """Calls `on_change(changed paths)` from a background thread until stopped.
 
-    def __init__(self, folders: list[Path], on_change: Callable[[list[Path]], None]):
+    The folders are watched from the moment `start()` returns: it waits until watchfiles
+    has set up its watches (its generator first comes back, empty-handed or with changes),
+    so a file saved just after `start()` is never missed.
+    """
+
+    def __init__(
+        self,
+        folders: list[Path],
+        on_change: Callable[[list[Path]], None],
+        step_ms: int = STEP_MS,
+        debounce_ms: int = DEBOUNCE_MS,
+    ):
         self.folders = folders
         self.on_change = on_change
+        self.step_ms = step_ms
+        self.debounce_ms = debounce_ms
         self._stop = threading.Event()
+        self._watching = threading.Event()
+        self._failure: Exception | None = None
         self._thread = threading.Thread(target=self._run, name="lgo-letters-watcher", daemon=True)
 
-    def start(self) -> None:
+    def start(self, timeout: float = 30.0) -> None:
         self._thread.start()
+        if not self._watching.wait(timeout):
+            raise RuntimeError(f"the file watcher did not start within {timeout:.0f} s")
+        if self._failure is not None:
+            raise self._failure
 
     def _run(self) -> None:
+        try:
+            self._watch()
+        except Exception as error:
+            if self._watching.is_set():  # while serving: say so on the terminal
+                log.exception("serve: the file watcher stopped")
+            else:  # start() raises it
+                self._failure = error
+        finally:
+            self._watching.set()  # never leave start() waiting
+
+    def _watch(self) -> None:
         for changes in watchfiles.watch(
             *self.folders,
-            debounce=DEBOUNCE_MS,
-            step=STEP_MS,
+            debounce=self.debounce_ms,
+            step=self.step_ms,
             stop_event=self._stop,
-            rust_timeout=500,
+            rust_timeout=_WAKE_MS,
+            yield_on_timeout=True,
             raise_interrupt=False,
         ):
+            self._watching.set()
+            if not changes:
+                continue
             try:
                 self.on_change(sorted({Path(path) for _, path in changes}))
             except Exception:  # keep watching: the next save may well fix it
@@ -45,4 +83,5 @@ class Watcher:
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=5)
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
