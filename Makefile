@@ -7,12 +7,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 YEARS := $(notdir $(wildcard data/[0-9][0-9][0-9][0-9]))
 
-.PHONY: letters test test-fast lint bench system-deps browser-deps clean
+.PHONY: letters test test-fast lint bench system-deps browser-deps validator-deps clean
 
 letters: $(STAMP) system-deps
 	@for year in $(YEARS); do $(BIN)/lgo-letters build $$year || exit $$?; done
 
-test: $(STAMP) system-deps browser-deps
+test: $(STAMP) system-deps browser-deps validator-deps
 	$(BIN)/python -m pytest
 
 # Every in-process test, in under a minute: what to run while working. `make test` (CI) runs
@@ -62,6 +62,13 @@ system-deps:
 BROWSER_PACKAGES := chromium
 browser-deps:
 	@$(call apt-ensure,browser for the live-preview tests,$(BROWSER_PACKAGES))
+
+# The outside validators in the suite: poppler's pdftotext (the text most PDF readers and
+# search indexers see) and Java for the Nu Html Checker (vnu.jar, from the dev extra).
+# axe-core runs in the chromium above. Without them those tests are skipped, saying so.
+VALIDATOR_PACKAGES := poppler-utils default-jre-headless
+validator-deps:
+	@$(call apt-ensure,outside validators for the tests,$(VALIDATOR_PACKAGES))
 
 clean:
 	rm -rf output $(VENV)

@@ -159,7 +159,11 @@ def build(
         bool, typer.Option("--clean", help="Remove letters of councils no longer in the data.")
     ] = False,
     combined: Annotated[
-        bool, typer.Option("--combined", help="Also write one PDF of the whole year.")
+        bool,
+        typer.Option(
+            "--combined",
+            help="Also write one PDF of the year's final letters, for printing (drafts left out).",
+        ),
     ] = False,
     strict: _STRICT = False,
 ) -> int:

@@ -6,7 +6,7 @@ import html
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -46,6 +46,7 @@ class StructElem:
     alt: str | None
     children: list[StructElem]
     mcids: list[int]  # the element's own marked content on its page (see marked_text)
+    annotations: list[DictionaryObject] = field(default_factory=list)  # via /OBJR kids
 
     def walk(self) -> Iterator[StructElem]:
         yield self
@@ -61,11 +62,13 @@ def structure_tree(pdf: Path) -> StructElem:
     def build(node: DictionaryObject) -> StructElem:
         kids = node.get("/K")
         kids = kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []
-        children, mcids = [], []
+        children, mcids, annotations = [], [], []
         for kid in kids:
             kid = kid.get_object() if isinstance(kid, IndirectObject) else kid
             if isinstance(kid, DictionaryObject) and "/S" in kid:
                 children.append(build(kid))
+            elif isinstance(kid, DictionaryObject) and kid.get("/Type") == "/OBJR":
+                annotations.append(kid["/Obj"].get_object())
             elif isinstance(kid, int):
                 mcids.append(kid)
         page_ref = node.get("/Pg")
@@ -75,6 +78,7 @@ def structure_tree(pdf: Path) -> StructElem:
             alt=str(node["/Alt"]) if "/Alt" in node else None,
             children=children,
             mcids=mcids,
+            annotations=annotations,
         )
 
     return build(reader.trailer["/Root"]["/StructTreeRoot"].get_object())

@@ -1,5 +1,5 @@
-"""`lgo-letters build`: incremental rebuilds, the manifest, stale letters, failure isolation,
-the combined PDF and plain progress output, on the real 2020 records."""
+"""`lgo-letters build`: incremental rebuilds, the manifest, stale letters, failure isolation
+and plain progress output, on the real 2020 records (the combined PDF: test_build_combined)."""
 
 from __future__ import annotations
 
@@ -118,27 +118,6 @@ def test_a_bad_record_or_failing_template_stops_only_its_letter(project: Path) -
     # the failed letters keep their last good output
     assert (out_year / "dacorum.pdf").read_bytes() == old_dacorum
     assert_consistent(out_year)
-
-
-def test_combined_pdf_has_every_council_in_order_with_bookmarks(project: Path) -> None:
-    out_year = project / "output" / "2020"
-    result = build(project, "--combined")
-    assert result.returncode == 0, result.stderr
-    combined = pypdf.PdfReader(out_year / "_all-letters-2020.pdf")
-    titles = [(item.title, combined.get_destination_page_number(item)) for item in combined.outline]
-    assert titles == [
-        ("Ashfield District Council", 0),
-        ("Dacorum Borough Council", 3),
-        ("Harborough District Council", 6),
-        ("Worcester City Council", 9),
-    ]
-    assert len(combined.pages) == sum(
-        len(pypdf.PdfReader(out_year / f"{slug}.pdf").pages) for slug in SLUGS
-    )
-    assert "Harborough District Council" in combined.pages[6].extract_text()
-    assert "combined PDF unchanged" in build(project, "--combined").stderr
-    refused = build(project, "--combined", "--only", "dacorum")
-    assert refused.returncode == 2 and "--combined" in refused.stderr
 
 
 def test_a_fault_every_letter_shares_is_reported_once(tmp_path: Path) -> None:

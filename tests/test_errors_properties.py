@@ -159,6 +159,7 @@ TEMPLATE_TAGS = {
     "title",
     "style",
     "body",
+    "main",
     "article",
     "header",
     "svg",

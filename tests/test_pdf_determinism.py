@@ -117,7 +117,7 @@ def test_the_reused_parsed_stylesheet_gives_the_bytes_of_a_whole_document(
 
     from lgo_letters.letter import Letter, make_letter
     from lgo_letters.project import Paths, prepare_year
-    from lgo_letters.renderer.pdf import PDF_OPTIONS, PdfRenderer
+    from lgo_letters.renderer.pdf import PDF_OPTIONS, PdfRenderer, finish_tagging
 
     renderer = PdfRenderer(REPO / "templates")
     paths = Paths(REPO / "data", REPO / "templates")
@@ -131,5 +131,5 @@ def test_the_reused_parsed_stylesheet_gives_the_bytes_of_a_whole_document(
         )
         for _ in range(2):  # parsed on the first letter, reused on the second
             made = renderer.render(letter.document, letter.stylesheet)
-            assert made == whole.write_pdf(**PDF_OPTIONS), slug
+            assert made == whole.write_pdf(finisher=finish_tagging, **PDF_OPTIONS), slug
     assert len(renderer._stylesheets) == 1  # both years share one stylesheet, parsed once

@@ -9,6 +9,7 @@ import pytest
 
 from tests.letters import render_letter, render_letter_html
 from tests.records import council
+from tests.textutil import html_text
 
 DELAY_CLOSING = (
     "While I acknowledge the pressures councils are under, such delays add to the injustice "
@@ -262,11 +263,16 @@ def test_headings_and_note_differ_by_year(project: Path) -> None:
 
 def test_links_carry_real_addresses(project: Path) -> None:
     html = render_letter_html(project, 2020, council())
-    assert (
-        '<a href="https://www.lgo.org.uk/your-councils-performance">Your council\'s performance</a>'
-    ) in html
+    assert re.search(
+        r'<a href="https://www.lgo.org.uk/your-councils-performance" title="[^"]+">'
+        r"Your council's performance</a>",
+        html,
+    )
     assert ">website</a>" in html
-    assert '<a href="https://www.lgo.org.uk/training">www.lgo.org.uk/training</a>' in html
+    assert re.search(
+        r'<a href="https://www.lgo.org.uk/training" title="[^"]+">www.lgo.org.uk/training</a>',
+        html,
+    )
 
 
 def test_html_is_self_contained_and_accessible(project: Path) -> None:
@@ -278,10 +284,12 @@ def test_html_is_self_contained_and_accessible(project: Path) -> None:
     assert "<link" not in html and 'src="http' not in html and "url(http" not in html
 
 
-def test_draft_letter_carries_a_banner(project: Path) -> None:
+def test_draft_letter_carries_a_banner_and_says_so_in_its_title(project: Path) -> None:
     html = render_letter_html(project, 2020, council(draft=True))
     assert 'class="draft-banner"' in html and "must not be sent" in html
-    assert 'class="draft-banner"' not in render_letter_html(project, 2020, council())
+    assert "<title>DRAFT – Annual Review letter 2020 – Testshire District Council</title>" in html
+    final = render_letter_html(project, 2020, council())
+    assert 'class="draft-banner"' not in final and "DRAFT" not in html_text(final)
 
 
 def test_comments_are_printed_as_paragraphs(project: Path) -> None:

@@ -101,7 +101,7 @@ def seed_sentences(seed: str) -> list[str]:
     text = re.sub(r"</?(u|b|strong|em)>", "", text)  # inline marks
     text = re.sub(r"</?(p|ul|li)\b[^>]*>", "\n\n", text)  # table cells' paragraphs
     text = re.sub(r"<[^>]+>", " ", text)
-    text = re.sub(r"^\s*- ", "", text, flags=re.MULTILINE)  # - list items
+    text = re.sub(r"^[ \t]*- ", "", text, flags=re.MULTILINE)  # - list items
     text = re.sub(r"^#+\s*", "", text, flags=re.MULTILINE)  # ## headings
     text = text.replace("**", "").replace("|", " ").replace("•", " ")
     sentences = []

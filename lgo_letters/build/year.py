@@ -19,7 +19,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lgo_letters.build.combined import combined_name, write_combined
+from lgo_letters.build.combined import (
+    CombinedLetter,
+    combined_input,
+    combined_name,
+    write_combined,
+)
 from lgo_letters.build.inputs import (
     engine_fingerprint,
     file_sha256,
@@ -31,6 +36,7 @@ from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
 from lgo_letters.build.manifest import MANIFEST, Manifest
 from lgo_letters.build.pool import LETTERS_PER_WORKER, PdfPool, default_jobs, warm_up
 from lgo_letters.build.progress import BuildProgress
+from lgo_letters.context.numbers import counted
 from lgo_letters.errors import OutputError, Problem, UsageError
 from lgo_letters.letter import LetterFailure, make_letter
 from lgo_letters.output import (
@@ -374,11 +380,10 @@ def _build(
             halting.slug,
             (f"{halting.reasons[0]}; {len(report.not_done)} more letter(s) not attempted",),
         )
-    if options.combined:
-        if stop():
-            report.combined_skipped = True
-        else:
-            _combine(prepared, options, manifest, report)
+    if options.pdf:
+        interrupted = stop()
+        report.combined_skipped = interrupted and options.combined
+        _combine(prepared, options, manifest, report, interrupted=interrupted)
 
 
 def _record_html(
@@ -536,37 +541,117 @@ def _put_in_place(
 
 
 def _combine(
-    prepared: PreparedYear, options: BuildOptions, manifest: Manifest, report: BuildReport
+    prepared: PreparedYear,
+    options: BuildOptions,
+    manifest: Manifest,
+    report: BuildReport,
+    interrupted: bool = False,
 ) -> None:
-    """The whole year in one PDF, only when every letter of the year is built and current."""
-    missing = sorted(set(prepared.records.failed) | {f.slug for f in report.failures})
-    if missing or not prepared.letters:
-        report.combined_note = (
-            f"combined PDF not written: {len(missing)} letter(s) failed ({', '.join(missing)})"
-            if missing
-            else "combined PDF not written: no letters"
-        )
+    """Keep the year's combined PDF in step with its letters.
+
+    It is made from the final letters as they are on disk, drafts left out (and named). With
+    `--combined` it is written when every letter of the year is built; without, one made
+    earlier is rebuilt when its letters changed and the whole year was built, and removed
+    when it can no longer be made here (`--only`, a failed letter): it never holds a figure
+    its council's own letter no longer has.
+    """
+    target = report.out_dir / combined_name(prepared.year)
+    if manifest.combined and not options.combined and not target.exists():
+        manifest.combined = None  # deleted by hand: not made again unless asked for
+    previous = manifest.combined
+    if not (options.combined or previous):
         return
-    letters = []
+    missing = sorted(set(prepared.records.failed) | {f.slug for f in report.failures})
+    if interrupted or options.only or missing or not prepared.letters:
+        why = (
+            "the build was interrupted"
+            if interrupted
+            else f"{len(missing)} letter(s) failed ({', '.join(missing)})"
+            if missing
+            else "not every letter of the year was built (--only)"
+            if options.only
+            else "no letters"
+        )
+        if previous and not _combined_matches(prepared, options, manifest, previous):
+            _remove_combined(target, manifest, report, f"its letters changed and {why}")
+        elif options.combined:
+            report.combined_note = f"combined PDF not written: {why}"
+        return
+
+    finals, drafts = [], []
     for slug, letter in prepared.letters.items():
+        if letter.council.draft:
+            drafts.append(slug)
+            continue
         pdf = report.out_dir / f"{slug}.pdf"
         sha = manifest.councils[slug]["files"][pdf.name]["sha256"]
-        letters.append((letter.council.name, pdf, sha))
-    input_hash = sha256_bytes(repr(sorted((name, sha) for name, _, sha in letters)))
-    target = report.out_dir / combined_name(prepared.year)
-    report.combined = target
-    previous = manifest.combined or {}
-    unchanged = previous.get("input") == input_hash and file_sha256(target) == previous.get(
-        "sha256"
-    )
-    if unchanged and not options.force:
-        report.combined_note = f"combined PDF unchanged: {target}"
+        finals.append(CombinedLetter(slug, letter.council.name, pdf, sha))
+    drafts_note = f"; drafts left out: {', '.join(sorted(drafts))}" if drafts else ""
+    if not finals:
+        if previous:
+            _remove_combined(target, manifest, report, "every letter is now a draft")
+        else:
+            report.combined_note = "combined PDF not written: every letter is a draft"
         return
-    pages = write_combined(target, prepared.year, [(name, pdf) for name, pdf, _ in letters])
+    input_hash = combined_input(finals)
+    unchanged = (
+        previous is not None
+        and previous.get("input") == input_hash
+        and file_sha256(target) == previous.get("sha256")
+    )
+    report.combined = target
+    if unchanged and not options.force:
+        report.combined_note = f"combined PDF unchanged: {target}{drafts_note}"
+        return
+    pages = write_combined(target, prepared.year, finals)
     manifest.combined = {
         "file": target.name,
         "input": input_hash,
         "sha256": file_sha256(target),
         "pages": pages,
+        "letters": {letter.slug: letter.sha256 for letter in finals},
+        "drafts_left_out": sorted(drafts),
     }
-    report.combined_note = f"combined PDF: {target} ({len(letters)} letters, {pages} pages)"
+    made = "combined PDF" if options.combined else "combined PDF rebuilt (its letters changed)"
+    report.combined_note = (
+        f"{made}, a print copy: {target} "
+        f"({counted(len(finals), 'letter')}, {counted(pages, 'page')}){drafts_note}"
+    )
+
+
+def _combined_matches(
+    prepared: PreparedYear, options: BuildOptions, manifest: Manifest, previous: dict
+) -> bool:
+    """Whether the letters this build saw are in the combined PDF exactly as they are now
+    (a final letter with the same PDF; a draft not at all; a council no longer in the data
+    not at all)."""
+    members = previous.get("letters")
+    if not isinstance(members, dict):  # made before the manifest named its letters
+        return False
+    if not options.only:
+        known = set(prepared.letters) | set(prepared.records.failed)
+        if any(slug not in known for slug in members):
+            return False
+    for slug, letter in prepared.letters.items():
+        pdf = manifest.councils.get(slug, {}).get("files", {}).get(f"{slug}.pdf", {})
+        if letter.council.draft:
+            if slug in members:
+                return False
+        elif members.get(slug) != pdf.get("sha256"):
+            return False
+    return True
+
+
+def _remove_combined(target: Path, manifest: Manifest, report: BuildReport, why: str) -> None:
+    """A combined PDF that no longer matches the letters is removed, never left stale."""
+    try:
+        target.unlink(missing_ok=True)
+    except OSError as error:
+        report.combined_note = f"combined PDF is stale ({why}) and cannot be removed: {error}"
+        return
+    manifest.combined = None
+    report.combined = None
+    report.combined_note = (
+        f"combined PDF removed, {why}: {target}; "
+        f"`lgo-letters build {manifest.year} --combined` makes it again"
+    )

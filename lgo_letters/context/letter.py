@@ -55,7 +55,10 @@ class LetterContext:
 
     @property
     def title(self) -> str:
-        return f"Annual Review letter {self.year} – {self.council.name}"
+        """The page's and the PDF's title; a draft says so first (screen readers and
+        window titles show it before anything else)."""
+        title = f"Annual Review letter {self.year} – {self.council.name}"
+        return f"DRAFT – {title}" if self.council.draft else title
 
     def count(self, name: str) -> int:
         """A count of the record: one of its statistics, or a top-level count field (0 when

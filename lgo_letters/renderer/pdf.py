@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from weasyprint import CSS, HTML
+import pydyf
+from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
 from lgo_letters.renderer.fonts import font_face_css
@@ -58,7 +59,7 @@ class PdfRenderer:
         )
         # /CreationDate and /ModDate come from the letter's dcterms.created/modified metas.
         with _source_date_epoch(document.metadata.modified):
-            return document.write_pdf(**PDF_OPTIONS), len(document.pages)
+            return document.write_pdf(finisher=finish_tagging, **PDF_OPTIONS), len(document.pages)
 
     def _parsed(self, stylesheet: str) -> CSS:
         """The stylesheet parsed, from the few most recently used (parsing is ~4% of a
@@ -70,6 +71,58 @@ class PdfRenderer:
         while len(self._stylesheets) > _PARSED_STYLESHEETS_KEPT:
             self._stylesheets.popitem(last=False)
         return parsed
+
+
+def finish_tagging(document: Document, pdf: pydyf.PDF) -> None:
+    """The last touches to WeasyPrint's tags, just before the PDF is written.
+
+    - Each link annotation's /Contents (what a screen reader announces for it) is the
+      link's `title`, else its text; WeasyPrint writes the bare URL.
+    - Structure elements with no content are taken out of the tree. WeasyPrint tags every
+      box, so decoration drawn as a background (a panel's icon, the DRAFT watermark, the
+      list bullet) left an empty /Div or /NonStruct; the drawing itself is an artifact.
+    """
+    for page in document.pages:
+        for _type, _target, _rectangle, box in page.links:
+            annotation = getattr(box, "link_annotation", None)
+            if annotation is not None and box.element is not None:
+                text = " ".join("".join(box.element.itertext()).split())
+                annotation["Contents"] = pydyf.String(box.element.get("title") or text)
+    if "StructTreeRoot" in pdf.catalog:
+        root = _pdf_object(pdf, pdf.catalog["StructTreeRoot"])
+        _prune_empty(pdf, root)
+
+
+def _pdf_object(pdf: pydyf.PDF, reference: bytes | str) -> object:
+    """The object an indirect reference (b"12 0 R") names."""
+    text = reference.decode() if isinstance(reference, bytes) else reference
+    return pdf.objects[int(text.split()[0])]
+
+
+def _prune_empty(pdf: pydyf.PDF, element: pydyf.Dictionary) -> bool:
+    """Drop the structure elements under `element` that hold no content (no marked
+    content, no annotation, no child that holds some); True if `element` holds some."""
+    kids = element.get("K")
+    if kids is None:
+        return False
+    if not isinstance(kids, list):  # a single kid
+        kids = pydyf.Array([kids])
+        element["K"] = kids
+    kept = []
+    for kid in kids:
+        if isinstance(kid, int):  # an MCID: marked content on the element's page
+            kept.append(kid)
+            continue
+        child = _pdf_object(pdf, kid)
+        if not isinstance(child, pydyf.Dictionary):
+            kept.append(kid)
+        elif child.get("Type") == "/StructElem":
+            if _prune_empty(pdf, child):
+                kept.append(kid)
+        else:  # an object reference (/OBJR: an annotation) or marked-content reference
+            kept.append(kid)
+    kids[:] = kept
+    return bool(kept)
 
 
 @contextmanager

@@ -26,17 +26,22 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .draft { color: #b00020; font-weight: bold; }
 pre { white-space: pre-wrap; }
 .note { color: #555; }
+.valid-slugs li { line-height: 2; } /* links far enough apart to tap (WCAG 2.2 target size) */
 """
 
 _PROBLEMS = """
 {% macro problem_table(problems) %}
 <table class="problem-list">
-<thead><tr><th>File</th><th>Line</th><th>Field</th><th>Message</th></tr></thead>
+<thead><tr><th>File</th>
+<th>Line</th>
+<th>Field</th>
+<th>Message</th></tr></thead>
 <tbody>
 {% for p in problems %}
 <tr class="problem"><td class="file">{{ p.file }}</td>
 <td class="line">{{ p.line if p.line is not none else "" }}</td>
-<td class="field">{{ p.field }}</td><td class="message">{{ p.message }}</td></tr>
+<td class="field">{{ p.field }}</td>
+<td class="message">{{ p.message }}</td></tr>
 {% endfor %}
 </tbody></table>
 {% endmacro %}
@@ -46,7 +51,9 @@ _LAYOUT = """<!DOCTYPE html>
 <html lang="en-GB">
 <head><meta charset="utf-8"><title>{{ title }}</title><style>{{ css }}</style></head>
 <body>
+<main>
 {% block body %}{% endblock %}
+</main>
 </body>
 </html>
 """
@@ -64,8 +71,14 @@ template is saved.</p>
 {{ problem_table(year_problems) }}</section>
 {% endif %}
 <table class="councils">
-<thead><tr><th>Council</th><th>Type</th><th>Upheld</th><th>Compliance</th>
-<th>Satisfactory remedy</th><th>Draft</th><th>Problems</th><th>PDF</th></tr></thead>
+<thead><tr><th>Council</th>
+<th>Type</th>
+<th>Upheld</th>
+<th>Compliance</th>
+<th>Satisfactory remedy</th>
+<th>Draft</th>
+<th>Problems</th>
+<th>PDF</th></tr></thead>
 <tbody>
 {% for row in rows %}
 <tr id="council-{{ row.slug }}">
@@ -75,7 +88,8 @@ template is saved.</p>
 <td class="number compliance">{{ row.compliance }}</td>
 <td class="number satisfactory-remedy">{{ row.satisfactory_remedy }}</td>
 <td>{% if row.draft %}<span class="draft">draft</span>{% endif %}</td>
-<td class="problem">{% for p in row.problems %}{{ p }}<br>{% endfor %}</td>
+<td class="problem">{% for p in row.problems %}{{ p }}<br>
+{% endfor %}</td>
 <td>{% if not row.problems %}<a href="/{{ row.slug }}.pdf">PDF</a>{% endif %}</td>
 </tr>
 {% endfor %}
@@ -89,7 +103,9 @@ _UNAVAILABLE = """{% extends "layout" %}{% from "problems" import problem_table 
 <section class="problems">
 <h1>{{ title }}</h1>
 {% if problems %}{{ problem_table(problems) }}{% endif %}
-{% for message in messages %}<pre class="problem">{{ message }}</pre>{% endfor %}
+{% for message in messages %}
+<pre class="problem">{{ message }}</pre>
+{% endfor %}
 <p>Fix the file and save it: this page reloads by itself.</p>
 </section>
 {% endblock %}
@@ -100,7 +116,9 @@ _NOT_FOUND = """{% extends "layout" %}
 <h1>{{ title }}</h1>
 <p>{{ what }} Letters of {{ year }}:</p>
 <ul class="valid-slugs">
-{% for slug in valid %}<li><a href="/{{ slug }}">{{ slug }}</a></li>{% endfor %}
+{% for slug in valid %}
+<li><a href="/{{ slug }}">{{ slug }}</a></li>
+{% endfor %}
 </ul>
 {% endblock %}
 """
