@@ -167,8 +167,12 @@ def test_a_letter_whose_worker_dies_every_time_fails(
 
     for _ in range(ATTEMPTS):
         end = open_other_end(fifo, deadline)
-        os.kill(holder_of(fifo, deadline), signal.SIGKILL)
+        worker = holder_of(fifo, deadline)
+        os.kill(worker, signal.SIGKILL)
         os.close(end)
+        # Until the killed worker has let go of the FIFO, our next open would find it, not
+        # the fresh worker, and the fresh one would wait for a writer for good.
+        gone_from(fifo, worker, deadline)
 
     outcomes = rendering.finish()
     assert outcomes["held"] == PdfFailed(
