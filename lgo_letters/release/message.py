@@ -8,11 +8,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-import jinja2
-
 from lgo_letters.context import LetterContext
 from lgo_letters.errors import TemplateError
 from lgo_letters.renderer import Templates
+from lgo_letters.renderer.html import render_template
 from lgo_letters.schema.models import Sender
 
 TEXT_TEMPLATE = "email.txt.j2"
@@ -22,21 +21,6 @@ HTML_TEMPLATE = "email.html.j2"  # optional
 def publication_name(slug: str, year: int, suffix: str) -> str:
     """The file name a letter goes out under, attached or published."""
     return f"{slug}-annual-review-letter-{year}{suffix}"
-
-
-def _render(templates: Templates, name: str, letter: LetterContext, escape: bool) -> str:
-    env = templates.env if escape else templates.env.overlay(autoescape=False)
-    try:
-        return env.get_template(name).render(letter=letter)
-    except jinja2.TemplateSyntaxError as error:
-        raise TemplateError(
-            f"{templates.dir / (error.name or name)}:{error.lineno}: "
-            f"template syntax error: {error.message}"
-        ) from None
-    except jinja2.TemplateError as error:
-        raise TemplateError(f"{templates.dir / name}: {error}") from None
-    except Exception as error:  # any fault of the template costs this message only
-        raise TemplateError(f"{templates.dir / name}: {type(error).__name__}: {error}") from None
 
 
 def letter_message(
@@ -64,9 +48,11 @@ def letter_message(
         message["Cc"] = [Address(addr_spec=address) for address in cc]
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=sender.address.rpartition("@")[2])
-    message.set_content(_render(templates, f"{folder}/{TEXT_TEMPLATE}", letter, escape=False))
+    message.set_content(
+        render_template(templates, f"{folder}/{TEXT_TEMPLATE}", letter, autoescape=False)
+    )
     if (templates.dir / folder / HTML_TEMPLATE).is_file():
-        html = _render(templates, f"{folder}/{HTML_TEMPLATE}", letter, escape=True)
+        html = render_template(templates, f"{folder}/{HTML_TEMPLATE}", letter)
         message.add_alternative(html, subtype="html")
     message.add_attachment(
         pdf,

@@ -15,25 +15,36 @@ from lgo_letters.context.letter import LetterContext
 from lgo_letters.errors import TemplateError
 from lgo_letters.renderer.templates import LetterFormat, Templates
 
-__all__ = ["TemplateError", "render_html", "with_stylesheet"]
+__all__ = ["TemplateError", "render_html", "render_template", "with_stylesheet"]
 
 _END_OF_HEAD = "</head>"
 
 
 def render_html(templates: Templates, letter_format: LetterFormat, letter: LetterContext) -> str:
     """The letter's HTML document (without its stylesheet), or TemplateError naming the
-    template's file and line.
+    template's file and line (see render_template)."""
+    document = render_template(templates, letter_format.template, letter)
+    if _END_OF_HEAD not in document:
+        raise TemplateError(
+            f"{templates.dir / letter_format.template}: the letter has no {_END_OF_HEAD}, "
+            "so its stylesheet has no place"
+        )
+    return document
 
-    Any exception while rendering is the template's fault for this letter (a filter given
-    the wrong value, a division by zero, endless recursion), so every one becomes a
-    TemplateError: the caller loses this letter, never the run.
-    """
+
+def render_template(
+    templates: Templates, name: str, letter: LetterContext, *, autoescape: bool = True
+) -> str:
+    """`templates/<name>` rendered for `letter`, or TemplateError naming the template's file
+    and line. Any exception while rendering is the template's fault for this letter (a
+    filter given the wrong value, a division by zero, endless recursion), so every one
+    becomes a TemplateError: the caller loses this letter, never the run."""
+    env = templates.env if autoescape else templates.env.overlay(autoescape=False)
     try:
-        template = templates.env.get_template(letter_format.template)
-        document = template.render(letter=letter)
+        return env.get_template(name).render(letter=letter)
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(
-            f"{templates.dir / (error.name or letter_format.template)}:{error.lineno}: "
+            f"{templates.dir / (error.name or name)}:{error.lineno}: "
             f"template syntax error: {error.message}"
         ) from None
     except jinja2.TemplateNotFound as error:
@@ -45,12 +56,6 @@ def render_html(templates: Templates, letter_format: LetterFormat, letter: Lette
     except Exception as error:
         where = _template_location(templates, error)
         raise TemplateError(f"{where}: {type(error).__name__}: {error}") from None
-    if _END_OF_HEAD not in document:
-        raise TemplateError(
-            f"{templates.dir / letter_format.template}: the letter has no {_END_OF_HEAD}, "
-            "so its stylesheet has no place"
-        )
-    return document
 
 
 def style_text(stylesheet: str) -> str:
