@@ -143,6 +143,11 @@ def read_councils_list(file: Path) -> list[_Listed]:
     )
 
 
+def _name_problem(council: _Known, message: str) -> Problem:
+    """A warning about a council's record, placed at its `name` key."""
+    return Problem(council.file, *_position(council.file, "name"), "name", message)
+
+
 def list_warnings(list_file: Path, listed: list[_Listed], known: list[_Known]) -> list[Problem]:
     from lgo_letters.exchange.matching import name_key
 
@@ -168,26 +173,18 @@ def list_warnings(list_file: Path, listed: list[_Listed], known: list[_Known]) -
             continue
         matched.add(council.slug)
         if entry.name and council.name and council.name.strip() != entry.name:
-            line, column = _position(council.file, "name")
             warnings.append(
-                Problem(
-                    council.file,
-                    line,
-                    column,
-                    "name",
+                _name_problem(
+                    council,
                     f"'{council.name}' differs from the official name '{entry.name}' "
                     f"({list_file.name}:{entry.line})",
                 )
             )
     for council in known:
         if council.slug not in matched:
-            line, column = _position(council.file, "name")
             warnings.append(
-                Problem(
-                    council.file,
-                    line,
-                    column,
-                    "name",
+                _name_problem(
+                    council,
                     f"'{council.name or council.slug}' is not on the official list "
                     f"({list_file.name})",
                 )
