@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from lgo_letters.build.manifest import Manifest
+from lgo_letters.build.manifest import BuiltFile, Manifest
 from lgo_letters.exchange.table import year_table
 from lgo_letters.project import Paths, prepare_year
 from tests.errorcases import invoke
@@ -83,17 +83,10 @@ def test_rows_hold_what_the_letters_print(year_project: Path) -> None:
 
 def test_letter_files_come_from_the_manifest(year_project: Path) -> None:
     out_dir = year_project / "output" / str(YEAR)
+    pdf = BuiltFile(input="i" * 64, sha256="a" * 64, bytes=10, pages=2)
     manifest = Manifest(out_dir / "manifest.json", YEAR)
-    manifest.record(
-        "dartford",
-        "Dartford Borough Council",
-        "i" * 64,
-        out_dir / "dartford.pdf",
-        sha256="a" * 64,
-        size=10,
-        pages=2,
-    )
-    manifest.write()
+    dartford = out_dir / "dartford.pdf"
+    manifest.recording("dartford", "Dartford Borough Council", dartford, pdf).write()
     result = invoke(
         "export",
         str(YEAR),

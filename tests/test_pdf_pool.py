@@ -1,5 +1,6 @@
-"""The PDF pool on its own: letters out as PDFs, and a letter whose worker dies under it
-retried once in a fresh worker before it counts as failed.
+"""The PDF pool on its own: letters out as PDFs; the letters in flight when a worker dies
+retried each alone in a fresh worker, and only a letter that kills its worker when alone
+charged for it: tried once more, then failed.
 
 A letter here holds its worker for as long as the test wants: its image is a FIFO, which
 WeasyPrint's open blocks on until the test opens the other end. The test then knows which
@@ -75,6 +76,26 @@ def open_other_end(fifo: Path, deadline: float) -> int:
     raise AssertionError(f"no worker opened {fifo}")
 
 
+def kill_every_holder(fifo: Path, rendering: Rendering, deadline: float) -> int:
+    """Kill each worker that opens `fifo` until the pool has finished; returns how many."""
+    killed = 0
+    while not rendering.done():
+        assert time.monotonic() < deadline, "the pool did not finish"
+        try:
+            end = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as error:
+            if error.errno != errno.ENXIO:
+                raise
+            time.sleep(0.01)  # no worker has it open yet: poll again
+            continue
+        worker = holder_of(fifo, deadline)
+        os.kill(worker, signal.SIGKILL)
+        os.close(end)
+        gone_from(fifo, worker, deadline)
+        killed += 1
+    return killed
+
+
 class Rendering:
     """The pool's outcomes, collected by a background thread while the test acts."""
 
@@ -90,6 +111,9 @@ class Rendering:
                 self.outcomes[done.slug] = outcome
         except BaseException as error:
             self.error = error
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
 
     def finish(self) -> dict[str, PdfWritten | PdfFailed]:
         self._thread.join(120)
@@ -157,9 +181,6 @@ def test_a_letter_whose_worker_dies_is_retried_in_a_fresh_one(
 def test_a_letter_whose_worker_dies_every_time_fails(
     tmp_path: Path, held_letter: tuple[Path, PdfJob]
 ) -> None:
-    # Alone: a letter queued behind it in the same worker is charged each death too (the
-    # pool cannot tell which of a worker's letters it was rendering), so it would fail with
-    # it; that is the pool's behaviour today, not what this test is about.
     fifo, held = held_letter
     pool = PdfPool(1, tmp_path)
     rendering = Rendering(pool, [held])
@@ -180,3 +201,25 @@ def test_a_letter_whose_worker_dies_every_time_fails(
     )
     assert not (tmp_path / "held.pdf").exists()
     assert pool.workers_lost == ATTEMPTS
+
+
+def test_only_the_letter_that_kills_its_worker_fails_not_those_beside_it(
+    tmp_path: Path, held_letter: tuple[Path, PdfJob]
+) -> None:
+    # One worker, the poisoned letter in it and an innocent one queued behind: every death
+    # of the worker broke both. The innocent letter must come out, the poisoned one fail.
+    fifo, held = held_letter
+    pool = PdfPool(1, tmp_path)
+    rendering = Rendering(pool, [held, job(tmp_path, "innocent"), job(tmp_path, "after")])
+
+    killed = kill_every_holder(fifo, rendering, time.monotonic() + 120)
+
+    outcomes = rendering.finish()
+    assert isinstance(outcomes["innocent"], PdfWritten), outcomes["innocent"]
+    assert isinstance(outcomes["after"], PdfWritten), outcomes["after"]
+    assert outcomes["held"] == PdfFailed(
+        f"the worker process rendering this letter died ({ATTEMPTS} times)"
+    )
+    # Once beside the innocent letter (charged to neither), then ATTEMPTS times alone.
+    assert killed == pool.workers_lost == ATTEMPTS + 1
+    assert pool.letters_retried == 2  # held and innocent, each retried alone

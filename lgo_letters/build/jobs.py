@@ -27,8 +27,6 @@ class PdfWritten:
     size: int
     pages: int
     seconds: float
-    worker: int  # process id
-    peak_rss_kb: int  # the worker's peak resident memory so far
 
 
 @dataclass(frozen=True)

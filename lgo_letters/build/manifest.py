@@ -1,55 +1,100 @@
 """output/<year>/manifest.json: what each letter was built from and what was written.
 
 For each council: the input hash of its letter, and each output file with its sha256,
-size, the input hash it was built from and (for a PDF) its page count. The manifest only
-ever names files that were completely written, so it is written after them: at the end of
-a build, and at checkpoints during it.
+size, the input hash it was built from and (for a PDF) its page count; and the year's
+combined PDF, when there is one. The manifest only ever names files that were completely
+written, so it is written after them: at the end of a build, and at checkpoints during it.
+
+Its entries are typed (BuiltFile, CouncilEntry, CombinedEntry) and checked in one place,
+Manifest.load; a Manifest is a value: recording a file returns a new one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import re
-from dataclasses import dataclass, field
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from lgo_letters.build.inputs import file_sha256
+from lgo_letters.errors import OutputError
 from lgo_letters.output import write_atomic
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
-_SHA256 = re.compile(r"[0-9a-f]{64}")
+CHECKPOINT_SECONDS = 2.0
+
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
 class DamagedManifest(ValueError):
     """The manifest is there but is not one this program wrote: treated as absent."""
 
 
-def _check_entry(slug: object, entry: object) -> None:
-    """An entry as record() makes them, or DamagedManifest saying what is wrong."""
-    if not isinstance(slug, str) or not isinstance(entry, dict):
-        raise DamagedManifest(f"the entry for {slug!r} is not a mapping")
-    files = entry.get("files")
-    if not isinstance(entry.get("name"), str) or not isinstance(files, dict):
-        raise DamagedManifest(f"the entry for {slug!r} has no name or no files mapping")
-    for name, facts in files.items():
-        if (
-            not isinstance(facts, dict)
-            or not isinstance(facts.get("sha256"), str)
-            or not _SHA256.fullmatch(facts["sha256"])
-            or not isinstance(facts.get("input"), str)
-        ):
-            raise DamagedManifest(f"the entry for {slug!r} file {name!r} is not a built file")
+class _Entry(BaseModel):
+    # strict: a manifest is written by this program, so nothing in it needs coercing.
+    model_config = ConfigDict(frozen=True, strict=True, extra="ignore")
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(exclude_none=True))
 
 
-@dataclass
+class BuiltFile(_Entry):
+    """One file a build wrote: the input hash it was built from, its sha256 and size."""
+
+    input: str
+    sha256: Sha256
+    bytes: int | None = None
+    pages: int | None = None  # a PDF's
+
+
+class CouncilEntry(_Entry):
+    """A council's letter files by name (<slug>.html, <slug>.pdf), and its letter's input."""
+
+    name: str
+    files: dict[str, BuiltFile]
+    input: str | None = None  # (on disk after "files", where it has always been)
+
+
+class CombinedEntry(_Entry):
+    """The year's combined PDF: what it was made of (each letter's PDF sha256, by slug)."""
+
+    file: str
+    input: str
+    sha256: Sha256
+    pages: int
+    letters: dict[str, str] | None = None  # None: made before the manifest named its letters
+    drafts_left_out: list[str] | None = None
+
+
+class _Content(BaseModel):
+    """A manifest file's content as this program writes it (format and year checked apart)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    councils: dict[str, CouncilEntry]
+    combined: CombinedEntry | None = None
+    engine: dict[str, str] = {}
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(map(str, first["loc"]))
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+@dataclass(frozen=True)
 class Manifest:
     path: Path
     year: int
-    councils: dict[str, dict[str, Any]] = field(default_factory=dict)
-    combined: dict[str, Any] | None = None
-    engine: dict[str, str] = field(default_factory=dict)
+    councils: Mapping[str, CouncilEntry] = field(default_factory=dict)
+    combined: CombinedEntry | None = None
+    engine: Mapping[str, str] = field(default_factory=dict)
     damage: str = ""  # why the manifest on disk was not used, when it was there but damaged
     written: str = ""  # the text on disk, so that an unchanged manifest is not rewritten
 
@@ -66,75 +111,110 @@ class Manifest:
         except (OSError, ValueError) as error:
             return cls(path, year, damage=f"{path} cannot be read ({error})")
         try:
-            data = json.loads(text)
-            if not isinstance(data, dict):
-                raise DamagedManifest("it is not a JSON object")
-            if data.get("format") != FORMAT_VERSION or data.get("year") != year:
-                raise DamagedManifest(f"it is not a format-{FORMAT_VERSION} manifest of {year}")
-            councils = data.get("councils")
-            if not isinstance(councils, dict):
-                raise DamagedManifest("it has no councils mapping")
-            for slug, entry in councils.items():
-                _check_entry(slug, entry)
-            combined = data.get("combined")
-            if combined is not None and not isinstance(combined, dict):
-                raise DamagedManifest("its combined entry is not a mapping")
-            engine = data.get("engine") if isinstance(data.get("engine"), dict) else {}
+            content = _parse(text, year)
         except ValueError as error:  # JSONDecodeError and DamagedManifest
             return cls(path, year, damage=f"{path} is damaged: {error}")
-        return cls(path, year, dict(councils), combined, dict(engine), written=text)
+        return cls(path, year, content.councils, content.combined, content.engine, written=text)
+
+    def file(self, slug: str, name: str) -> BuiltFile | None:
+        """What the manifest recorded of `slug`'s file `name`, if it recorded it."""
+        entry = self.councils.get(slug)
+        return entry.files.get(name) if entry else None
 
     def up_to_date(self, slug: str, file: Path, input_hash: str) -> bool:
         """Whether `file` on disk is the one this manifest says was built from `input_hash`."""
-        entry = self.councils.get(slug, {}).get("files", {}).get(file.name)
-        return (
-            entry is not None
-            and entry.get("input") == input_hash
-            and file_sha256(file) == entry.get("sha256")
-        )
-
-    def record(self, slug: str, name: str, input_hash: str, file: Path, **facts: Any) -> None:
-        entry = self.councils.setdefault(slug, {"name": name, "files": {}})
-        entry["name"] = name
-        entry["input"] = input_hash
-        entry["files"][file.name] = {"input": input_hash, **facts}
+        built = self.file(slug, file.name)
+        return built is not None and built.input == input_hash and file_sha256(file) == built.sha256
 
     def files_of(self, slug: str) -> list[str]:
-        return sorted(self.councils.get(slug, {}).get("files", {}))
+        entry = self.councils.get(slug)
+        return sorted(entry.files) if entry else []
 
     def sha256_of(self, slug: str, name: str) -> str | None:
         """The sha256 the manifest recorded for `slug`'s file `name`."""
-        return self.councils.get(slug, {}).get("files", {}).get(name, {}).get("sha256")
+        built = self.file(slug, name)
+        return built.sha256 if built else None
 
-    def forget(self, slug: str) -> None:
-        self.councils.pop(slug, None)
+    def recording(self, slug: str, name: str, file: Path, built: BuiltFile) -> Manifest:
+        """This manifest with `file` of council `slug` (called `name`) recorded as built."""
+        previous = self.councils.get(slug)
+        files = {**(previous.files if previous else {}), file.name: built}
+        entry = CouncilEntry(name=name, files=files, input=built.input)
+        return replace(self, councils={**self.councils, slug: entry})
 
-    def write(self) -> None:
-        """Write the manifest, unless the one on disk already says the same."""
+    def forgetting(self, slug: str) -> Manifest:
+        return replace(self, councils={k: v for k, v in self.councils.items() if k != slug})
+
+    def with_combined(self, combined: CombinedEntry | None) -> Manifest:
+        return replace(self, combined=combined)
+
+    def with_engine(self, engine: Mapping[str, str]) -> Manifest:
+        return replace(self, engine=dict(engine))
+
+    def write(self) -> Manifest:
+        """Write the manifest, unless the one on disk already says the same; returns it as
+        written. Raises OutputError."""
         text = self.to_json()
-        if text != self.written:
-            write_atomic(self.path, text)
-            self.written = text
+        if text == self.written:
+            return self
+        write_atomic(self.path, text)
+        return replace(self, written=text)
 
     def to_json(self) -> str:
         """One council a line: readable, diffable, and quick to write at every checkpoint
         (json.dumps with indent= runs the pure-Python encoder: 70 ms for 340 councils;
         compact entries use the C one)."""
+        councils = {slug: self.councils[slug].to_json() for slug in sorted(self.councils)}
+        engine = {key: json.dumps(value) for key, value in self.engine.items()}
+        combined = self.combined.to_json() if self.combined else "null"
         return (
             "{\n"
             f' "format": {FORMAT_VERSION},\n'
             f' "year": {self.year},\n'
-            f' "engine": {_one_item_a_line(self.engine)},\n'
-            f' "councils": {_one_item_a_line(dict(sorted(self.councils.items())))},\n'
-            f' "combined": {json.dumps(self.combined)}\n'
+            f' "engine": {_one_item_a_line(engine)},\n'
+            f' "councils": {_one_item_a_line(councils)},\n'
+            f' "combined": {combined}\n'
             "}\n"
         )
 
 
-def _one_item_a_line(mapping: dict[str, Any]) -> str:
-    if not mapping:
+class Checkpoints:
+    """The latest manifest of a build in progress, written to disk every CHECKPOINT_SECONDS
+    as the build records letters, so that a build killed outright loses little. The build
+    writes `latest` once more when it ends, however it ends."""
+
+    def __init__(self, manifest: Manifest) -> None:
+        self.latest = manifest
+        self._written_at = time.monotonic()
+
+    def record(self, manifest: Manifest) -> None:
+        self.latest = manifest
+        if time.monotonic() - self._written_at > CHECKPOINT_SECONDS:
+            # A checkpoint that cannot be written is no reason to stop: the final write
+            # reports it if it still fails.
+            with contextlib.suppress(OutputError):
+                self.latest = manifest.write()
+            self._written_at = time.monotonic()
+
+
+def _parse(text: str, year: int) -> _Content:
+    """The manifest's content, or DamagedManifest (or JSONDecodeError) saying what is wrong."""
+    data: Any = json.loads(text)
+    if not isinstance(data, dict):
+        raise DamagedManifest("it is not a JSON object")
+    if data.get("format") != FORMAT_VERSION or data.get("year") != year:
+        raise DamagedManifest(f"it is not a format-{FORMAT_VERSION} manifest of {year}")
+    if not isinstance(data.get("engine"), dict):
+        data["engine"] = {}  # only ever compared: a missing one costs nothing
+    try:
+        return _Content.model_validate(data)
+    except ValidationError as error:
+        raise DamagedManifest(_first_error(error)) from None
+
+
+def _one_item_a_line(items: Mapping[str, str]) -> str:
+    """A JSON object of already-encoded values, one a line."""
+    if not items:
         return "{}"
-    items = ",\n".join(
-        f"  {json.dumps(key)}: {json.dumps(value)}" for key, value in mapping.items()
-    )
-    return f"{{\n{items}\n }}"
+    lines = ",\n".join(f"  {json.dumps(key)}: {value}" for key, value in items.items())
+    return f"{{\n{lines}\n }}"

@@ -14,7 +14,7 @@ import os
 import signal
 import threading
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -77,77 +77,96 @@ class PdfPool:
         self.stop_requested = stop_requested
         self.workers_lost = 0  # generations broken by a dying worker
         self.letters_retried = 0  # letters given to a fresh worker after theirs died
-        self.letters_lost = 0  # letters a dead worker held that were not retried (stopping)
 
     def render(self, jobs: Iterable[PdfJob]) -> Iterator[tuple[PdfJob, PdfWritten | PdfFailed]]:
         """Each letter's outcome as it completes. When a stop is requested, letters already
-        being rendered are finished and reported; the rest are left undone."""
+        being rendered are finished and reported; the rest are left undone.
+
+        A dying worker breaks its whole generation: every letter in flight then fails alike,
+        the one that killed it and the innocent ones queued beside it. So those letters are
+        retried one at a time, each alone in a fresh worker, and only a letter whose worker
+        dies while it is the only letter in flight is charged an attempt.
+        """
         pending = deque(jobs)
-        attempts: Counter[str] = Counter()
-        while pending and not self.stop_requested():
-            yield from self._generation(pending, attempts)
-        # Letters put back for a retry that a stop then left undone were never retried.
-        self.letters_lost += sum(1 for job in pending if attempts[job.slug])
-        self.letters_retried -= sum(1 for job in pending if attempts[job.slug])
+        suspects: deque[PdfJob] = deque()  # in flight when a worker died: each retried alone
+        deaths: Counter[str] = Counter()
+        retried: set[str] = set()
+        while (suspects or pending) and not self.stop_requested():
+            if suspects:
+                queue, workers = deque([suspects.popleft()]), 1
+                retried.add(queue[0].slug)
+                self.letters_retried = len(retried)
+            else:
+                queue, workers = pending, min(self.jobs, len(pending))
+            broken, lost = yield from self._generation(queue, workers)
+            if queue is not pending:
+                suspects.extendleft(queue)  # never handed to the worker (a stop came)
+            if not broken:
+                continue
+            self.workers_lost += 1
+            if workers > 1 or len(lost) > 1:
+                suspects.extend(lost)  # the culprit is among them: each is tried alone
+                continue
+            for job in lost:  # the only letter in the only worker: it killed the worker
+                deaths[job.slug] += 1
+                if deaths[job.slug] < ATTEMPTS:
+                    suspects.appendleft(job)
+                else:
+                    times = deaths[job.slug]
+                    yield (
+                        job,
+                        PdfFailed(f"the worker process rendering this letter died ({times} times)"),
+                    )
 
     def _generation(
-        self, pending: deque[PdfJob], attempts: Counter[str]
-    ) -> Iterator[tuple[PdfJob, PdfWritten | PdfFailed]]:
+        self, queue: deque[PdfJob], workers: int
+    ) -> Generator[tuple[PdfJob, PdfWritten | PdfFailed], None, tuple[bool, list[PdfJob]]]:
+        """Render letters from `queue` in one pool of `workers` processes until its letter
+        budget is spent, the queue is empty or a worker dies. Returns whether one died, and
+        the letters that were in flight then (taken from the queue, never reported)."""
         from lgo_letters.build.worker import init_worker, render_pdf  # WeasyPrint: here only
 
-        budget = self.jobs * self.letters_per_worker
-        workers = min(self.jobs, len(pending))
+        budget = workers * self.letters_per_worker
         executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=_context(),
             initializer=init_worker,
-            initargs=(self.templates_dir, False, os.getpid()),
+            initargs=(self.templates_dir, os.getpid()),
         )
         in_flight: dict[Future, PdfJob] = {}
         broken = False
+        lost: list[PdfJob] = []
         try:
             while True:
                 # Keep every worker busy with one letter queued behind it, no more, so a
                 # stop or a broken pool leaves little work in the air.
                 while (
-                    pending
+                    queue
                     and budget
                     and not broken
                     and not self.stop_requested()
                     and len(in_flight) < 2 * workers
                 ):
-                    job = pending.popleft()
+                    job = queue.popleft()
                     try:
                         in_flight[executor.submit(render_pdf, job)] = job
                     except BrokenProcessPool:  # a worker died before we heard of it
-                        pending.appendleft(job)
+                        queue.appendleft(job)
                         broken = True
-                        self.workers_lost += 1
                         break
                     budget -= 1
                 if not in_flight:
-                    return
+                    return broken, lost
                 done, _ = wait(in_flight, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
                 for future in done:
                     job = in_flight.pop(future)
                     try:
-                        yield job, future.result()
+                        outcome = future.result()
                     except BrokenProcessPool:
-                        if not broken:
-                            self.workers_lost += 1
                         broken = True
-                        attempts[job.slug] += 1
-                        if attempts[job.slug] < ATTEMPTS:
-                            pending.appendleft(job)
-                            self.letters_retried += 1
-                        else:
-                            yield (
-                                job,
-                                PdfFailed(
-                                    "the worker process rendering this letter died "
-                                    f"({attempts[job.slug]} times)"
-                                ),
-                            )
+                        lost.append(job)
+                        continue
+                    yield job, outcome
         finally:
             for future in in_flight:
                 future.cancel()

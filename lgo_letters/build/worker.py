@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import resource
 import select
 import signal
 import threading
@@ -69,16 +68,13 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def init_worker(
-    templates_dir: Path, in_process: bool = False, build_pid: int | None = None
-) -> None:
-    """Set up this process to render letters: one renderer, kept for its whole life."""
+def init_worker(templates_dir: Path, build_pid: int) -> None:
+    """Set up this process to render letters for the build `build_pid`: one renderer, kept
+    for its whole life."""
     global _renderer
-    if not in_process:
-        # Ctrl-C reaches the whole process group: the parent decides how to stop.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if build_pid is not None:
-        die_with_build(build_pid)
+    # Ctrl-C reaches the whole process group: the build decides how to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_build(build_pid)
     logging.getLogger("weasyprint").addFilter(_DropSubsetterFallback())
     _renderer = PdfRenderer(templates_dir)
     # What WeasyPrint has loaded lives as long as the worker: the cycle collector need never
@@ -106,6 +102,4 @@ def render_pdf(job: PdfJob) -> PdfWritten | PdfFailed:
         size=len(pdf),
         pages=pages,
         seconds=time.perf_counter() - started,
-        worker=os.getpid(),
-        peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     )

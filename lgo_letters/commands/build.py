@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 from collections import defaultdict
+from collections.abc import Sequence
 
 from lgo_letters.build import BuildOptions, BuildReport, build_year
 from lgo_letters.build.manifest import MANIFEST
@@ -13,8 +14,8 @@ from lgo_letters.report import err, print_problems, print_warnings
 
 
 def run_build(paths: Paths, year: int, options: BuildOptions) -> int:
-    """Build the year; exit 0 when every letter is built or unchanged, 1 when any failed,
-    128 + the signal's number when interrupted."""
+    """Build the year and say how it went; the exit code is the report's (BuildReport.exit_code),
+    or 128 + SIGINT when a second Ctrl-C stopped the build at once."""
     progress = BuildProgress(err)
     try:
         report = build_year(paths, year, options, progress, warn=_say)
@@ -22,20 +23,14 @@ def run_build(paths: Paths, year: int, options: BuildOptions) -> int:
         _say(f"{year}: build stopped at once; run it again to finish")
         return 128 + signal.SIGINT
     print_summary(report, options)
-    if report.interrupted_by and not report.finished:
-        return 128 + report.interrupted_by
-    return 0 if report.ok or (report.interrupted_by and _ok_but_interrupted(report)) else 1
-
-
-def _ok_but_interrupted(report: BuildReport) -> bool:
-    return not (report.failures or report.problems or report.halted or report.manifest_error)
+    return report.exit_code
 
 
 def _say(message: str) -> None:
     err.print(message, markup=False)
 
 
-def _some(slugs: list[str], shown: int = 3) -> str:
+def _some(slugs: Sequence[str], shown: int = 3) -> str:
     """'a', 'a, b and c', or 'a, b, c and 337 more letters' (never "1 more letters")."""
     if len(slugs) <= shown + 1:
         return slugs[0] if len(slugs) == 1 else f"{', '.join(slugs[:-1])} and {slugs[-1]}"

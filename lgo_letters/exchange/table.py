@@ -111,12 +111,11 @@ def _rate_cells(name: str, rate: Rate) -> dict[str, Any]:
 
 def _letter_files(manifest: Manifest | None, slug: str) -> dict[str, Any]:
     cells: dict[str, Any] = {}
-    files = (manifest.councils.get(slug, {}).get("files", {})) if manifest else {}
     for kind in LETTER_FILES:
         name = f"{slug}.{kind}"
-        entry = files.get(name)
-        cells[f"{kind}_file"] = name if entry else None
-        cells[f"{kind}_sha256"] = entry.get("sha256") if entry else None
+        built = manifest.file(slug, name) if manifest else None
+        cells[f"{kind}_file"] = name if built else None
+        cells[f"{kind}_sha256"] = built.sha256 if built else None
     return cells
 
 

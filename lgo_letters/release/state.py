@@ -219,17 +219,18 @@ def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
 def _note_build(state: LetterState, manifest: Manifest, out_dir: Path) -> None:
     assert state.inputs is not None
     pdf, html = out_dir / f"{state.slug}.pdf", out_dir / f"{state.slug}.html"
-    built = manifest.councils.get(state.slug)
-    if built is None or not {pdf.name, html.name} <= set(built.get("files", {})):
+    built_pdf, built_html = (
+        manifest.file(state.slug, pdf.name),
+        manifest.file(state.slug, html.name),
+    )
+    if built_pdf is None or built_html is None:
         return  # NOT_BUILT: both the PDF and the HTML are needed
     current = state.inputs.input
     if manifest.up_to_date(state.slug, pdf, current) and manifest.up_to_date(
         state.slug, html, current
     ):
         state.build, state.pdf = BUILT, pdf
-        files = built["files"]
-        state.pdf_sha256 = files[pdf.name]["sha256"]
-        state.html_sha256 = files[html.name]["sha256"]
+        state.pdf_sha256, state.html_sha256 = built_pdf.sha256, built_html.sha256
     else:
         state.build = STALE
 
