@@ -135,7 +135,9 @@ def write_2022(project: Path) -> None:
         "type": "count", "at_most": "remedies_recommended", "noun": "remedy on time",
     }  # fmt: skip
     declared["fields"]["public_reports"] = {"type": "count", "noun": "public report"}
-    declared["averages"].append("on_time")
+    declared["averages"].append(
+        {"on_time": {"part": "remedies_on_time", "whole": "remedies_recommended"}}
+    )
     format_file.write_text(yaml.safe_dump(declared, sort_keys=False))
 
     year = project / "data/2022/year.yaml"
