@@ -75,7 +75,8 @@ template is saved.</p>
 {% if year_warnings %}
 <section class="warnings"><h2>Warnings: the letters can be made, but</h2>
 {{ problem_table(year_warnings) }}
-<p><code>lgo-letters build --strict</code> refuses the year until these are dealt with.</p></section>
+<p><code>lgo-letters build --strict</code> refuses the year until these are dealt with.</p>
+</section>
 {% endif %}
 <table class="councils">
 <thead><tr><th>Council</th>
