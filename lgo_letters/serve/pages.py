@@ -22,6 +22,8 @@ th, td { border-bottom: 1px solid #ccc; padding: 0.35em 0.6em; text-align: left;
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .problems { border-left: 0.4em solid #b00020; background: #fdecee; padding: 0.5em 1em; }
 .problems table { background: #fff; }
+.warnings { border-left: 0.4em solid #8a5a00; background: #fff4e0; padding: 0.5em 1em; }
+.warnings table { background: #fff; }
 .problem { color: #b00020; }
 .draft { color: #b00020; font-weight: bold; }
 pre { white-space: pre-wrap; }
@@ -69,6 +71,12 @@ template is saved.</p>
 {% if year_problems %}
 <section class="problems"><h2>Problems in the year's files</h2>
 {{ problem_table(year_problems) }}</section>
+{% endif %}
+{% if year_warnings %}
+<section class="warnings"><h2>Warnings: the letters can be made, but</h2>
+{{ problem_table(year_warnings) }}
+<p><code>lgo-letters build --strict</code> refuses the year until these are dealt with.</p>
+</section>
 {% endif %}
 <table class="councils">
 <thead><tr><th>Council</th>
@@ -162,6 +170,7 @@ def index_page(
     rows: Iterable[CouncilRow],
     year_problems: list[Problem],
     failure: str | None,
+    year_warnings: Iterable[Problem] = (),
 ) -> str:
     return _render(
         "index",
@@ -170,6 +179,7 @@ def index_page(
         rows=list(rows),
         year_problems=sorted(year_problems),
         failure=failure,
+        year_warnings=sorted(year_warnings),
     )
 
 

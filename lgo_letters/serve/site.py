@@ -94,9 +94,11 @@ class LetterSite:
         prepared = snapshot.prepared
         rows: list[CouncilRow] = []
         year_problems = []
+        year_warnings = []
         if prepared is not None:
             records = prepared.records
             year_problems = [p for p in prepared.problems if p.file.stem not in records.failed]
+            year_warnings = list(prepared.warnings)
             for slug in snapshot.slugs():
                 rows.append(self._row(prepared, slug))
         return _html(
@@ -107,6 +109,7 @@ class LetterSite:
                 rows,
                 year_problems,
                 snapshot.failure,
+                year_warnings,
             ),
         )
 
