@@ -66,9 +66,19 @@ def _one_or_more(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
-GssCode = Annotated[Text, AfterValidator(_gss_code)]
-EmailAddress = Annotated[Text, AfterValidator(_email_address)]
-EmailAddresses = Annotated[list[EmailAddress], BeforeValidator(_one_or_more), Field(min_length=1)]
+# The json_schema_extra and input types say in the editors' JSON schemas (schema/editor.py)
+# what the validators check.
+GssCode = Annotated[
+    Text, AfterValidator(_gss_code), Field(json_schema_extra={"pattern": _GSS_CODE.pattern})
+]
+EmailAddress = Annotated[
+    Text, AfterValidator(_email_address), Field(json_schema_extra={"format": "email"})
+]
+EmailAddresses = Annotated[
+    list[EmailAddress],
+    BeforeValidator(_one_or_more, json_schema_input_type=EmailAddress | list[EmailAddress]),
+    Field(min_length=1),
+]
 
 
 class _Record(BaseModel):
