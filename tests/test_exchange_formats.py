@@ -5,10 +5,12 @@ CSV guard against formula injection."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -213,6 +215,27 @@ def test_a_rate_must_name_counts_of_the_format(root: Path) -> None:
     assert result.code == 2
     assert "averages: 'on_time' is not a standard rate" in result.stderr
     assert "- on_time: {part: <count>, whole: <count>}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "averages",
+    [
+        ["upheld", ON_TIME],
+        {"upheld": {"part": "upheld", "whole": "investigations"}, **ON_TIME},
+        ["upheld", "compliance"],
+    ],
+)
+def test_each_form_of_averages_passes_the_editors_schema(root: Path, averages: object) -> None:
+    file = root / "templates" / str(YEAR) / "format.yaml"
+    shutil.rmtree(file.parent)
+    write_format(root, averages)
+    written = invoke("formats", "schema", str(YEAR), *folders(root), "--out", str(root / "output"))
+    assert written.code == 0, written.stderr
+    schema = json.loads((root / "output/schema/2022/format.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    assert list(validator.iter_errors(yaml.safe_load(file.read_text()))) == []
+    wrong = yaml.safe_load(file.read_text()) | {"averages": [{"on_time": {"part": "x"}}]}
+    assert list(validator.iter_errors(wrong))
 
 
 @pytest.mark.parametrize("year", [2020, 2021])

@@ -66,9 +66,19 @@ def _one_or_more(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
-GssCode = Annotated[Text, AfterValidator(check_gss_code)]
-EmailAddress = Annotated[Text, AfterValidator(check_email_address)]
-EmailAddresses = Annotated[list[EmailAddress], BeforeValidator(_one_or_more), Field(min_length=1)]
+# The json_schema_extra and input types say in the editors' JSON schemas (schema/editor.py)
+# what the validators check.
+GssCode = Annotated[
+    Text, AfterValidator(check_gss_code), Field(json_schema_extra={"pattern": _GSS_CODE.pattern})
+]
+EmailAddress = Annotated[
+    Text, AfterValidator(check_email_address), Field(json_schema_extra={"format": "email"})
+]
+EmailAddresses = Annotated[
+    list[EmailAddress],
+    BeforeValidator(_one_or_more, json_schema_input_type=EmailAddress | list[EmailAddress]),
+    Field(min_length=1),
+]
 
 
 class Record(BaseModel):
@@ -191,6 +201,7 @@ class RateSpec(Record):
 
 # The rates every format so far has, by their averages key: a format may list these by
 # name alone (`averages: [upheld, compliance]`); any other rate names its counts.
+StandardRate = Literal["upheld", "compliance", "satisfactory_remedy"]
 STANDARD_RATES: dict[str, RateSpec] = {
     "upheld": RateSpec(part="upheld", whole="investigations"),
     "compliance": RateSpec(part="complied", whole="compliance_outcomes"),
@@ -230,7 +241,14 @@ class FormatRecord(Record):
     statistics: dict[FieldName, FieldSpec]
     fields: dict[FieldName, FieldSpec] = {}
     # The rates the letter prints, by the key of their similar-authority average.
-    averages: Annotated[dict[FieldName, RateSpec], BeforeValidator(_rates)] = {}
+    averages: Annotated[
+        dict[FieldName, RateSpec],
+        BeforeValidator(
+            _rates,
+            json_schema_input_type=dict[FieldName, RateSpec]
+            | list[StandardRate | dict[FieldName, RateSpec]],
+        ),
+    ] = {}
     # Year-specific facts the wording prints, given under `facts:` in year.yaml.
     facts: dict[FieldName, FieldSpec] = {}
 
