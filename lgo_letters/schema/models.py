@@ -220,6 +220,11 @@ def _rates(value: object) -> object:
             rates.update(item)
         elif isinstance(item, str) and item in STANDARD_RATES:
             rates[item] = STANDARD_RATES[item]
+        elif isinstance(item, dict):
+            raise ValueError(
+                "each item of the list is one rate, `- on_time: {part: <count>, whole: "
+                f"<count>}}`; one item has {len(item) or 'no'} names"
+            )
         else:
             raise ValueError(
                 f"{item!r} is not a standard rate ({', '.join(STANDARD_RATES)}): name the "
