@@ -135,6 +135,10 @@ def test_export_then_import_changes_nothing_with_a_fourth_panel(root: Path, suff
     if suffix == ".json":
         document = yaml.safe_load(target.read_text())
         assert document["councils"][0]["on_time_percent"] == 75
+        described = {c["name"]: c["description"] for c in document["columns"]}
+        assert described["remedies_recommended"] == "Remedies due"  # its title
+        assert described["remedies_on_time"] == "Remedies completed on time"
+        assert described["on_time_percent"] == "on time rate as the letter prints it"
         return
     before = records(root)
     imported = run(root, "import", str(target))

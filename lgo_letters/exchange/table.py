@@ -57,6 +57,11 @@ class YearTable:
         return [c.name for c in self.columns]
 
 
+def _title(declared: FormatRecord, name: str) -> str:
+    spec = declared.spec(name)
+    return spec.title if spec is not None and spec.title else name.replace("_", " ")
+
+
 def table_columns(declared: FormatRecord) -> tuple[Column, ...]:
     """The columns of a year whose records follow the format `declared` (format.yaml): the
     core fields, every count it declares (statistics, then count fields), and each rate it
@@ -72,7 +77,7 @@ def table_columns(declared: FormatRecord) -> tuple[Column, ...]:
         Column("email", "list", "where the letter is sent"),
         Column("cc", "list", "who is copied"),
     ]
-    columns += [Column(name, "count", name.replace("_", " ")) for name in declared.counts]
+    columns += [Column(name, "count", _title(declared, name)) for name in declared.counts]
     # What the letter computes from the record: `import` skips these columns.
     words = {name: name.replace("_", " ") for name in declared.averages}
     computed: list[tuple[str, Kind, str]] = [
