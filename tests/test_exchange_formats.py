@@ -201,6 +201,24 @@ def test_the_averages_command_shows_every_declared_rate(root: Path) -> None:
     assert "– / 63%" in lines["county"]
 
 
+def test_the_serve_index_has_a_column_for_every_declared_rate(root: Path) -> None:
+    from urllib.request import urlopen
+
+    from lgo_letters.serve import serving
+    from tests.textutil import html_text
+
+    with serving(paths(root), YEAR, port=0) as live, urlopen(live.url, timeout=30) as response:
+        page = response.read().decode()
+    councils = page.split('<table class="councils">', 1)[1]
+    head = html_text(councils.split("<thead>", 1)[1].split("</thead>", 1)[0])
+    assert head.split() == [
+        "Council", "Type", "Upheld", "Compliance", "Satisfactory", "remedy", "On", "time",
+        "Draft", "Problems", "PDF",
+    ]  # fmt: skip
+    ashby = page.split('id="council-ashby"', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="number on-time">75%</td>' in ashby  # 6 of 8 remedies on time
+
+
 def test_a_rate_must_name_counts_of_the_format(root: Path) -> None:
     file = root / "templates" / str(YEAR) / "format.yaml"
     shutil.rmtree(file.parent)

@@ -80,7 +80,7 @@ class LetterContext:
         """The rate a format declares under `averages` (format.yaml), by its key."""
         return self.rate(rate.part, rate.whole, average)
 
-    # The three rates every format so far has (the panels, serve's index).
+    # The three rates every format so far has, by name for the templates' panels.
     @property
     def upheld(self) -> Rate:
         return self.declared_rate("upheld", STANDARD_RATES["upheld"])
