@@ -12,13 +12,18 @@ YEARS := $(notdir $(wildcard data/[0-9][0-9][0-9][0-9]))
 letters: $(STAMP) system-deps
 	@for year in $(YEARS); do $(BIN)/lgo-letters build $$year || exit $$?; done
 
+# Tests run on every core (pytest-xdist; at most four workers: each build test starts its
+# own PDF workers too). TEST_WORKERS=0 runs them one at a time, in this process.
+TEST_WORKERS ?= auto
+PYTEST = $(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4
+
 test: $(STAMP) system-deps browser-deps validator-deps
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 # Every in-process test, in under a minute: what to run while working. `make test` (CI) runs
 # the slow ones too (whole builds, child processes, the browser): see README, "Tests".
 test-fast: $(STAMP) system-deps
-	$(BIN)/python -m pytest -m "not slow" -q
+	$(PYTEST) -m "not slow" -q
 
 # Build speed on a synthetic year (figures, not a test): make bench BENCH_ARGS="--councils 100"
 # Debian's chromium (browser-deps) is the peer it compares with; without it, that line is skipped.

@@ -297,6 +297,22 @@ def formats_diff(
     return run_formats_diff(paths, year_a, year_b, council)
 
 
+@formats_app.command("schema")
+@with_paths(out="The schemas go to <out>/schema/<year>/ unless --to is given.")
+def formats_schema(
+    paths: Paths,
+    year: Year,
+    to: Annotated[
+        Path | None, typer.Option("--to", help="The folder to write the schemas to.")
+    ] = None,
+) -> int:
+    """JSON schemas of the year's council records, year.yaml and format.yaml, for editors
+    that check YAML as it is typed."""
+    from lgo_letters.commands.schemas import run_formats_schema
+
+    return run_formats_schema(paths, year, to)
+
+
 @app.command(name="import")
 @with_paths(out=None)
 def import_(

@@ -149,7 +149,7 @@ def _name_problem(council: _Known, message: str) -> Problem:
 
 
 def list_warnings(list_file: Path, listed: list[_Listed], known: list[_Known]) -> list[Problem]:
-    from lgo_letters.exchange.matching import name_key
+    from lgo_letters.schema.names import name_key
 
     by_code = {k.code.upper(): k for k in known if k.code}
     by_name = {name_key(k.name): k for k in known if k.name}

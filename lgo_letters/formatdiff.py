@@ -17,7 +17,7 @@ from lgo_letters.errors import InputError, UsageError
 from lgo_letters.letter import LetterFailure, make_letter
 from lgo_letters.project import Paths, check_year, prepare_year
 from lgo_letters.schema.formats import YearFormat
-from lgo_letters.schema.models import CORE_FIELDS, FieldSpec
+from lgo_letters.schema.models import CORE_FIELDS, FieldSpec, RateSpec
 from lgo_letters.schema.yaml_reader import read_yaml
 
 SAMPLE_SLUG = "formats-diff-sample"
@@ -122,15 +122,15 @@ def sentence_changes(old: list[str], new: list[str]) -> list[SentenceChange]:
     return changes
 
 
-def _spec_text(spec: FieldSpec) -> str:
+def _spec_text(spec: FieldSpec | RateSpec) -> str:
     return ", ".join(f"{k}: {v}" for k, v in spec.model_dump(exclude_none=True).items())
 
 
 def field_changes(a: YearFormat, b: YearFormat) -> list[FieldChange]:
     changes: list[FieldChange] = []
-    for section in ("statistics", "fields", "facts"):
-        old: dict[str, FieldSpec] = getattr(a.declared, section)
-        new: dict[str, FieldSpec] = getattr(b.declared, section)
+    for section in ("statistics", "fields", "facts", "averages"):
+        old: dict[str, FieldSpec | RateSpec] = getattr(a.declared, section)
+        new: dict[str, FieldSpec | RateSpec] = getattr(b.declared, section)
         for name in [*old, *(n for n in new if n not in old)]:
             before = _spec_text(old[name]) if name in old else None
             after = _spec_text(new[name]) if name in new else None
@@ -138,11 +138,6 @@ def field_changes(a: YearFormat, b: YearFormat) -> list[FieldChange]:
                 continue
             kind: Change = "added" if before is None else "removed" if after is None else "changed"
             changes.append(FieldChange(kind, f"{section}.{name}", before, after))
-    old_averages, new_averages = a.declared.averages, b.declared.averages
-    for name in [*old_averages, *(n for n in new_averages if n not in old_averages)]:
-        if (name in old_averages) != (name in new_averages):
-            kind = "added" if name in new_averages else "removed"
-            changes.append(FieldChange(kind, f"averages.{name}", None, None))
     return changes
 
 

@@ -122,7 +122,11 @@ def prepare_year(
     prepared.unpooled = _unpooled_entries(prepared, unpooled)
 
     year_record = records.year_record
-    prepared.averages = year_averages(year_record, (e.record for e in records.councils.values()))
+    prepared.averages = year_averages(
+        year_record,
+        (e.record for e in records.councils.values()),
+        letter_format.format.declared.averages,
+    )
     prepared.warnings, list_problems = year_warnings(records, prepared.averages)
     prepared.problems.extend(list_problems)
     signature = year_signature(records, templates)

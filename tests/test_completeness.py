@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 
@@ -129,3 +130,16 @@ def test_the_official_list_of_councils(root: Path) -> None:
     result = _run(root, "validate")
     assert result.code == 1
     assert f"councils_list: no file at {listing}" in result.stderr
+
+
+def test_serve_shows_the_warnings_on_its_index(root: Path) -> None:
+    from lgo_letters.project import Paths
+    from lgo_letters.serve import serving
+
+    paths = Paths(root / "data", root / "templates", root / "output")
+    with serving(paths, YEAR, port=0) as live, urlopen(live.url, timeout=30) as response:
+        page = response.read().decode()
+    warnings = page.split('<section class="warnings">', 1)[1].split("</section>", 1)[0]
+    assert "averages.county" in warnings
+    assert "averages for county computed from 2 records" in warnings
+    assert "district" not in warnings  # given in year.yaml: nothing to say

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from lgo_letters.exchange.matching import name_key, new_slugs, short_slug
+from lgo_letters.exchange.matching import new_slugs, short_slug
 from lgo_letters.exchange.values import to_count
+from lgo_letters.schema.names import name_key
 from tests.errorcases import Run, invoke
 from tests.exchange_helpers import YEAR, make_year, record, write_record
 

@@ -84,7 +84,7 @@ def test_rate_is_given_or_pooled_from_the_years_records(tmp_path: Path) -> None:
     year_format = _format(
         tmp_path,
         "statistics:\n  asked: {type: count}\n  done: {type: count, at_most: asked}\n"
-        "averages: [done]\n",
+        "averages: [{done: {part: done, whole: asked}}]\n",
     )
     year = year_format.year_model.model_validate(
         {

@@ -135,7 +135,9 @@ def write_2022(project: Path) -> None:
         "type": "count", "at_most": "remedies_recommended", "noun": "remedy on time",
     }  # fmt: skip
     declared["fields"]["public_reports"] = {"type": "count", "noun": "public report"}
-    declared["averages"].append("on_time")
+    declared["averages"].append(
+        {"on_time": {"part": "remedies_on_time", "whole": "remedies_recommended"}}
+    )
     format_file.write_text(yaml.safe_dump(declared, sort_keys=False))
 
     year = project / "data/2022/year.yaml"
@@ -249,7 +251,7 @@ def test_formats_diff_shows_wording_and_fields(project: Path) -> None:
     assert "+ We issued 10 public reports about your Council this year." in lines
     assert any(line.startswith("- NOTE: To allow authorities") for line in lines)
     assert "+ fields.public_reports (type: count, noun: public report)" in lines
-    assert "+ averages.on_time" in lines
+    assert "+ averages.on_time (part: remedies_on_time, whole: remedies_recommended)" in lines
     named = invoke("formats", "diff", "2021", "2022", "--council", "ashby", *folders(project))
     assert named.code == 0, named.stderr
     assert "+ We issued two public reports about your Council this year." in named.stdout

@@ -43,7 +43,7 @@ def test_unpooled_records_are_lettered_but_never_change_the_averages(
 
     assert prepared.problems == []
     assert prepared.averages == alone.averages
-    assert prepared.averages["district"].upheld == 50  # the year's own council only
+    assert prepared.averages["district"].rates["upheld"] == 50  # the year's own council only
     assert prepared.record_file("every") == extra
     letter = make_letter(prepared, "every")
     assert isinstance(letter, Letter)

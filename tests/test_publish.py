@@ -134,3 +134,23 @@ def test_a_broken_index_template_writes_nothing(release_project: Path):
     assert result.code == 1
     assert f"{template}: " in result.stderr and "nothing published" in result.stderr
     assert not bundle.exists()
+
+
+def test_a_letter_whose_council_is_gone_is_named_not_deleted(release_project: Path):
+    make_publishable(release_project)
+    bundle = release_project / "site"
+    assert lgo(release_project, "publish", "--to", str(bundle)).code == 0
+    (release_project / "data" / str(YEAR) / "councils" / "carrow.yaml").unlink()
+    assert lgo(release_project, "build").code == 0
+    # Pooled averages may have moved with it: the changed letters are approved again.
+    assert lgo(release_project, "approve", "--all", "--by", "Jane Smith").code == 0
+
+    result = lgo(release_project, "publish", "--to", str(bundle))
+
+    assert result.code == 0, result.stderr
+    gone = [f"carrow-annual-review-letter-{YEAR}{suffix}" for suffix in (".html", ".pdf")]
+    assert f"also holds letters of {YEAR} that this bundle does not" in result.stderr
+    assert f"left as they are: {', '.join(gone)};" in result.stderr
+    assert all((bundle / name).is_file() for name in gone)
+    figures = (bundle / f"annual-review-figures-{YEAR}.csv").read_text("utf-8-sig")
+    assert "carrow" not in figures and "ashby" in figures

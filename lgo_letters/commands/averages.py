@@ -9,8 +9,6 @@ from lgo_letters.project import Paths, prepare_year
 from lgo_letters.report import out, print_problems
 from lgo_letters.schema import AUTHORITY_TYPES
 
-_RATES = ("upheld", "compliance", "satisfactory_remedy")
-
 
 def _show(value: int | None) -> str:
     return "–" if value is None else f"{value}%"
@@ -22,13 +20,16 @@ def run_averages(paths: Paths, year: int) -> int:
     year_record = prepared.records.year_record
     if year_record is None:
         return 1
-    computed = pooled_averages(e.record for e in prepared.records.councils.values())
+    # Every rate the year's format declares (format.yaml `averages`), pooled by the same
+    # function the letters use.
+    rates = prepared.letter_format.format.declared.averages
+    computed = pooled_averages((e.record for e in prepared.records.councils.values()), rates)
     table = Table(
         title=f"Similar-authority averages, {year} (given in year.yaml / computed from records)"
     )
     table.add_column("type")
     table.add_column("councils", justify="right")
-    for rate in _RATES:
+    for rate in rates:
         table.add_column(f"{rate.replace('_', ' ')}\ngiven / computed", justify="right")
     table.add_column("used")
     for kind in AUTHORITY_TYPES:
@@ -38,8 +39,8 @@ def run_averages(paths: Paths, year: int) -> int:
             continue
         cells = [
             f"{_show(getattr(given, r) if given else None)} / "
-            f"{_show(getattr(pooled, r) if pooled else None)}"
-            for r in _RATES
+            f"{_show(pooled.rates[r] if pooled else None)}"
+            for r in rates
         ]
         table.add_row(
             kind, str(pooled.councils if pooled else 0), *cells, "given" if given else "computed"

@@ -44,5 +44,13 @@ def run_publish(paths: Paths, year: int, target: Path) -> int:
         )
     for file in report.written:
         out.print(str(file), markup=False)
+    if report.left_over:
+        names = ", ".join(file.name for file in report.left_over)
+        err.print(
+            f"warning: {target} also holds letters of {year} that this bundle does not "
+            f"(their councils have no record in the data now), left as they are: {names}; "
+            "remove them from the website if they are withdrawn",
+            markup=False,
+        )
     err.print(f"{year}: {len(state.letters)} letter(s) and the figures → {target}", markup=False)
     return 0

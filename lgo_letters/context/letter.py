@@ -9,9 +9,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from lgo_letters.context.averages import pooled_rate, record_count
 from lgo_letters.context.delay import ComplianceDelay, compliance_delay
 from lgo_letters.context.numbers import join_names, percent
-from lgo_letters.schema.models import CouncilRecord, Signatory, YearRecord
+from lgo_letters.schema.models import STANDARD_RATES, CouncilRecord, RateSpec, Signatory, YearRecord
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class LetterContext:
     def count(self, name: str) -> int:
         """A count of the record: one of its statistics, or a top-level count field (0 when
         the record does not give it)."""
-        return _count(self.council, name)
+        return record_count(self.council, name)
 
     def rate(self, part: str, whole: str, average: str) -> Rate:
         """`part` of `whole` (count names) and the similar-authority `average` (a key of the
@@ -72,24 +73,25 @@ class LetterContext:
         if self.given_averages is not None:
             similar = self.given_averages[average]
         else:
-            similar = percent(
-                sum(_count(r, part) for r in self.similar),
-                sum(_count(r, whole) for r in self.similar),
-            )
+            similar = pooled_rate(self.similar, part, whole)
         return Rate(self.count(part), self.count(whole), similar)
 
-    # The three rates every format so far has (the panels, the figures table, serve's index).
+    def declared_rate(self, average: str, rate: RateSpec) -> Rate:
+        """The rate a format declares under `averages` (format.yaml), by its key."""
+        return self.rate(rate.part, rate.whole, average)
+
+    # The three rates every format so far has, by name for the templates' panels.
     @property
     def upheld(self) -> Rate:
-        return self.rate("upheld", "investigations", "upheld")
+        return self.declared_rate("upheld", STANDARD_RATES["upheld"])
 
     @property
     def compliance(self) -> Rate:
-        return self.rate("complied", "compliance_outcomes", "compliance")
+        return self.declared_rate("compliance", STANDARD_RATES["compliance"])
 
     @property
     def satisfactory_remedy(self) -> Rate:
-        return self.rate("satisfactory_remedies", "upheld", "satisfactory_remedy")
+        return self.declared_rate("satisfactory_remedy", STANDARD_RATES["satisfactory_remedy"])
 
     @property
     def late_remedies(self) -> int:
@@ -101,14 +103,6 @@ class LetterContext:
         return compliance_delay(
             self.count("compliance_outcomes"), self.count("complied"), self.late_remedies
         )
-
-
-def _count(record: CouncilRecord, name: str) -> int:
-    statistics = record.statistics
-    value = getattr(statistics, name, None)
-    if value is None:
-        value = getattr(record, name, None)
-    return value or 0
 
 
 def _facts(year_record: YearRecord) -> Mapping[str, Any]:

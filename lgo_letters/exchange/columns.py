@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lgo_letters.context.numbers import plural
 from lgo_letters.errors import InputError
 from lgo_letters.exchange.problems import CellProblem, SheetError
 from lgo_letters.exchange.sheets import Row, Sheet
-from lgo_letters.exchange.table import FORMAT_COUNTS, RATES
-from lgo_letters.schema.models import AUTHORITY_TYPES
+from lgo_letters.exchange.table import table_columns
+from lgo_letters.schema.models import AUTHORITY_TYPES, FieldSpec, FormatRecord
 from lgo_letters.schema.yaml_reader import read_yaml
 
 # The header row need not be the first: title rows above it are skipped.
@@ -26,6 +28,10 @@ IGNORE = "ignore"
 
 # Record fields a spreadsheet can give, by the field's path in the record, with the
 # headers a team would use for each. `slug` only picks the record; it is never written.
+# A year's format adds its own statistics and fields, each found by its name, its noun and
+# its title (templates/<year>/format.yaml); the words below are the team's for the fields
+# formats have had, found even in a year whose format has no place for the field (its
+# records then refuse it, rather than the column being passed over).
 _ALIASES: dict[str, tuple[str, ...]] = {
     "slug": ("slug",),
     "name": ("council", "council name", "authority", "authority name", "local authority", "name"),
@@ -45,21 +51,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "statistics.compliance_outcomes": ("compliance outcomes", "compliance outcomes recorded"),
     "statistics.complied": ("complied", "complied with"),
-}
-# Optional fields a year's format may declare (templates/<year>/format.yaml), by name or title.
-FORMAT_FIELD_TITLES: dict[str, tuple[str, ...]] = {
     "late_remedies": ("remedies completed late",),
     "training_courses": ("complaint handling courses", "training courses delivered"),
     "late_remedies_detail": ("late remedies paragraph",),
-    "comments": ("comment", "paragraphs"),
 }
-# Columns `export` writes that are computed from the record, never read back into it.
-COMPUTED = frozenset(
-    [f"{rate}_percent" for rate in RATES]
-    + [f"{rate}_average" for rate in RATES]
-    + ["averages", "draft"]
-    + [f"{kind}_{what}" for kind in ("html", "pdf") for what in ("file", "sha256")]
-)
 # A row names its council by at least one of these.
 KEY_FIELDS = ("slug", "code", "name")
 TYPE_WORDS: dict[str, str] = {
@@ -93,32 +88,53 @@ class Mapping:
     types: dict[str, str] = field(default_factory=dict)  # header_key of a value → type
 
 
-def importable_fields(format_fields: frozenset[str]) -> dict[str, tuple[str, ...]]:
+def _declared_words(name: str, spec: FieldSpec) -> tuple[str, ...]:
+    words = [name.replace("_", " ")]
+    if spec.noun:
+        words += [spec.noun, plural(spec.noun, 2)]
+    if spec.title:
+        words.append(spec.title)
+    return tuple(words)
+
+
+def importable_fields(declared: FormatRecord) -> dict[str, tuple[str, ...]]:
     """Field path → the header words that name it, for a year's format."""
     fields = dict(_ALIASES)
-    for name in sorted(format_fields):
-        fields[name] = (name.replace("_", " "), *FORMAT_FIELD_TITLES.get(name, ()))
-    for name in FORMAT_COUNTS:  # counts the format has no place for: still named, refused later
-        fields.setdefault(name, (name.replace("_", " "), *FORMAT_FIELD_TITLES.get(name, ())))
+    for prefix, section in (("statistics.", declared.statistics), ("", declared.fields)):
+        for name, spec in section.items():
+            path = prefix + name
+            fields[path] = (*fields.get(path, ()), *_declared_words(name, spec))
     return fields
 
 
-def _by_header(format_fields: frozenset[str]) -> dict[str, str]:
+def count_paths(declared: FormatRecord) -> frozenset[str]:
+    """The paths of the fields a year's format counts ("statistics.upheld", "late_remedies"):
+    their cells are read as counts."""
+    return frozenset(declared.counts.values())
+
+
+def computed_headers(declared: FormatRecord) -> frozenset[str]:
+    """The header keys of the columns `export` computes for this format (rates, averages,
+    letter files): never read back into a record."""
+    return frozenset(header_key(c.name) for c in table_columns(declared) if c.computed)
+
+
+def _by_header(declared: FormatRecord) -> dict[str, str]:
     known: dict[str, str] = {}
-    for path, words in importable_fields(format_fields).items():
+    for path, words in importable_fields(declared).items():
         for word in (path, path.rpartition(".")[2], *words):
             known.setdefault(header_key(word), path)
     return known
 
 
-def field_for(name: str, format_fields: frozenset[str]) -> str | None:
+def field_for(name: str, declared: FormatRecord) -> str | None:
     """A field named in a mapping file ("upheld", "statistics.upheld", "ignore") → its path."""
     if header_key(name) == IGNORE:
         return IGNORE
-    return _by_header(format_fields).get(header_key(name))
+    return _by_header(declared).get(header_key(name))
 
 
-def read_mapping(file: Path, format_fields: frozenset[str]) -> Mapping:
+def read_mapping(file: Path, declared: FormatRecord) -> Mapping:
     try:
         document = read_yaml(file)
     except InputError as error:
@@ -139,31 +155,31 @@ def read_mapping(file: Path, format_fields: frozenset[str]) -> Mapping:
         raise SheetError(
             [CellProblem(str(file), "", "must be a mapping with `columns:` and/or `types:`")]
         )
-    columns: dict[str, str] = {}
-    for header, target in (data.get("columns") or {}).items():
-        path = field_for(str(target), format_fields)
-        if path is None:
-            problems.append(
-                CellProblem(
-                    where("columns", header),
-                    f"columns.{header}",
-                    f"'{target}' is not a field an import can set (nor `ignore`)",
+
+    def mapped(section: str, what: str, to: Callable[[str], str | None]) -> dict[str, str]:
+        """One section of the file (`columns:` or `types:`): each key's header_key → what
+        `to` makes of its value; a value it cannot use is a located problem."""
+        result: dict[str, str] = {}
+        for key, value in (data.get(section) or {}).items():
+            target = to(str(value))
+            if target is None:
+                problems.append(
+                    CellProblem(where(section, key), f"{section}.{key}", f"'{value}' {what}")
                 )
-            )
-        else:
-            columns[header_key(header)] = path
-    types: dict[str, str] = {}
-    for value, kind in (data.get("types") or {}).items():
-        if kind not in AUTHORITY_TYPES:
-            problems.append(
-                CellProblem(
-                    where("types", value),
-                    f"types.{value}",
-                    f"'{kind}' is not one of {', '.join(AUTHORITY_TYPES)}",
-                )
-            )
-        else:
-            types[header_key(value)] = kind
+            else:
+                result[header_key(key)] = target
+        return result
+
+    columns = mapped(
+        "columns",
+        "is not a field an import can set (nor `ignore`)",
+        lambda target: field_for(target, declared),
+    )
+    types = mapped(
+        "types",
+        f"is not one of {', '.join(AUTHORITY_TYPES)}",
+        lambda kind: kind if kind in AUTHORITY_TYPES else None,
+    )
     if problems:
         raise SheetError(problems)
     return Mapping(columns, types)
@@ -179,9 +195,10 @@ class Layout:
     computed: tuple[str, ...]  # export's computed columns, skipped
 
 
-def find_layout(sheet: Sheet, mapping: Mapping, format_fields: frozenset[str]) -> Layout:
+def find_layout(sheet: Sheet, mapping: Mapping, declared: FormatRecord) -> Layout:
     """The first row (of the first 30) that names a council column and one other field."""
-    known = _by_header(format_fields)
+    known = _by_header(declared)
+    computed_keys = computed_headers(declared)
     for row in sheet.rows[:HEADER_SEARCH_ROWS]:
         fields: dict[int, str] = {}
         unmapped: list[str] = []
@@ -195,7 +212,7 @@ def find_layout(sheet: Sheet, mapping: Mapping, format_fields: frozenset[str]) -
                 continue
             if path is not None:
                 fields[index] = path
-            elif key in {header_key(c) for c in COMPUTED}:
+            elif key in computed_keys:
                 computed.append(str(cell))
             else:
                 unmapped.append(str(cell))

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from lgo_letters.errors import InputError, Problem, UsageError
-from lgo_letters.exchange.columns import Mapping, find_layout, read_mapping
-from lgo_letters.exchange.matching import name_key, new_slugs
+from lgo_letters.exchange.columns import Mapping, count_paths, find_layout, read_mapping
+from lgo_letters.exchange.matching import new_slugs
 from lgo_letters.exchange.problems import CellProblem, SheetError
 from lgo_letters.exchange.records import RecordFile, field_rank, rewrite_all
 from lgo_letters.exchange.sheets import Row, Sheet, read_sheet
@@ -24,21 +24,12 @@ from lgo_letters.exchange.values import to_value
 from lgo_letters.output import write_atomic
 from lgo_letters.project import Paths, check_year
 from lgo_letters.schema.loader import council_files, validate_council
+from lgo_letters.schema.names import name_key
 from lgo_letters.schema.slugs import is_slug
 from lgo_letters.schema.yaml_reader import YamlDocument
 
-# What a new record needs that only a spreadsheet can give.
-REQUIRED_FOR_NEW = (
-    "name",
-    "type",
-    "recipients",
-    "role",
-    "statistics.investigations",
-    "statistics.upheld",
-    "statistics.satisfactory_remedies",
-    "statistics.compliance_outcomes",
-    "statistics.complied",
-)
+# What a new record needs that only a spreadsheet can give, besides its format's statistics.
+REQUIRED_FOR_NEW = ("name", "type", "recipients", "role")
 _KEYS = ("slug", "code", "name")
 # A row's council: an existing record's slug, or ("new", code or name) for --create.
 CouncilKey = str | tuple[str, str]
@@ -132,9 +123,15 @@ class _Importer:
         templates = check_year(paths, year)
         try:
             self.year_format = templates.letter_format(year).format
-            self.format_fields = self.year_format.fields
         except InputError as error:
             raise UsageError("\n".join(map(str, error.problems))) from None
+        self.declared = self.year_format.declared
+        self.counts = count_paths(self.declared)
+        # What a new record needs that only a spreadsheet can give.
+        self.required_for_new = (
+            *REQUIRED_FOR_NEW,
+            *(f"statistics.{name}" for name in self.declared.statistics),
+        )
         self.year = year
         self.create = create
         self.folder = paths.data / str(year) / "councils"
@@ -172,7 +169,7 @@ class _Importer:
     def read(self, file: Path, sheet_name: str | None, mapping: Mapping) -> list[SheetRow]:
         sheet = read_sheet(file, sheet_name if file.suffix.lower() != ".csv" else None)
         self.plan.notes.extend(sheet.notes)
-        layout = find_layout(sheet, mapping, self.format_fields)
+        layout = find_layout(sheet, mapping, self.declared)
         if layout.unmapped:
             self.plan.notes.append(
                 f"{sheet.label}: not imported (no field of that name; name it with --mapping): "
@@ -188,7 +185,7 @@ class _Importer:
                     continue  # blank: the field stays as it is
                 where = sheet.where(row, index)
                 try:
-                    cells[path] = Cell(to_value(path, raw, mapping.types), where)
+                    cells[path] = Cell(to_value(path, raw, mapping.types, self.counts), where)
                 except ValueError as error:
                     self._problem(where, path, str(error))
                     cells[path] = Cell(None, where)  # given, but wrong
@@ -311,7 +308,7 @@ class _Importer:
         for key, rows in groups.items():
             cells = merged[key]
             if isinstance(key, tuple):
-                missing = [p for p in REQUIRED_FOR_NEW if p not in cells]
+                missing = [p for p in self.required_for_new if p not in cells]
                 if missing:
                     self._problem(
                         rows[0].where,
@@ -401,7 +398,7 @@ def plan_import(
     mapping = Mapping()
     if mapping_file is not None:
         try:
-            mapping = read_mapping(mapping_file, importer.format_fields)
+            mapping = read_mapping(mapping_file, importer.declared)
         except SheetError as error:
             importer.plan.problems.extend(error.problems)
             return importer.plan

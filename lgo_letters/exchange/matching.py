@@ -3,14 +3,14 @@
 A row and a record are the same council when they have the same ONS code (both must have
 one), or else the same name once case, spacing, accents, "&"/"and", punctuation and
 invisible characters are set aside ("St. Helens  Borough Council" is "St Helens Borough
-Council").
+Council"): lgo_letters.schema.names.name_key, as every comparison of names.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
+
+from lgo_letters.schema.names import name_key
 
 # Words around a council's name that say what kind of council it is, not which one.
 _LEADING = (
@@ -32,17 +32,6 @@ _TRAILING = (
     "city council",
     "council",
 )
-
-
-def name_key(name: str) -> str:
-    """The name as compared: "Bath & North-East Somerset Council" → "bath and north east
-    somerset council"."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", text)
-    text = text.casefold().replace("&", " and ")
-    text = re.sub(r"['’`]", "", text)  # King's Lynn → kings lynn
-    return " ".join(re.sub(r"[\W_]+", " ", text).split())
 
 
 def _hyphenated(words: str) -> str:

@@ -3,8 +3,9 @@
 CSV in any common dialect (comma, semicolon, tab; quoted or not), UTF-8 with or without a
 byte-order mark, or Windows-1252 as Excel's plain "CSV" export writes it (detected, and
 said); XLSX read with openpyxl in read-only mode, formulas read as their last computed
-values. A cell is located as `figures.csv:14` (the line of its row) or
-`figures.xlsx[Statistics]!D14`.
+values. CSV text cells that `export` guarded against formula injection ("'=...") read as
+what was guarded (lgo_letters.exchange.formulas). A cell is located as `figures.csv:14`
+(the line of its row) or `figures.xlsx[Statistics]!D14`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lgo_letters.exchange.formulas import unguard_formula
 from lgo_letters.exchange.problems import CellProblem, SheetError
 
 # A spreadsheet of 340 councils is tens of kilobytes; a file this big is not one.
@@ -126,7 +128,9 @@ def _read_csv(file: Path) -> Sheet:
     start = 1
     try:
         for values in reader:
-            rows.append(Row(start, tuple(v if v.strip() else None for v in values)))
+            # A cell `export` guarded against formula injection reads as it was written.
+            cells = (unguard_formula(v) if v.strip() else None for v in values)
+            rows.append(Row(start, tuple(cells)))
             start = reader.line_num + 1
     except csv.Error as error:
         raise SheetError(

@@ -11,14 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from lgo_letters.context import LetterContext, Rate
+from lgo_letters.exchange.formulas import guard_formula
 from lgo_letters.output import write_atomic
 from lgo_letters.project import PreparedYear
+from lgo_letters.schema.models import FormatRecord
 
 if TYPE_CHECKING:  # building a year is not needed to read its manifest's entries
     from lgo_letters.build.manifest import Manifest
@@ -31,16 +32,6 @@ Kind = Literal["text", "list", "count", "percent", "flag", "hash"]
 # cells on the same separator.
 LIST_SEPARATOR = "; "
 
-STATISTICS = (
-    "investigations",
-    "upheld",
-    "satisfactory_remedies",
-    "compliance_outcomes",
-    "complied",
-)
-# Counts outside `statistics` that only some years' formats have a place for.
-FORMAT_COUNTS = ("late_remedies", "training_courses")
-RATES = ("upheld", "compliance", "satisfactory_remedy")
 LETTER_FILES = ("html", "pdf")
 # How the table says where a type's averages came from (TypeAverages.source → word).
 AVERAGES_SOURCE = {"given": "given", "computed": "pooled", "none": ""}
@@ -51,6 +42,8 @@ class Column:
     name: str
     kind: Kind
     description: str
+    # Computed from the record (rates, averages, letter files): `import` skips the column.
+    computed: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,9 +57,15 @@ class YearTable:
         return [c.name for c in self.columns]
 
 
-def table_columns(format_fields: Iterable[str]) -> tuple[Column, ...]:
-    """The columns of a year whose letter format has a place for `format_fields`."""
-    fields = set(format_fields)
+def _title(declared: FormatRecord, name: str) -> str:
+    spec = declared.spec(name)
+    return spec.title if spec is not None and spec.title else name.replace("_", " ")
+
+
+def table_columns(declared: FormatRecord) -> tuple[Column, ...]:
+    """The columns of a year whose records follow the format `declared` (format.yaml): the
+    core fields, every count it declares (statistics, then count fields), and each rate it
+    declares under `averages` with its similar-authority average."""
     columns = [
         Column("slug", "text", "the record's file name, data/<year>/councils/<slug>.yaml"),
         Column("name", "text", "the council's name"),
@@ -78,30 +77,24 @@ def table_columns(format_fields: Iterable[str]) -> tuple[Column, ...]:
         Column("email", "list", "where the letter is sent"),
         Column("cc", "list", "who is copied"),
     ]
-    columns += [Column(name, "count", name.replace("_", " ")) for name in STATISTICS]
-    columns += [
-        Column(name, "count", name.replace("_", " ")) for name in FORMAT_COUNTS if name in fields
-    ]
-    columns += [
-        Column(
-            f"{rate}_percent", "percent", f"{rate.replace('_', ' ')} rate as the letter prints it"
-        )
-        for rate in RATES
-    ]
-    columns += [
-        Column(f"{rate}_average", "percent", f"similar-authority {rate.replace('_', ' ')} average")
-        for rate in RATES
-    ]
-    columns += [
-        Column("averages", "text", "given (year.yaml) or pooled from the year's records"),
-        Column("draft", "flag", "the letter is marked DRAFT"),
+    columns += [Column(name, "count", _title(declared, name)) for name in declared.counts]
+    # What the letter computes from the record: `import` skips these columns.
+    words = {name: name.replace("_", " ") for name in declared.averages}
+    computed: list[tuple[str, Kind, str]] = [
+        *(
+            (f"{n}_percent", "percent", f"{w} rate as the letter prints it")
+            for n, w in words.items()
+        ),
+        *((f"{n}_average", "percent", f"similar-authority {w} average") for n, w in words.items()),
+        ("averages", "text", "given (year.yaml) or pooled from the year's records"),
+        ("draft", "flag", "the letter is marked DRAFT"),
     ]
     for kind in LETTER_FILES:
-        columns += [
-            Column(f"{kind}_file", "text", f"the letter's {kind.upper()} file, when built"),
-            Column(f"{kind}_sha256", "hash", "its sha256, from the build's manifest"),
+        computed += [
+            (f"{kind}_file", "text", f"the letter's {kind.upper()} file, when built"),
+            (f"{kind}_sha256", "hash", "its sha256, from the build's manifest"),
         ]
-    return tuple(columns)
+    return (*columns, *(Column(*c, computed=True) for c in computed))
 
 
 def _rate_cells(name: str, rate: Rate) -> dict[str, Any]:
@@ -120,8 +113,13 @@ def _letter_files(manifest: Manifest | None, slug: str) -> dict[str, Any]:
 
 
 def council_row(
-    letter: LetterContext, averages_source: str, manifest: Manifest | None
+    letter: LetterContext,
+    averages_source: str,
+    manifest: Manifest | None,
+    declared: FormatRecord,
 ) -> dict[str, Any]:
+    """One council's cells, by column name; every count and rate `declared` (its year's
+    format) has."""
     council = letter.council
     row: dict[str, Any] = {
         "slug": letter.slug,
@@ -135,11 +133,11 @@ def council_row(
         "cc": list(council.cc) if council.cc else None,
     }
     row.update(council.statistics.model_dump())
-    for name in FORMAT_COUNTS:
-        row[name] = getattr(council, name, None)
-    row.update(_rate_cells("upheld", letter.upheld))
-    row.update(_rate_cells("compliance", letter.compliance))
-    row.update(_rate_cells("satisfactory_remedy", letter.satisfactory_remedy))
+    for name in declared.fields:
+        if name in declared.counts:
+            row[name] = getattr(council, name, None)
+    for name, rate in declared.averages.items():
+        row.update(_rate_cells(name, letter.declared_rate(name, rate)))
     row["averages"] = AVERAGES_SOURCE.get(averages_source, averages_source) or None
     row["draft"] = council.draft
     row.update(_letter_files(manifest, letter.slug))
@@ -148,12 +146,13 @@ def council_row(
 
 def year_table(prepared: PreparedYear, manifest: Manifest | None = None) -> YearTable:
     """The table of every council with a letter context in `prepared`, by slug."""
-    columns = table_columns(prepared.letter_format.fields)
+    declared = prepared.letter_format.format.declared
+    columns = table_columns(declared)
     names = [c.name for c in columns]
     rows = []
     for _slug, letter in sorted(prepared.letters.items()):
         averages = prepared.averages.get(letter.council.type)
-        row = council_row(letter, averages.source if averages else "none", manifest)
+        row = council_row(letter, averages.source if averages else "none", manifest, declared)
         rows.append({name: row.get(name) for name in names})
     return YearTable(prepared.year, columns, tuple(rows))
 
@@ -170,11 +169,20 @@ def cell_text(value: Any) -> str:
 
 
 def table_csv(table: YearTable) -> str:
+    """The table as CSV; text cells a spreadsheet would run as a formula are guarded
+    (lgo_letters.exchange.formulas)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.names)
     for row in table.rows:
-        writer.writerow([cell_text(row[name]) for name in table.names])
+        writer.writerow(
+            [
+                guard_formula(cell_text(row[c.name]))
+                if c.kind in ("text", "list")
+                else cell_text(row[c.name])
+                for c in table.columns
+            ]
+        )
     return buffer.getvalue()
 
 

@@ -13,22 +13,11 @@ import unicodedata
 from typing import Any
 
 from lgo_letters.exchange.columns import TYPE_WORDS, header_key
-from lgo_letters.schema.models import AUTHORITY_TYPES, _email_address, _gss_code
+from lgo_letters.schema.models import AUTHORITY_TYPES, check_email_address, check_gss_code
 
 # What Excel shows for a formula that failed; openpyxl reads the cached value as this text.
 _FORMULA_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!"}
 _WHOLE_NUMBER = re.compile(r"^[+]?\d+(?:\.0*)?$")
-COUNT_FIELDS = frozenset(
-    {
-        "statistics.investigations",
-        "statistics.upheld",
-        "statistics.satisfactory_remedies",
-        "statistics.compliance_outcomes",
-        "statistics.complied",
-        "late_remedies",
-        "training_courses",
-    }
-)
 EMAIL_FIELDS = frozenset({"email", "cc"})
 
 
@@ -94,13 +83,14 @@ def to_addresses(value: Any) -> list[str]:
     """One or more email addresses, separated by ';', ',' or spaces; each checked offline."""
     parts = [p for p in re.split(r"[;,\s]+", clean_text(value)) if p]
     for part in parts:
-        _email_address(part)
+        check_email_address(part)
     return parts
 
 
-def to_value(path: str, value: Any, types: dict[str, str]) -> Any:
-    """The record value of cell `value` for field `path`; ValueError says what is wrong."""
-    if path in COUNT_FIELDS:
+def to_value(path: str, value: Any, types: dict[str, str], counts: frozenset[str]) -> Any:
+    """The record value of cell `value` for field `path` (one of `counts`, the year's
+    format's count fields, or another); ValueError says what is wrong."""
+    if path in counts:
         return to_count(value)
     if isinstance(value, str) and value.strip() in _FORMULA_ERRORS:
         raise ValueError(f"{value.strip()} is a formula error")
@@ -113,7 +103,7 @@ def to_value(path: str, value: Any, types: dict[str, str]) -> Any:
     if path == "comments":  # paragraphs, which hold semicolons: one a line
         return split_list(value, r"[\n\r]+")
     if path == "code":
-        return _gss_code(clean_text(value).upper())
+        return check_gss_code(clean_text(value).upper())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return clean_text(value)

@@ -34,12 +34,25 @@ class PublishReport:
     written: list[Path] = field(default_factory=list)
     early: dt.date | None = None  # the publication date, when run before it
     error: str = ""  # why the bundle could not be made (a template error)
+    # Letters of this year already in the target folder that this bundle does not have
+    # (a council whose record has gone): left as they are, and named.
+    left_over: list[Path] = field(default_factory=list)
 
 
 def public_table(table: YearTable) -> YearTable:
     columns = tuple(c for c in table.columns if c.name not in PRIVATE_COLUMNS)
     rows = tuple({c.name: row[c.name] for c in columns} for row in table.rows)
     return YearTable(table.year, columns, rows)
+
+
+def _letters_not_in(target: Path, year: int, bundle: set[Path]) -> list[Path]:
+    """Files in `target` named as this year's published letters that are not in `bundle`."""
+    return sorted(
+        file
+        for suffix in (".pdf", ".html")
+        for file in target.glob(publication_name("*", year, suffix))
+        if file not in bundle
+    )
 
 
 def _size(size: int) -> str:
@@ -112,6 +125,7 @@ def publish(
         report.written.append(target / name)
     write_atomic(target / "index.html", index)
     report.written.append(target / "index.html")
+    report.left_over = _letters_not_in(target, year.year, set(report.written))
 
     published = load_published(year.year_dir)
     for letter, files in letters:

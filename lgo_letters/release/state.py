@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -92,13 +93,10 @@ def _templates_hash(templates: Templates, year: int) -> str:
     return sha256_bytes(json.dumps(listing))
 
 
-def _averages(averages: TypeAverages | None) -> dict[str, int | None]:
-    given = averages or TypeAverages(None, None, None, source="none")
-    return {
-        "upheld": given.upheld,
-        "compliance": given.compliance,
-        "satisfactory_remedy": given.satisfactory_remedy,
-    }
+def _averages(averages: TypeAverages | None, names: Iterable[str]) -> dict[str, int | None]:
+    """Each of the format's averages a letter compares with (None: not to be had)."""
+    rates = averages.rates if averages else {}
+    return {name: rates.get(name) for name in names}
 
 
 # status only: the sha256 of each letter's HTML by what it is made from (see _HtmlCache).
@@ -183,7 +181,10 @@ def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
         )
         letters[slug] = state
         record_hash = sha256_bytes(entry.record.model_dump_json())
-        averages = _averages(prepared.averages.get(entry.record.type))
+        averages = _averages(
+            prepared.averages.get(entry.record.type),
+            prepared.letter_format.format.declared.averages,
+        )
         parts = [record_hash, year_hash, averages, templates_hash, made_with, slug]
         key = sha256_bytes(json.dumps(parts, sort_keys=True))
         html_sha = cache.get(key) if cache else None

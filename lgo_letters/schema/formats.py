@@ -26,8 +26,8 @@ from lgo_letters.schema.models import (
     FormatRecord,
     Paragraph,
     Percent,
+    Record,
     YearRecord,
-    _Record,
 )
 
 Finding = tuple[str, str]
@@ -73,7 +73,7 @@ def make_format(year: int, file: Path, declared: FormatRecord) -> YearFormat:
     """The models of a format already checked with `check_format`."""
     statistics = create_model(  # type: ignore[call-overload]
         f"Statistics{year}",
-        __base__=_Record,
+        __base__=Record,
         **{name: _required(spec) for name, spec in declared.statistics.items()},
     )
     record = create_model(  # type: ignore[call-overload]
@@ -84,11 +84,11 @@ def make_format(year: int, file: Path, declared: FormatRecord) -> YearFormat:
     )
     record.format_source = f"{year}'s format ({file})"
     averages = create_model(  # type: ignore[call-overload]
-        f"Averages{year}", __base__=_Record, **{name: (Percent, ...) for name in declared.averages}
+        f"Averages{year}", __base__=Record, **{name: (Percent, ...) for name in declared.averages}
     )
     facts = create_model(  # type: ignore[call-overload]
         f"Facts{year}",
-        __base__=_Record,
+        __base__=Record,
         **{name: _required(spec) for name, spec in declared.facts.items()},
     )
     year_model = create_model(
@@ -141,6 +141,16 @@ def check_format(declared: FormatRecord) -> list[Finding]:
             ):
                 findings.append(
                     (f"{where}.requires", f"'{spec.requires}' is not another field of this format")
+                )
+    for name, rate in declared.averages.items():
+        for role, count in (("part", rate.part), ("whole", rate.whole)):
+            if count not in counts:
+                findings.append(
+                    (
+                        f"averages.{name}.{role}",
+                        f"'{count}' is not a count of this format "
+                        f"(counts: {', '.join(sorted(counts))})",
+                    )
                 )
     return findings
 

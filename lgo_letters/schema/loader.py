@@ -7,7 +7,6 @@ whose record has a problem is left out, and the others carry on.
 from __future__ import annotations
 
 import io
-import unicodedata
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from lgo_letters.errors import InputError, Problem
 from lgo_letters.schema.errors import describe, problem_at, problems_from_validation
 from lgo_letters.schema.formats import YearFormat, check_format, check_record, make_format
 from lgo_letters.schema.models import CouncilRecord, FormatRecord, YearRecord
+from lgo_letters.schema.names import name_key
 from lgo_letters.schema.slugs import record_file_problem
 from lgo_letters.schema.yaml_reader import YamlDocument, read_regular_file, read_yaml
 
@@ -198,16 +198,6 @@ def council_files(year_dir: Path) -> list[Path]:
     )
 
 
-def _same_council(name: str) -> str:
-    """A council's name as the duplicate check compares it: compatibility forms unified
-    (NFKC), invisible characters (zero-width space, joiners, soft hyphens) removed, case
-    and spacing folded. "Dartford\u200b Council" and "DARTFORD  council" are one council."""
-    visible = "".join(
-        c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf"
-    )
-    return " ".join(unicodedata.normalize("NFKC", visible.casefold()).split())
-
-
 def load_year(year_dir: Path, year: int, year_format: YearFormat) -> YearRecords:
     year_file = year_dir / "year.yaml"
     records = YearRecords(year, year_file, None)
@@ -240,7 +230,7 @@ def _fail_duplicates(records: YearRecords) -> None:
     """Two files for one council: neither is built, as we cannot know which is right."""
     by_name: dict[str, list[CouncilEntry]] = {}
     for entry in records.councils.values():
-        by_name.setdefault(_same_council(entry.record.name), []).append(entry)
+        by_name.setdefault(name_key(entry.record.name), []).append(entry)
     for entries in by_name.values():
         if len(entries) < 2:
             continue

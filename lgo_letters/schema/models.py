@@ -40,7 +40,7 @@ Paragraph = Annotated[
 _GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
 
 
-def _gss_code(value: str) -> str:
+def check_gss_code(value: str) -> str:
     if not _GSS_CODE.match(value):
         raise ValueError(
             f"'{value}' is not an ONS GSS code: a letter (E, W, S or N) and eight digits, "
@@ -49,7 +49,7 @@ def _gss_code(value: str) -> str:
     return value
 
 
-def _email_address(value: str) -> str:
+def check_email_address(value: str) -> str:
     """The address as written, once it is known to be a well-formed address (offline: no DNS)."""
     try:
         validate_email(value, check_deliverability=False)
@@ -66,16 +66,28 @@ def _one_or_more(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
-GssCode = Annotated[Text, AfterValidator(_gss_code)]
-EmailAddress = Annotated[Text, AfterValidator(_email_address)]
-EmailAddresses = Annotated[list[EmailAddress], BeforeValidator(_one_or_more), Field(min_length=1)]
+# The json_schema_extra and input types say in the editors' JSON schemas (schema/editor.py)
+# what the validators check.
+GssCode = Annotated[
+    Text, AfterValidator(check_gss_code), Field(json_schema_extra={"pattern": _GSS_CODE.pattern})
+]
+EmailAddress = Annotated[
+    Text, AfterValidator(check_email_address), Field(json_schema_extra={"format": "email"})
+]
+EmailAddresses = Annotated[
+    list[EmailAddress],
+    BeforeValidator(_one_or_more, json_schema_input_type=EmailAddress | list[EmailAddress]),
+    Field(min_length=1),
+]
 
 
-class _Record(BaseModel):
+class Record(BaseModel):
+    """The base of every model read from a file: strict types, no unknown keys, frozen."""
+
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class Averages(_Record):
+class Averages(Record):
     """Similar-authority averages for one type of authority, in whole per cent."""
 
     upheld: Percent
@@ -83,7 +95,7 @@ class Averages(_Record):
     satisfactory_remedy: Percent
 
 
-class Signatory(_Record):
+class Signatory(Record):
     name: Text = "Michael King"
     titles: list[Text] = [
         "Local Government and Social Care Ombudsman",
@@ -95,7 +107,7 @@ FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 FactValue = Count | Text | dt.date | list[Text]
 
 
-class Sender(_Record):
+class Sender(Record):
     """Who the letters are emailed from (`lgo-letters send`)."""
 
     name: Text
@@ -103,7 +115,7 @@ class Sender(_Record):
     reply_to: EmailAddress | None = None
 
 
-class YearRecord(_Record):
+class YearRecord(Record):
     """data/<year>/year.yaml: facts shared by every letter of the year."""
 
     letter_date: dt.date
@@ -125,7 +137,7 @@ class YearRecord(_Record):
     sender: Sender | None = None
 
 
-class Statistics(_Record):
+class Statistics(Record):
     investigations: Count
     upheld: Count
     satisfactory_remedies: Count
@@ -133,7 +145,7 @@ class Statistics(_Record):
     complied: Count
 
 
-class CouncilRecord(_Record):
+class CouncilRecord(Record):
     """data/<year>/councils/<slug>.yaml: the core fields every year's letter has.
 
     A year's records are validated with the model its format makes (`record_model` in
@@ -164,7 +176,7 @@ CORE_FIELDS: frozenset[str] = frozenset(CouncilRecord.model_fields)
 FieldType = Literal["count", "text", "paragraphs", "flag", "date"]
 
 
-class FieldSpec(_Record):
+class FieldSpec(Record):
     """One field a year's format declares: its type and how it relates to the others."""
 
     type: FieldType
@@ -174,23 +186,85 @@ class FieldSpec(_Record):
     requires: FieldName | None = None
     # The thing counted, singular, for messages: "5 upheld decisions but only 4 ...".
     noun: Text | None = None
+    # The heading a spreadsheet gives it: `import` finds its column by this title as well
+    # as by its name and its noun ("Remedies completed late").
+    title: Text | None = None
 
 
-class FormatRecord(_Record):
+class RateSpec(Record):
+    """A rate the letter prints: `part` of `whole` (counts of the format) as a whole
+    percentage, compared with the similar-authority average of the same name."""
+
+    part: FieldName
+    whole: FieldName
+
+
+# The rates every format so far has, by their averages key: a format may list these by
+# name alone (`averages: [upheld, compliance]`); any other rate names its counts.
+StandardRate = Literal["upheld", "compliance", "satisfactory_remedy"]
+STANDARD_RATES: dict[str, RateSpec] = {
+    "upheld": RateSpec(part="upheld", whole="investigations"),
+    "compliance": RateSpec(part="complied", whole="compliance_outcomes"),
+    "satisfactory_remedy": RateSpec(part="satisfactory_remedies", whole="upheld"),
+}
+
+
+def _rates(value: object) -> object:
+    """`averages` as a list → {name: RateSpec}: a standard rate by its name alone, any other
+    as a one-key mapping, `- on_time: {part: remedies_on_time, whole: remedies_due}`."""
+    if not isinstance(value, list):
+        return value
+    rates: dict[object, object] = {}
+    for item in value:
+        if isinstance(item, dict) and len(item) == 1:
+            rates.update(item)
+        elif isinstance(item, str) and item in STANDARD_RATES:
+            rates[item] = STANDARD_RATES[item]
+        elif isinstance(item, dict):
+            raise ValueError(
+                "each item of the list is one rate, `- on_time: {part: <count>, whole: "
+                f"<count>}}`; one item has {len(item) or 'no'} names"
+            )
+        else:
+            raise ValueError(
+                f"{item!r} is not a standard rate ({', '.join(STANDARD_RATES)}): name the "
+                f"counts it is made of, as `- {item}: {{part: <count>, whole: <count>}}`"
+            )
+    return rates
+
+
+class FormatRecord(Record):
     """templates/<year>/format.yaml: what that year's records hold beyond the core fields.
 
     `statistics` are the counts under `statistics:` in each record (the panels' inputs),
-    `fields` the optional top-level fields the letter prints, `averages` the keys each
-    authority type's averages have in year.yaml (similar-authority averages, per cent),
+    `fields` the optional top-level fields the letter prints, `averages` the rates it
+    prints (each a `part` of a `whole`), by the key each authority type's similar-authority
+    average has in year.yaml (per cent; the standard rates may be listed by name alone),
     `facts` the year-specific figures its wording prints (year.yaml `facts:`, all required).
     """
 
     statistics: dict[FieldName, FieldSpec]
     fields: dict[FieldName, FieldSpec] = {}
-    averages: list[FieldName] = []
+    # The rates the letter prints, by the key of their similar-authority average.
+    averages: Annotated[
+        dict[FieldName, RateSpec],
+        BeforeValidator(
+            _rates,
+            json_schema_input_type=dict[FieldName, RateSpec]
+            | list[StandardRate | dict[FieldName, RateSpec]],
+        ),
+    ] = {}
     # Year-specific facts the wording prints, given under `facts:` in year.yaml.
     facts: dict[FieldName, FieldSpec] = {}
 
     def spec(self, name: str) -> FieldSpec | None:
         """The declaration of a statistic or a field, by name."""
         return self.statistics.get(name) or self.fields.get(name)
+
+    @property
+    def counts(self) -> dict[str, str]:
+        """Every count of a record of this format, by name → its path in the record
+        ("upheld" → "statistics.upheld", "late_remedies" → "late_remedies")."""
+        counts = {name: f"statistics.{name}" for name in self.statistics}
+        counts.update((name, name) for name, spec in self.fields.items() if spec.type == "count")
+        return counts

@@ -6,7 +6,7 @@ Letters themselves come from the year's templates; these pages only surround the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jinja2
 
@@ -22,6 +22,8 @@ th, td { border-bottom: 1px solid #ccc; padding: 0.35em 0.6em; text-align: left;
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .problems { border-left: 0.4em solid #b00020; background: #fdecee; padding: 0.5em 1em; }
 .problems table { background: #fff; }
+.warnings { border-left: 0.4em solid #8a5a00; background: #fff4e0; padding: 0.5em 1em; }
+.warnings table { background: #fff; }
 .problem { color: #b00020; }
 .draft { color: #b00020; font-weight: bold; }
 pre { white-space: pre-wrap; }
@@ -70,12 +72,18 @@ template is saved.</p>
 <section class="problems"><h2>Problems in the year's files</h2>
 {{ problem_table(year_problems) }}</section>
 {% endif %}
+{% if year_warnings %}
+<section class="warnings"><h2>Warnings: the letters can be made, but</h2>
+{{ problem_table(year_warnings) }}
+<p><code>lgo-letters build --strict</code> refuses the year until these are dealt with.</p>
+</section>
+{% endif %}
 <table class="councils">
 <thead><tr><th>Council</th>
 <th>Type</th>
-<th>Upheld</th>
-<th>Compliance</th>
-<th>Satisfactory remedy</th>
+{% for rate in rates %}
+<th>{{ rate.replace("_", " ") | capitalize }}</th>
+{% endfor %}
 <th>Draft</th>
 <th>Problems</th>
 <th>PDF</th></tr></thead>
@@ -84,9 +92,9 @@ template is saved.</p>
 <tr id="council-{{ row.slug }}">
 <td><a class="letter-link" href="/{{ row.slug }}">{{ row.name }}</a></td>
 <td>{{ row.type }}</td>
-<td class="number upheld">{{ row.upheld }}</td>
-<td class="number compliance">{{ row.compliance }}</td>
-<td class="number satisfactory-remedy">{{ row.satisfactory_remedy }}</td>
+{% for rate in rates %}
+<td class="number {{ rate.replace("_", "-") }}">{{ row.rates.get(rate, "") }}</td>
+{% endfor %}
 <td>{% if row.draft %}<span class="draft">draft</span>{% endif %}</td>
 <td class="problem">{% for p in row.problems %}{{ p }}<br>
 {% endfor %}</td>
@@ -145,11 +153,11 @@ class CouncilRow:
     slug: str
     name: str
     type: str
-    upheld: str
-    compliance: str
-    satisfactory_remedy: str
     draft: bool
     problems: list[str]
+    # Each rate the year's format declares (its averages key) → the percentage as shown;
+    # empty when the letter cannot be made.
+    rates: dict[str, str] = field(default_factory=dict)
 
 
 def _render(name: str, **context: object) -> str:
@@ -162,14 +170,19 @@ def index_page(
     rows: Iterable[CouncilRow],
     year_problems: list[Problem],
     failure: str | None,
+    year_warnings: Iterable[Problem] = (),
+    rates: Iterable[str] = (),
 ) -> str:
+    """The year's councils, with a column for each rate in `rates` (the format's averages)."""
     return _render(
         "index",
         title=f"Annual review letters {year}",
         data_dir=data_dir,
         rows=list(rows),
+        rates=list(rates),
         year_problems=sorted(year_problems),
         failure=failure,
+        year_warnings=sorted(year_warnings),
     )
 
 

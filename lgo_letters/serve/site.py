@@ -94,9 +94,13 @@ class LetterSite:
         prepared = snapshot.prepared
         rows: list[CouncilRow] = []
         year_problems = []
+        year_warnings = []
+        rates: list[str] = []
         if prepared is not None:
+            rates = list(prepared.letter_format.format.declared.averages)
             records = prepared.records
             year_problems = [p for p in prepared.problems if p.file.stem not in records.failed]
+            year_warnings = list(prepared.warnings)
             for slug in snapshot.slugs():
                 rows.append(self._row(prepared, slug))
         return _html(
@@ -107,6 +111,8 @@ class LetterSite:
                 rows,
                 year_problems,
                 snapshot.failure,
+                year_warnings,
+                rates,
             ),
         )
 
@@ -115,7 +121,7 @@ class LetterSite:
         records = prepared.records
         if slug in records.failed:
             problems = [str(p) for p in records.failed[slug]]
-            return CouncilRow(slug, slug, "", "", "", "", False, problems)
+            return CouncilRow(slug, slug, "", False, problems)
         record = records.councils[slug].record
         letter = prepared.letters.get(slug)
         if letter is None:
@@ -123,21 +129,20 @@ class LetterSite:
                 slug,
                 record.name,
                 record.type,
-                "",
-                "",
-                "",
                 record.draft,
                 [f"no letter: {records.year_file} has problems"],
             )
+        rates = prepared.letter_format.format.declared.averages
         return CouncilRow(
             slug,
             record.name,
             record.type,
-            _percent(letter.upheld.percent),
-            _percent(letter.compliance.percent),
-            _percent(letter.satisfactory_remedy.percent),
             record.draft,
             [],
+            {
+                name: _percent(letter.declared_rate(name, rate).percent)
+                for name, rate in rates.items()
+            },
         )
 
     def _letter(self, slug: str) -> Letter | Page:
