@@ -35,30 +35,39 @@ def job(folder: Path, slug: str, image: str = "") -> PdfJob:
     return PdfJob(slug, html, folder / f"{slug}.pdf", input_hash="0" * 64)
 
 
+def holders(fifo: Path) -> list[int]:
+    """The process ids, other than this one, that have `fifo` open now."""
+    found = []
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        try:
+            pid = int(fd.parts[2])
+            if pid != os.getpid() and os.readlink(fd) == str(fifo):
+                found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
 def holder_of(fifo: Path, deadline: float) -> int:
     """The process id, other than this one, that has `fifo` open (the worker rendering
     the held letter)."""
     while time.monotonic() < deadline:
-        for fd in Path("/proc").glob("[0-9]*/fd/*"):
-            try:
-                pid = int(fd.parts[2])
-                if pid != os.getpid() and os.readlink(fd) == str(fifo):
-                    return pid
-            except OSError:
-                continue
+        if found := holders(fifo):
+            return found[0]
         time.sleep(0.01)
     raise AssertionError(f"no process opened {fifo}")
 
 
 def gone_from(fifo: Path, pid: int, deadline: float) -> None:
-    """Wait until process `pid` no longer has `fifo` open (a killed process's files close
-    as it exits, which is not the moment kill() returns)."""
+    """Wait until the killed process `pid` no longer counts as a reader of `fifo`: until it
+    has exited (a zombie, or reaped). Its /proc fd list empties earlier, while the kernel
+    is still releasing its files: an open of the FIFO's other end then still succeeds."""
     while time.monotonic() < deadline:
         try:
-            held = any(os.readlink(fd) == str(fifo) for fd in Path(f"/proc/{pid}/fd").iterdir())
-        except OSError:  # gone
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):  # reaped
             return
-        if not held:
+        if state in ("Z", "X"):
             return
         time.sleep(0.01)
     raise AssertionError(f"process {pid} still has {fifo} open")
@@ -77,22 +86,26 @@ def open_other_end(fifo: Path, deadline: float) -> int:
 
 
 def kill_every_holder(fifo: Path, rendering: Rendering, deadline: float) -> int:
-    """Kill each worker that opens `fifo` until the pool has finished; returns how many."""
+    """Kill each worker that opens `fifo` until the pool has finished; returns how many.
+
+    This process holds the FIFO open for reading and writing throughout: a worker's open
+    then returns at once and its read waits (no data, a writer) until it is killed. Whether
+    some other process still has the FIFO open is not a sign of a worker: a killed one
+    may count as a reader for a while after it has exited, so workers are found in /proc."""
     killed = 0
-    while not rendering.done():
-        assert time.monotonic() < deadline, "the pool did not finish"
-        try:
-            end = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError as error:
-            if error.errno != errno.ENXIO:
-                raise
-            time.sleep(0.01)  # no worker has it open yet: poll again
-            continue
-        worker = holder_of(fifo, deadline)
-        os.kill(worker, signal.SIGKILL)
+    end = os.open(fifo, os.O_RDWR)
+    try:
+        while not rendering.done():
+            assert time.monotonic() < deadline, "the pool did not finish"
+            found = holders(fifo)
+            if not found:
+                time.sleep(0.01)  # no worker has it open yet: look again
+                continue
+            os.kill(found[0], signal.SIGKILL)
+            gone_from(fifo, found[0], deadline)  # not found again while it dies
+            killed += 1
+    finally:
         os.close(end)
-        gone_from(fifo, worker, deadline)
-        killed += 1
     return killed
 
 
