@@ -30,12 +30,14 @@ def letters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 def _server_pages() -> dict[str, str]:
     problem = Problem(Path("data/2020/councils/b.yaml"), 3, 5, "statistics.upheld", "too many")
+    rates = {"upheld": "50%", "compliance": "100%", "satisfactory_remedy": "no cases"}
     rows = [
-        CouncilRow("a", "A Council", "district", "50%", "100%", "no cases", False, []),
-        CouncilRow("b", "B Council", "county", "", "", "", True, [str(problem), str(problem)]),
+        CouncilRow("a", "A Council", "district", False, [], rates),
+        CouncilRow("b", "B Council", "county", True, [str(problem), str(problem)]),
     ]
+    warning = Problem(Path("data/2020/year.yaml"), 4, 1, "averages.county", "computed")
     return {
-        "index": index_page(2020, "data/2020", rows, [problem], None),
+        "index": index_page(2020, "data/2020", rows, [problem], None, [warning], list(rates)),
         "404": not_found_page(2020, "There is no such page.", ["ashfield", "bespoke-comments"]),
         "unavailable": unavailable_page("b", [problem], ["a message", "another"]),
         "internal error": internal_error_page("KeyError: 'x'"),
