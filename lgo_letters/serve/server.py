@@ -218,7 +218,7 @@ def serving(
     watcher = Watcher([paths.data / str(year), paths.templates], files_changed)
     thread = Thread(
         target=server.serve_forever,
-        kwargs={"poll_interval": 0.1},
+        kwargs={"poll_interval": 0.05},
         name="lgo-letters-server",
         daemon=True,
     )
@@ -229,8 +229,9 @@ def serving(
         yield LiveServer(f"http://{host}:{bound_port}/", site, signal)
     finally:
         signal.close()
-        watcher.stop()
+        watcher.stop(wait=False)  # winds down while the server does
         if thread.is_alive():
             server.shutdown()
+        watcher.stop()
         server.server_close()
         thread.join(timeout=5)

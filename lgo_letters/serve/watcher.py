@@ -12,13 +12,14 @@ import watchfiles
 log = logging.getLogger(__name__)
 
 # A burst of saves (an editor writing several files, a `git checkout`) is one rebuild: changes
-# are gathered until none has come for STEP_MS, or for at most DEBOUNCE_MS.
-STEP_MS = 200
+# are gathered until none has come for STEP_MS, or for at most DEBOUNCE_MS (watchfiles'
+# own defaults: a `git checkout` writes its files well within a step of each other).
+STEP_MS = 50
 DEBOUNCE_MS = 1600
 # How long the watching thread waits for a change before it looks up (at the stop event, and
 # the first time, to say it is watching); watchfiles looks once a step, so in effect the
 # longer of this and the step: start() and stop() take about STEP_MS.
-_WAKE_MS = 100
+_WAKE_MS = 50
 
 
 class Watcher:
@@ -81,7 +82,8 @@ class Watcher:
             except Exception:  # keep watching: the next save may well fix it
                 log.exception("serve: reacting to a change failed")
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Stop watching; without `wait`, return at once (the thread ends within a step)."""
         self._stop.set()
-        if self._thread.is_alive():
+        if wait and self._thread.is_alive():
             self._thread.join(timeout=5)
