@@ -8,14 +8,16 @@ with a message for the person, and leaves no temporary file behind.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-from lgo_letters.errors import OutputError
+from lgo_letters.errors import OutputError, UsageError
 
 _REASONS = {
     errno.EACCES: "permission denied: the folder is read-only for you",
@@ -153,3 +155,24 @@ def write_atomic(path: Path, data: bytes | str, durable: bool = True) -> None:
     The rename alone means no reader and no interrupted process ever leaves a partial file.
     """
     commit(write_temporary(path, data, durable), path)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, busy: str) -> Iterator[None]:
+    """One writer at a time in `folder` (a build in its output folder, a send in its year's
+    data folder): a lock on the folder itself, so no lock file is left in it. Another
+    holder makes it a UsageError saying `busy`."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(busy) from None
+        yield
+    finally:
+        os.close(descriptor)

@@ -33,7 +33,7 @@ from lgo_letters.build.combined import (
     decide_combined,
     update_combined,
 )
-from lgo_letters.build.folder import build_lock, check_output_folder, remove_leftover_temporaries
+from lgo_letters.build.folder import check_output_folder, remove_leftover_temporaries
 from lgo_letters.build.inputs import engine_fingerprint, harfbuzz_subset_available
 from lgo_letters.build.manifest import MANIFEST, Checkpoints, Manifest
 from lgo_letters.build.options import BuildOptions
@@ -46,6 +46,7 @@ from lgo_letters.build.signals import StopSignals
 from lgo_letters.build.stale import clean, stale_councils
 from lgo_letters.build.write import HtmlWritten, write_html_letters
 from lgo_letters.errors import OutputError, UsageError
+from lgo_letters.output import folder_lock
 from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
 
 HARFBUZZ_WARNING = (
@@ -101,7 +102,8 @@ def build_year(
         warn(HARFBUZZ_WARNING)
 
     build = _Build(paths, options, prepared, out_dir, progress, StopSignals())
-    with build_lock(out_dir, year), build.stop.installed():
+    busy = f"another build of {year} is writing to {out_dir}"
+    with folder_lock(out_dir, busy), build.stop.installed():
         if folder.refusal is None:
             remove_leftover_temporaries(out_dir)
         loaded = Manifest.load(out_dir, year)

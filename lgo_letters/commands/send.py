@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from lgo_letters.commands.approve import chosen, load_state
+from lgo_letters.output import folder_lock
 from lgo_letters.project import Paths, check_year
 from lgo_letters.release.send import (
     SendReport,
     plan,
     send_over_smtp,
-    sending_lock,
     smtp_settings,
     write_outbox,
 )
@@ -36,7 +36,7 @@ def run_send(
         return 1
     chosen(state, [*only, *resend])
     report = SendReport(dry_run=settings is None)
-    with sending_lock(state.year_dir):
+    with folder_lock(state.year_dir, f"another send of {year} is running"):
         outgoing = plan(state, templates, only, resend, report)
         if settings is None:
             write_outbox(paths.out / str(year), outgoing, report)

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import ipaddress
 import logging
 import os
 import smtplib
 import ssl
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -179,20 +177,6 @@ def write_outbox(out_dir: Path, outgoing: list[Outgoing], report: SendReport) ->
         target = message_file(outbox, item.state.slug)
         write_atomic(target, item.message.as_bytes(), durable=False)
         report.written.append(target)
-
-
-@contextlib.contextmanager
-def sending_lock(year_dir: Path) -> Iterator[None]:
-    """One `send` of a year at a time (a lock on data/<year>/ itself, no lock file)."""
-    folder = os.open(year_dir, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UsageError(f"another send of {year_dir.name} is running") from None
-        yield
-    finally:
-        os.close(folder)
 
 
 def connect(settings: SmtpSettings) -> smtplib.SMTP:
