@@ -26,8 +26,11 @@ from lgo_letters.build.options import BuildOptions
 from lgo_letters.build.plan import out_of_date, plan_letters
 from lgo_letters.build.report import BuildReport, Failure
 from lgo_letters.build.stale import clean, stale_councils
+from lgo_letters.output import folder_lock
 from lgo_letters.project import Paths, prepare_year
+from tests.errorcases import invoke
 from tests.faults import YEAR, council, make_project, write_record
+from tests.helpers import copy_project
 
 INPUT_A, INPUT_B = "a" * 64, "b" * 64
 
@@ -324,3 +327,18 @@ def test_one_deleted_by_hand_is_forgotten_not_made_again(tmp_path: Path) -> None
 )
 def test_the_exit_code_is_decided_by_the_report(outcome: dict, code: int) -> None:
     assert BuildReport(YEAR, Path("output"), **outcome).exit_code == code
+
+
+def test_one_build_of_a_year_at_a_time(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    out = root / "output" / "2021"
+    out.mkdir(parents=True)
+    folders = ["--data", str(root / "data"), "--templates", str(root / "templates")]
+    with folder_lock(out, "held by this test"):
+        result = invoke("build", "2021", "--format", "html", *folders, "--out", str(out.parent))
+    assert result.code == 2
+    assert f"error: another build of 2021 is writing to {out}" in result.stderr
+    assert list(out.iterdir()) == []
+    after = invoke("build", "2021", "--format", "html", *folders, "--out", str(out.parent))
+    assert after.code == 0, after.stderr
+    assert (out / "dartford.html").is_file()

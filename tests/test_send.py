@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lgo_letters.output import folder_lock
 from lgo_letters.release.send import PASSWORD_VARIABLE
 from tests.release import SENDABLE, YEAR, change_record, lgo
 from tests.smtpserver import Recorder, smtp_server
@@ -281,3 +282,15 @@ def test_a_certificate_nobody_vouches_for_gets_nothing(
     assert "certificate verify failed" in result.stderr
     assert recorder.received == []
     assert sent_log(release_project) == []
+
+
+def test_one_send_of_a_year_at_a_time(release_project: Path):
+    approve_all(release_project)
+    with (
+        folder_lock(release_project / "data" / str(YEAR), "held by this test"),
+        smtp_server(Recorder()) as (address, recorder),
+    ):
+        result = lgo(release_project, "send", "--smtp", address, "--no-tls")
+    assert result.code == 2
+    assert f"error: another send of {YEAR} is running" in result.stderr
+    assert recorder.received == []
