@@ -32,6 +32,7 @@ FOURTH_PANEL = {
         "type": "count",
         "at_most": "remedies_recommended",
         "noun": "remedy on time",
+        "plural": "remedies on time",
         "title": "Remedies completed on time",
     },
 }
@@ -178,6 +179,13 @@ def test_a_declared_field_is_imported_by_its_name_noun_or_title(root: Path) -> N
     assert imported.code == 0, imported.stderr
     ashby = yaml.safe_load((root / "data/2022/councils/ashby.yaml").read_text())
     assert (ashby["public_reports"], ashby["statistics"]["remedies_on_time"]) == (1, 6)
+
+    # By its noun's plural as the format gives it ("remedies on time", not "remedy on times").
+    figures.write_text("Council,Remedies on time\nAshby District Council,5\n")
+    imported = run(root, "import", str(figures))
+    assert imported.code == 0, imported.stderr
+    ashby = yaml.safe_load((root / "data/2022/councils/ashby.yaml").read_text())
+    assert ashby["statistics"]["remedies_on_time"] == 5
 
 
 def test_a_new_record_needs_the_formats_statistics(root: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from lgo_letters.context.delay import compliance_delay
 from lgo_letters.context.letter import letter_context
 from lgo_letters.errors import InputError
+from lgo_letters.schema.formats import check_record
 from lgo_letters.schema.loader import load_format
 from tests.errorcases import invoke
 from tests.helpers import REPO
@@ -123,4 +124,36 @@ def test_a_year_without_the_facts_its_format_prints_is_located(
     assert run.code == 1
     assert run.problems() == [
         "data/2021/year.yaml:3:1: facts.people_reached: required field is missing"
+    ]
+
+
+def test_a_nouns_plural_is_the_formats_own_where_given(tmp_path: Path) -> None:
+    year_format = _format(
+        tmp_path,
+        "statistics:\n"
+        "  due: {type: count, noun: remedy due, plural: remedies due}\n"
+        "  on_time: {type: count, at_most: due, noun: remedy on time, plural: remedies on time}\n"
+        "  cases: {type: count, noun: case}\n"
+        "  closed: {type: count, at_most: cases, noun: closed case}\n",
+    )
+
+    def problems(statistics: dict[str, int]) -> list[str]:
+        record = year_format.record_model.model_validate(council() | {"statistics": statistics})
+        return [message for _, message in check_record(record, year_format.declared)]
+
+    assert problems({"due": 4, "on_time": 5, "cases": 1, "closed": 2}) == [
+        "5 remedies on time but only 4 remedies due",
+        "2 closed cases but only 1 case",  # no plural given: an "s" on the last word
+    ]
+    assert problems({"due": 1, "on_time": 2, "cases": 0, "closed": 0}) == [
+        "2 remedies on time but only 1 remedy due"
+    ]
+
+
+def test_a_plural_without_a_noun_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as raised:
+        _format(tmp_path, "statistics:\n  due: {type: count, plural: remedies due}\n")
+    found = [str(p).removeprefix(f"{tmp_path}/") for p in raised.value.problems]
+    assert found == [
+        "format.yaml:2:22: statistics.due.plural: a plural goes with a noun: give its noun"
     ]

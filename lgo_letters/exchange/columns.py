@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lgo_letters.context.numbers import plural
 from lgo_letters.errors import InputError
 from lgo_letters.exchange.problems import CellProblem, SheetError
 from lgo_letters.exchange.sheets import Row, Sheet
 from lgo_letters.exchange.table import table_columns
+from lgo_letters.schema.formats import noun_forms
 from lgo_letters.schema.models import AUTHORITY_TYPES, FieldSpec, FormatRecord
 from lgo_letters.schema.yaml_reader import read_yaml
 
@@ -90,8 +90,7 @@ class Mapping:
 
 def _declared_words(name: str, spec: FieldSpec) -> tuple[str, ...]:
     words = [name.replace("_", " ")]
-    if spec.noun:
-        words += [spec.noun, plural(spec.noun, 2)]
+    words += noun_forms(spec) or ()
     if spec.title:
         words.append(spec.title)
     return tuple(words)

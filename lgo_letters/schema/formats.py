@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, create_model
 
-from lgo_letters.context.numbers import counted
+from lgo_letters.context.numbers import plural
 from lgo_letters.schema.models import (
     CORE_FIELDS,
     AuthorityType,
@@ -136,6 +136,8 @@ def check_format(declared: FormatRecord) -> list[Finding]:
                             f"(counts: {', '.join(sorted(counts))})",
                         )
                     )
+            if spec.plural is not None and spec.noun is None:
+                findings.append((f"{where}.plural", "a plural goes with a noun: give its noun"))
             if spec.requires is not None and (
                 declared.spec(spec.requires) is None or spec.requires == name
             ):
@@ -168,11 +170,19 @@ def _path(declared: FormatRecord, name: str) -> str:
     return f"statistics.{name}" if name in declared.statistics else name
 
 
+def noun_forms(spec: FieldSpec) -> tuple[str, str] | None:
+    """A count's noun, singular and plural (the format's `plural`, else an "s" added)."""
+    if not spec.noun:
+        return None
+    return spec.noun, spec.plural or plural(spec.noun, 2)
+
+
 def _counted(declared: FormatRecord, name: str, n: int) -> str:
     spec = declared.spec(name)
-    if spec is not None and spec.noun:
-        return counted(n, spec.noun)
-    return f"{name.replace('_', ' ')}: {n}"
+    forms = noun_forms(spec) if spec is not None else None
+    if forms is None:
+        return f"{name.replace('_', ' ')}: {n}"
+    return f"{n} {forms[0] if n == 1 else forms[1]}"
 
 
 def check_record(record: CouncilRecord, declared: FormatRecord) -> list[Finding]:

@@ -186,6 +186,8 @@ class FieldSpec(Record):
     requires: FieldName | None = None
     # The thing counted, singular, for messages: "5 upheld decisions but only 4 ...".
     noun: Text | None = None
+    # Its plural, where an "s" on its last word is wrong ("remedies on time").
+    plural: Text | None = None
     # The heading a spreadsheet gives it: `import` finds its column by this title as well
     # as by its name and its noun ("Remedies completed late").
     title: Text | None = None
