@@ -60,3 +60,22 @@ def copy_project(root: Path) -> Path:
     shutil.copytree(PROJECT_DATA, root / "data")
     shutil.copytree(REPO / "templates", root / "templates")
     return root
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """The processes below `pid`, each with its parent's id, read from /proc (a build's
+    workers are its fork server's children, so its grandchildren)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):  # gone meanwhile
+            continue
+    found: dict[int, int] = {}
+    frontier = [pid]
+    while frontier:
+        above = frontier.pop()
+        children = [child for child, parent in parents.items() if parent == above]
+        found.update(dict.fromkeys(children, above))
+        frontier.extend(children)
+    return found

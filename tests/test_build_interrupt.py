@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.build_checks import assert_consistent, counts
+from tests.helpers import descendants
 from tests.synthetic import YEAR, make_project
 
 # Slow: builds of a synthetic year in child processes, stopped by signals.
@@ -60,7 +61,7 @@ def wait_for_pdfs(out_year: Path, count: int, build: subprocess.Popen[str]) -> N
 def frozen_workers(build: subprocess.Popen[str]) -> Iterator[list[int]]:
     """The build's worker processes, stopped while the block runs (the workers are the
     fork server's children: grandchildren of the build)."""
-    workers = [p for p in descendants(build.pid) if p not in _children(build.pid)]
+    workers = [p for p, parent in descendants(build.pid).items() if parent != build.pid]
     assert workers, "no worker processes found"
     for worker in workers:
         os.kill(worker, signal.SIGSTOP)
@@ -74,24 +75,6 @@ def frozen_workers(build: subprocess.Popen[str]) -> Iterator[list[int]]:
 
 def pdfs_written(out_year: Path) -> int:
     return len(list(out_year.glob("*.pdf")))
-
-
-def descendants(pid: int) -> list[int]:
-    """Process ids below `pid`, from /proc (the workers are grandchildren: forkserver)."""
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = [], [pid]
-    while frontier:
-        parent = frontier.pop()
-        children = [p for p, pp in parents.items() if pp == parent]
-        found.extend(children)
-        frontier.extend(children)
-    return found
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
@@ -137,14 +120,3 @@ def test_killed_worker_loses_no_letter(synthetic: Path) -> None:
     assert counts(stderr) == (COUNCILS, 0, 0)
     assert len(assert_consistent(out_year)["councils"]) == COUNCILS
     assert len(list(out_year.glob("*.pdf"))) == COUNCILS
-
-
-def _children(pid: int) -> set[int]:
-    return {p for p in descendants(pid) if _parent(p) == pid}
-
-
-def _parent(pid: int) -> int | None:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except OSError:
-        return None

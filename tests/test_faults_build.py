@@ -17,7 +17,7 @@ import pytest
 from tests.build_checks import assert_consistent, counts, manifest
 from tests.errorcases import Run, bound_by_permissions, invoke, run_process
 from tests.faults import YEAR, council, make_project, write_record
-from tests.helpers import REPO
+from tests.helpers import REPO, descendants
 from tests.synthetic import make_project as make_synthetic
 
 # Slow: whole builds, most with PDFs, some in child processes.
@@ -242,23 +242,6 @@ def test_a_stop_signal_after_the_last_letter_loses_nothing(
 # --- processes: killed parents, signals to the group, Ctrl-C at start-up ------------------------
 
 
-def _descendants(pid: int) -> set[int]:
-    """Process ids below `pid`, from /proc (the workers are the fork server's children)."""
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    found, frontier = set(), [pid]
-    while frontier:
-        above = frontier.pop()
-        children = [p for p, parent in parents.items() if parent == above]
-        found.update(children)
-        frontier.extend(children)
-    return found
-
-
 def _alive(pids: set[int]) -> set[int]:
     alive = set()
     for pid in pids:
@@ -296,7 +279,7 @@ def test_no_worker_outlives_a_killed_build(tmp_path: Path, sig: signal.Signals) 
     folder = out_year(project)
     build_process = _start(project)
     _wait_for(lambda: len(list(folder.glob("*.pdf"))) >= 2, "two PDFs", build_process)
-    helpers = _descendants(build_process.pid)
+    helpers = set(descendants(build_process.pid))
     assert helpers, "no fork server or workers found"
     build_process.send_signal(sig)
     # The pipe closes once every process holding it is gone (it stayed open for good).
@@ -344,7 +327,7 @@ def test_ctrl_c_during_start_up_prints_no_traceback(tmp_path: Path) -> None:
     # Ctrl-C while the fork server is importing the worker's modules: it has loaded
     # pydantic's core (early) and goes on to WeasyPrint for about a second more.
     _wait_for(
-        lambda: _importing(_descendants(build_process.pid), "pydantic_core"),
+        lambda: _importing(set(descendants(build_process.pid)), "pydantic_core"),
         "the fork server's imports",
         build_process,
     )
