@@ -13,17 +13,13 @@ from lgo_letters.build.plan import PlannedLetter
 from lgo_letters.build.pool import PdfPool
 from lgo_letters.build.progress import BuildProgress
 from lgo_letters.build.report import Failure
-from lgo_letters.build.write import put_in_place
+from lgo_letters.build.write import LettersWritten, put_in_place
 
 
 @dataclass(frozen=True)
-class PdfsWritten:
-    """The outcome of the PDF phase."""
+class PdfsWritten(LettersWritten):
+    """The outcome of the PDF phase: the letters written, and the workers' mishaps."""
 
-    built: tuple[str, ...]
-    failures: tuple[Failure, ...]
-    halting: Failure | None  # the write the output folder refused: nothing more is written
-    manifest: Manifest
     workers_lost: int
     letters_retried: int
 

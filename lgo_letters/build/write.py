@@ -21,8 +21,9 @@ from lgo_letters.output import commit, discard, write_atomic, write_temporary
 
 
 @dataclass(frozen=True)
-class HtmlWritten:
-    """The outcome of writing the letters that need no new PDF."""
+class LettersWritten:
+    """The outcome of a phase that writes letters: the HTML-only letters, and (with the
+    workers' figures, pdfs.PdfsWritten) the letters with a new PDF."""
 
     built: tuple[str, ...]
     failures: tuple[Failure, ...]
@@ -32,7 +33,7 @@ class HtmlWritten:
 
 def write_html_letters(
     letters: Iterable[PlannedLetter], out_dir: Path, manifest: Manifest, stop: Callable[[], bool]
-) -> HtmlWritten:
+) -> LettersWritten:
     """Write each letter's HTML; a stop, or a folder that refuses every write, ends it."""
     built: list[str] = []
     failures: list[Failure] = []
@@ -45,11 +46,11 @@ def write_html_letters(
         except OutputError as error:
             failures.append(failure := Failure(letter.slug, (str(error),)))
             if error.whole_folder:
-                return HtmlWritten(tuple(built), tuple(failures), failure, manifest)
+                return LettersWritten(tuple(built), tuple(failures), failure, manifest)
             continue
         manifest = manifest.recording(letter.slug, letter.name, html_file, letter.html_entry())
         built.append(letter.slug)
-    return HtmlWritten(tuple(built), tuple(failures), None, manifest)
+    return LettersWritten(tuple(built), tuple(failures), None, manifest)
 
 
 def put_in_place(

@@ -44,7 +44,7 @@ from lgo_letters.build.progress import BuildProgress
 from lgo_letters.build.report import BuildReport, Failure
 from lgo_letters.build.signals import StopSignals
 from lgo_letters.build.stale import clean, stale_councils
-from lgo_letters.build.write import HtmlWritten, write_html_letters
+from lgo_letters.build.write import LettersWritten, write_html_letters
 from lgo_letters.errors import OutputError, UsageError
 from lgo_letters.output import folder_lock
 from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
@@ -188,7 +188,7 @@ def _planned(checked: BuildReport, plan: Plan, **outcome: object) -> BuildReport
 
 
 def _letters_done(
-    report: BuildReport, prepared: PreparedYear, html: HtmlWritten, pdfs: PdfsWritten | None
+    report: BuildReport, prepared: PreparedYear, html: LettersWritten, pdfs: PdfsWritten | None
 ) -> BuildReport:
     """The report of the letters built, failed and left undone by the html and pdfs phases;
     the failure that halted the build says how many letters it left unattempted."""
