@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM, LAUNCH_ARGS, why_no_browser
 from tests.helpers import LONG_NAMES_RECORD, bundled_years, copy_project, run_cli
+from tests.outside_tools import require
 
 # Fixtures that build whole years with the real command, in child processes: a test that
 # uses one is slow whatever it does itself, so it is marked so here (`make test-fast`
@@ -101,3 +103,18 @@ def release_project(release_built: Path, tmp_path: Path) -> Path:
     root = tmp_path / "release"
     shutil.copytree(release_built, root, symlinks=True)
     return root
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright (tests/browser.py), launched once: skipped with a
+    reason where it is missing, a failure in CI."""
+    require(why_no_browser())
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

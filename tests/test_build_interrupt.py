@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.build_checks import assert_consistent, counts
-from tests.helpers import descendants
+from tests.helpers import descendants, run_cli
 from tests.synthetic import YEAR, make_project
 
 # Slow: builds of a synthetic year in child processes, stopped by signals.
@@ -95,13 +95,7 @@ def test_signal_stops_cleanly_and_rerun_finishes_only_the_rest(
     finished = [s for s, entry in done.items() if any(n.endswith(".pdf") for n in entry["files"])]
     assert written <= len(finished) <= written + IN_FLIGHT, stderr
 
-    rerun = subprocess.run(
-        [sys.executable, "-m", "lgo_letters", "build", str(YEAR)],
-        cwd=synthetic,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    rerun = run_cli("build", str(YEAR), cwd=synthetic)
     assert rerun.returncode == 0, rerun.stderr
     assert counts(rerun.stderr) == (COUNCILS - len(finished), len(finished), 0)
     assert len(assert_consistent(out_year)["councils"]) == COUNCILS

@@ -17,7 +17,7 @@ import pytest
 from tests.build_checks import assert_consistent, counts, manifest
 from tests.errorcases import Run, bound_by_permissions, invoke, run_process
 from tests.faults import YEAR, council, make_project, write_record
-from tests.helpers import REPO, descendants
+from tests.helpers import REPO, descendants, run_cli
 from tests.synthetic import make_project as make_synthetic
 
 # Slow: whole builds, most with PDFs, some in child processes.
@@ -286,14 +286,7 @@ def test_no_worker_outlives_a_killed_build(tmp_path: Path, sig: signal.Signals) 
     build_process.communicate(timeout=60)
     _wait_for(lambda: not _alive(helpers), "the workers to exit", build_process, seconds=30)
 
-    rerun = subprocess.run(
-        [sys.executable, "-m", "lgo_letters", "build", str(YEAR)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    rerun = run_cli("build", str(YEAR), cwd=project)
     assert rerun.returncode == 0, rerun.stderr
     assert_consistent(folder)  # no file changed behind the rerun's back
 

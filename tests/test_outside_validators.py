@@ -22,7 +22,6 @@ import pytest
 
 from lgo_letters.project import Paths
 from lgo_letters.serve import serving
-from tests.browser import CHROMIUM, LAUNCH_ARGS, why_no_browser
 from tests.golden_letters import golden_letters, golden_session
 from tests.helpers import PROJECT_DATA, REPO
 from tests.outside_tools import require
@@ -120,19 +119,6 @@ def test_nu_html_checker_finds_no_error_or_warning(pages) -> None:
     ]
     assert problems == []
     assert result.returncode == 0, result.stderr[-2000:]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require(why_no_browser())
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _axe_script() -> str | None:

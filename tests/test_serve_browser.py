@@ -7,35 +7,15 @@ where a missing browser is a failure so the live-reload tests can never pass uns
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-
-from tests.browser import CHROMIUM, LAUNCH_ARGS, why_no_browser
 
 # Slow: drives a real headless Chromium.
 pytestmark = pytest.mark.slow
 
 # Time for the watcher's quiet period, the rebuild and the page's reload.
 LIVE_TIMEOUT_MS = 15_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = why_no_browser()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI must run the browser tests)")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
