@@ -319,9 +319,12 @@ def import_(
     paths: Paths,
     year: Year,
     files: Annotated[
-        list[Path],
-        typer.Argument(help="CSV or XLSX files: figures, contacts (joined on the council)."),
-    ],
+        list[Path] | None,
+        typer.Argument(
+            help="CSV or XLSX files: figures, contacts (joined on the council). None: only "
+            "finish or roll back an interrupted import."
+        ),
+    ] = None,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="The sheet of an XLSX file (default: the first).")
     ] = None,
@@ -335,11 +338,22 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print what would change; write nothing.")
     ] = False,
+    allow_approved: Annotated[
+        bool,
+        typer.Option(
+            "--allow-approved", help="Also change councils whose letters are approved or sent."
+        ),
+    ] = False,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who imports, for provenance.yaml (default: login name)."),
+    ] = None,
 ) -> int:
-    """Import figures and contacts from CSV or XLSX into YEAR's records (given fields only)."""
+    """Import figures and contacts from CSV or XLSX into YEAR's records (given fields only);
+    where each value came from goes to data/YEAR/provenance.yaml."""
     from lgo_letters.commands.importing import run_import
 
-    return run_import(paths, year, files, sheet, mapping, create, dry_run)
+    return run_import(paths, year, files or [], sheet, mapping, create, dry_run, allow_approved, by)
 
 
 @app.command()
