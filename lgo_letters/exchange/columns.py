@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from lgo_letters.errors import InputError, Problem
 from lgo_letters.exchange.problems import CellProblem, SheetError
 from lgo_letters.exchange.sheets import Row, Sheet, TooLong, UnsavedFormula, column_letter
-from lgo_letters.exchange.table import table_columns
+from lgo_letters.exchange.table import previous_columns, table_columns
 from lgo_letters.schema.errors import problems_from_validation
 from lgo_letters.schema.formats import noun_forms
 from lgo_letters.schema.models import AUTHORITY_TYPES, FieldSpec, FormatRecord
@@ -136,7 +136,8 @@ def count_paths(declared: FormatRecord) -> frozenset[str]:
 def computed_headers(declared: FormatRecord) -> frozenset[str]:
     """The header keys of the columns `export` computes for this format (rates, averages,
     letter files): never read back into a record."""
-    return frozenset(header_key(c.name) for c in table_columns(declared) if c.computed)
+    computed = [*table_columns(declared), *previous_columns(declared)]
+    return frozenset(header_key(c.name) for c in computed if c.computed)
 
 
 def _by_header(declared: FormatRecord) -> dict[str, str]:
