@@ -139,6 +139,42 @@ def test_xlsx_with_title_rows_and_excel_floats_changes_only_given_fields(root: P
     assert snapshot(root) == again
 
 
+def test_bytes_a_yaml_round_trip_would_change_are_kept(root: Path) -> None:
+    # A document marker, trailing spaces, statistics indented by four, a blank line after
+    # them, two block lists in different styles: ruamel's round trip would change each.
+    # The import splices its edits into the text instead, so only the edited lines change.
+    text = (
+        "---\n"
+        "name: London Borough of Bexley   \n"
+        "type: london\n"
+        "recipients:\n"
+        "  - Ms Example\n"
+        "role: Chief Executive\n"
+        "code: E09000004\n"
+        "statistics:\n"
+        "    investigations: 8\n"
+        "    upheld: 5\n"
+        "    satisfactory_remedies: 1\n"
+        "    compliance_outcomes: 4\n"
+        "    complied: 4\n"
+        "\n"
+        "comments:\n"
+        "- A paragraph written by hand.\n"
+    )
+    (councils(root) / "bexley.yaml").write_text(text)
+    figures = write_csv(
+        root / "figures.csv",
+        [["Code", "Upheld", "Recipients", "Email"], ["E09000004", 6, "Ms New", "ce@bexley.gov.uk"]],
+    )
+    result = run_import(root, str(figures))
+    assert result.code == 0, result.stderr
+    assert (councils(root) / "bexley.yaml").read_text() == (
+        text.replace("  - Ms Example\n", "  - Ms New\n")
+        .replace("code: E09000004\n", "code: E09000004\nemail: ce@bexley.gov.uk\n")
+        .replace("    upheld: 5\n", "    upheld: 6\n")
+    )
+
+
 def test_figures_and_contacts_files_are_joined_on_the_council(root: Path) -> None:
     figures = write_xlsx(
         root / "figures.xlsx",

@@ -22,6 +22,7 @@ from typing import Any
 
 from lgo_letters.errors import InputError, OutputError, Problem, UsageError
 from lgo_letters.exchange.columns import Layout, Mapping, count_paths, find_layout, read_mapping
+from lgo_letters.exchange.inplace import reads_as
 from lgo_letters.exchange.matching import new_slugs
 from lgo_letters.exchange.problems import (
     SHOWN_CHARACTERS,
@@ -38,7 +39,7 @@ from lgo_letters.exchange.provenance import (
     provenance_text,
     updated_provenance,
 )
-from lgo_letters.exchange.records import RecordFile, field_rank, rewrite_all
+from lgo_letters.exchange.records import RecordFile, edited_in_place, field_rank, rewrite_all
 from lgo_letters.exchange.sheets import (
     MAX_CELL_CHARACTERS,
     Row,
@@ -53,7 +54,7 @@ from lgo_letters.project import Paths, check_year
 from lgo_letters.schema.loader import council_files, validate_council
 from lgo_letters.schema.names import name_key
 from lgo_letters.schema.slugs import SLUG_RULE, is_slug
-from lgo_letters.schema.yaml_reader import parse_yaml
+from lgo_letters.schema.yaml_reader import YamlDocument, parse_yaml
 
 # What a new record needs that only a spreadsheet can give, besides its format's statistics.
 REQUIRED_FOR_NEW = ("name", "type", "recipients", "role")
@@ -210,6 +211,8 @@ class _Importer:
         self.records: dict[str, RecordFile] = {}
         self._changed: dict[str, tuple[RecordFile, dict[str, Cell], Position]] = {}
         self._bad: dict[str, set[str]] = {}  # slug → fields given wrong or missing
+        # slug → its new text as the project's reader read it (write_texts), for validate
+        self._read_back: dict[str, YamlDocument] = {}
         self._read_records()
 
     def _problem(self, where: str, field: str, message: str, position: Position = UNPLACED) -> None:
@@ -543,9 +546,26 @@ class _Importer:
             self._changed[slug] = (record, cells, rows[0].position)
 
     def write_texts(self) -> None:
-        """The new text of every record that changes (round-trip YAML, on every core)."""
-        records = [self._changed[u.slug][0] for u in self.plan.updates]
-        for update, text in zip(self.plan.updates, rewrite_all(records), strict=True):
+        """The new text of every record that changes. Its edits are spliced into its text
+        where they can be (lgo_letters.exchange.inplace), and that text is read back at once
+        by the project's reader: used only if it holds exactly the values intended. Any
+        other record is rewritten by ruamel's round trip (on every core)."""
+        slow = []
+        for update in self.plan.updates:
+            record = self._changed[update.slug][0]
+            text = edited_in_place(record)
+            if text is not None:
+                try:
+                    document = parse_yaml(update.file, text)
+                except InputError:
+                    document = None
+                if document is not None and reads_as(document.data, record.data):
+                    update.text = text
+                    self._read_back[update.slug] = document
+                    continue
+            slow.append(update)
+        records = [self._changed[u.slug][0] for u in slow]
+        for update, text in zip(slow, rewrite_all(records), strict=True):
             if isinstance(text, ValueError):
                 self._problem(str(update.file), "", str(text), self._changed[update.slug][2])
             else:
@@ -561,7 +581,8 @@ class _Importer:
             if not update.text:
                 continue
             try:
-                validate_council(parse_yaml(update.file, update.text), self.year_format)
+                document = self._read_back.get(update.slug) or parse_yaml(update.file, update.text)
+                validate_council(document, self.year_format)
             except InputError as error:
                 for problem in error.problems:
                     located = self._located(update, problem)

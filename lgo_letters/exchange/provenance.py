@@ -176,9 +176,8 @@ def provenance_text(provenance: Provenance) -> str:
     """The file's text: sources, then councils by slug, one entry a line. It is YAML in
     JSON's flow style (a YAML reader reads it as YAML; JSON's parser reads it fast)."""
     body = provenance.model_dump(exclude_none=True)
-
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
+    # One encoder for the file's 10,000 keys and entries (json.dumps makes one a call).
+    dump = json.JSONEncoder(ensure_ascii=False).encode
 
     def entries(mapping: dict[str, Any], indent: str) -> str:
         return ",\n".join(f"{indent}{dump(key)}: {dump(value)}" for key, value in mapping.items())

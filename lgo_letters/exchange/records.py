@@ -1,7 +1,9 @@
 """Council record files changed in place: only the fields an import gives change.
 
-ruamel.yaml reads and writes the file round-trip, so everything else — YAML comments, key
-order, quoting, folded paragraphs, flow lists — stays as written, byte for byte. A new key
+The usual edits (a count, a role, addresses replaced; an `email` added) are spliced into
+the record's text where its values stand (lgo_letters.exchange.inplace). Any other edit,
+and a new record, is made by ruamel.yaml's round trip. Either way everything else — YAML
+comments, key order, quoting, folded paragraphs, flow lists — stays as written. A new key
 goes where the record format lists it (`email` after `role`, say), not at the end.
 """
 
@@ -13,18 +15,21 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-from ruamel.yaml.util import load_yaml_guess_indent
+from typing import TYPE_CHECKING, Any
 
 from lgo_letters.errors import InputError, Problem
+from lgo_letters.exchange.inplace import edit_in_place, needs_double_quotes
 from lgo_letters.schema.models import CouncilRecord, Statistics
-from lgo_letters.schema.yaml_reader import YamlDocument, read_yaml
+from lgo_letters.schema.yaml_reader import (
+    MAX_FILE_BYTES,
+    YamlDocument,
+    read_regular_file,
+    read_yaml,
+)
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
 
 _ORDER = {
     (): list(CouncilRecord.model_fields),
@@ -44,6 +49,8 @@ def field_rank(path: str) -> tuple[int, int]:
 def _yaml(sequence_indent: int | None = None, dash_offset: int | None = None) -> YAML:
     """Mappings indented 2 (as every record is); block lists as the file has them ("- "
     under its key, or indented by 2), which is what ruamel's guess tells."""
+    from ruamel.yaml import YAML  # only when a record needs the round trip
+
     round_trip = YAML(typ="rt")
     round_trip.preserve_quotes = True
     round_trip.width = 4096  # never re-wrap a long line
@@ -104,9 +111,25 @@ class RecordFile:
         self.edits.append((path, value))
 
 
+def edited_in_place(record: RecordFile) -> str | None:
+    """The record's new text with its edits spliced into its file's text
+    (lgo_letters.exchange.inplace); None when ruamel's round trip must make it."""
+    if not record.exists or not record.edits:
+        return None
+    try:
+        text = read_regular_file(record.file, MAX_FILE_BYTES).decode("utf-8-sig")
+    except (OSError, ValueError):
+        return None
+    return edit_in_place(text, record.edits, _ORDER)
+
+
 def rewrite(file: Path | None, edits: list[tuple[str, Any]]) -> str:
     """The record's new text: `file` read round-trip (None: a new record), `edits` (dotted
     field, value) applied, written back. Raises ValueError when ruamel cannot read it."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.util import load_yaml_guess_indent
+
     dash_offset = sequence_indent = None
     if file is None:
         document = CommentedMap()
@@ -155,21 +178,14 @@ def rewrite_all(records: list[RecordFile], jobs: int | None = None) -> list[str 
         return list(pool.map(_rewrite_job, work, chunksize=max(1, len(work) // (jobs * 4))))
 
 
-# The project's reader resolves plain scalars as YAML 1.1 does (PyYAML's resolver).
-_RESOLVER = yaml.resolver.Resolver()
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
 def _scalar(value: Any) -> Any:
     """Text that the project's reader (YAML 1.1) would take for something else — `yes`,
     `2021-07-01`, `0o17`, `~` — is written in double quotes; ruamel (YAML 1.2) would not.
     The text is never parsed: only the resolver's patterns are asked what it looks like
     (ruamel itself quotes text that YAML's syntax needs quoted, `"Acting" Chief`, `@x`)."""
-    if (
-        isinstance(value, str)
-        and value
-        and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG
-    ):
+    if isinstance(value, str) and value and needs_double_quotes(value):
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
         return DoubleQuotedScalarString(value)
     return value
 
@@ -177,6 +193,8 @@ def _scalar(value: Any) -> Any:
 def _styled(old: Any, key: str, value: Any) -> Any:
     """The new value in the style the old one was written in (a flow list stays a flow
     list); one email address replaces one address as plain text."""
+    from ruamel.yaml.comments import CommentedSeq
+
     if not isinstance(value, list):
         return _scalar(value)
     value = [_scalar(v) for v in value]
