@@ -32,10 +32,12 @@ from tests.synthetic import YEAR, make_project  # noqa: E402
 from tests.synthetic_sheet import write_figures_xlsx  # noqa: E402
 
 
-def _command(*args: str, cwd: Path, cpu: list[float] | None = None) -> float:
+def _command(
+    *args: str, cwd: Path, cpu: list[float] | None = None, said: list[str] | None = None
+) -> float:
     """Wall-clock seconds of the whole command; its CPU seconds (itself and its worker
     processes) are appended to `cpu`: on a shared machine, wall time alone says more about
-    the neighbours than about the import."""
+    the neighbours than about the import. Its last line on stderr goes to `said`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
@@ -51,6 +53,8 @@ def _command(*args: str, cwd: Path, cpu: list[float] | None = None) -> float:
         cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if result.returncode != 0:
         raise SystemExit(f"lgo-letters {' '.join(args)} failed:\n{result.stderr[-2000:]}")
+    if said is not None:
+        said.append((result.stderr.strip().splitlines() or [""])[-1])
     return seconds
 
 
