@@ -1,12 +1,16 @@
 """`import` interrupted while it writes: every record old, or every record new, never a mix;
 the next run finishes or rolls back the step and says which (lgo_letters.filesets).
 
-Synchronised, not timed: the test watches the records' folder until the import's first
-temporary file appears, freezes the import there (SIGSTOP), notes whether the step had
+Synchronised, not timed. The first test watches the records' folder until the import's
+first temporary file appears, freezes the import there (SIGSTOP), notes whether the step had
 reached its point of no return (its journal), then kills it (SIGKILL) or lets it meet
-Ctrl-C (SIGINT, then SIGCONT). Which of the two halves it lands in depends on the machine;
-what must hold after each is asserted for both, and the unit tests below build each state
-exactly.
+Ctrl-C (SIGINT, then SIGCONT); on most machines that lands before the journal. The second
+stops it exactly in the middle of its renames, after the journal: the import runs as a user
+runs it, from a launcher that adds a Python audit hook (PEP 578, which sees every
+os.replace before it happens) stopping the process before its 100th record is renamed. No
+code of the product knows. (Nothing the import legitimately waits on lies between its
+journal and its last rename: the lock is taken and the files written and synced before.)
+The unit tests below build each state exactly too.
 """
 
 from __future__ import annotations
@@ -124,6 +128,103 @@ def test_an_interrupted_import_leaves_all_or_nothing(
         assert final == before
         if sig == signal.SIGKILL:
             assert "rolled it back" in again.stderr
+    assert not (year_dir / JOURNAL).exists()
+    assert not [n for n in os.listdir(year_dir) if ".lgo-letters-" in n]
+
+
+# The import as `python -m lgo_letters import …` runs it, stopping itself (SIGSTOP) just
+# before the STOP_AT-th record is renamed into place, once its journal has been.
+STOP_AT = 100
+_STOPPING = f"""
+import os, runpy, signal, sys
+
+renamed = {{"journal": False, "records": 0}}
+
+
+def stop_in_the_renames(event, args):
+    if event != "os.rename":  # os.replace's audit event, raised before the rename
+        return
+    target = os.fspath(args[1])
+    if target.endswith({JOURNAL!r}):
+        renamed["journal"] = True
+    elif renamed["journal"] and os.sep + "councils" + os.sep in target:
+        renamed["records"] += 1
+        if renamed["records"] == {STOP_AT}:
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+
+sys.addaudithook(stop_in_the_renames)
+sys.argv = ["lgo-letters", *sys.argv[1:]]
+runpy.run_module("lgo_letters", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.slow  # a 300-record import in child processes, stopped by signals
+@pytest.mark.parametrize(
+    "sig", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM], ids=["SIGKILL", "Ctrl-C", "SIGTERM"]
+)
+def test_an_import_stopped_in_the_middle_of_its_renames_is_finished(
+    tmp_path: Path, project: tuple[Path, dict[str, bytes], Path], sig: int
+) -> None:
+    base, after, figures = project
+    root = tmp_path / "project"
+    shutil.copytree(base, root)
+    year_dir = root / "data" / str(YEAR)
+    councils = year_dir / "councils"
+    before = _files(councils)
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", _STOPPING, "import", str(YEAR), str(figures)],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    _, status = os.waitpid(process.pid, os.WUNTRACED)  # until it stops itself
+    assert os.WIFSTOPPED(status), process.communicate()
+
+    # Stopped mid-step: the journal written, 99 records new, the others old beside their
+    # new text, provenance.yaml not yet in place.
+    assert (year_dir / JOURNAL).exists()
+    records = {n: b for n, b in _files(councils).items() if ".lgo-letters-" not in n}
+    renamed = [n for n in before if records[n] == after[n] != before[n]]
+    assert len(renamed) == STOP_AT - 1
+    assert all(records[n] == before[n] for n in before if n not in renamed)
+    assert len(_files(councils)) == 2 * COUNCILS - (STOP_AT - 1)
+    assert not (year_dir / "provenance.yaml").exists()
+
+    os.kill(process.pid, sig)
+    if sig != signal.SIGKILL:
+        os.kill(process.pid, signal.SIGCONT)
+    _, stderr = process.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    if sig == signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL
+        # Killed: the next run finishes the step from its journal and says so.
+        again = subprocess.run(
+            [sys.executable, "-m", "lgo_letters", "import", str(YEAR)],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        assert again.returncode == 0, again.stderr
+        assert (
+            f"an earlier import was interrupted after its records were complete: finished it "
+            f"({COUNCILS + 1} file(s) put in place: import of {COUNCILS} record(s) into "
+            f"{Path('data') / str(YEAR)})" in again.stderr
+        )
+    else:
+        # Ctrl-C or SIGTERM waits for the renames: the import completes and says so.
+        assert process.returncode == 128 + sig
+        assert "interrupted, but only once every file was written: the import is complete" in (
+            stderr
+        )
+    assert _files(councils) == after
+    provenance = (year_dir / "provenance.yaml").read_text(encoding="utf-8")
+    assert all(f'"{name.removesuffix(".yaml")}": {{' in provenance for name in after)
     assert not (year_dir / JOURNAL).exists()
     assert not [n for n in os.listdir(year_dir) if ".lgo-letters-" in n]
 
