@@ -5,8 +5,8 @@
 On a synthetic year of N councils (tests/synthetic.py) with a record each:
  (1) `lgo-letters import YEAR figures.xlsx` as a user runs it (Python start-up included),
      N rows that change every record's figures and contacts; target: under 3 s for 340;
- (2) the same import once started: read and check the workbook, match, merge, validate
-     (no writing: --dry-run), split into its steps;
+ (2) the same import once started, in CPU time: read and check the workbook; read the
+     records, match, merge, make each new text and validate it (no writing: --dry-run);
  (3) `lgo-letters export YEAR --to year.xlsx` as a user runs it.
 Each is run --runs times on fresh copies and the best and median are printed.
 """
@@ -63,14 +63,17 @@ def _in_process(root: Path, figures: Path) -> dict[str, float]:
     from lgo_letters.exchange.sheets import read_sheet
     from lgo_letters.project import Paths
 
-    started = time.perf_counter()
+    started = time.process_time()
     read_sheet(figures)
-    read = time.perf_counter() - started
-    started = time.perf_counter()
+    read = time.process_time() - started
+    started = time.process_time()
     plan = plan_import(Paths(root / "data", root / "templates"), YEAR, [figures])
-    whole = time.perf_counter() - started
+    whole = time.process_time() - started
     assert not plan.problems, plan.problems[:3]
-    return {"read the workbook": read, "plan the import (read, match, merge, validate)": whole}
+    return {
+        "read the workbook (CPU)": read,
+        "plan it (CPU): read, match, merge, new texts, validate": whole,
+    }
 
 
 def _show(label: str, times: list[float]) -> None:
@@ -108,7 +111,11 @@ def main() -> None:
             _show(f"(2)   {label}", times)
         _show(f"(3) export {n} councils to XLSX, whole command", export)
         verdict = "met" if min(command) < 3.0 else "NOT met"
-        print(f"target: (1) under 3 s for 340 rows on two cores: {verdict} ({min(command):.2f} s)")
+        print(
+            f"target: (1) under 3 s for 340 rows on two cores: {verdict} on the clock "
+            f"({min(command):.2f} s); CPU time {min(command_cpu):.2f} s (on a busy machine, "
+            "the clock measures the neighbours too)"
+        )
         print(f"load average now: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
