@@ -89,9 +89,8 @@ def hostile_server(
     def serve() -> None:
         with contextlib.suppress(OSError):
             conn, _ = listener.accept()
-            with conn:
-                with contextlib.suppress(OSError):  # the client hung up: as it should
-                    behaviour(conn, seen)
+            with conn, contextlib.suppress(OSError):  # the client hung up: as it should
+                behaviour(conn, seen)
         seen.client_left.set()
 
     thread = threading.Thread(target=serve, daemon=True)

@@ -26,6 +26,7 @@ class Received:
     rcpt_tos: list[str]
     message: EmailMessage
     at: float  # time.monotonic() when accepted
+    content: bytes = b""  # as it came
 
 
 @dataclass
@@ -62,7 +63,13 @@ class Recorder:
         message = email.message_from_bytes(content, policy=default)
         with self.lock:
             self.received.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), message, time.monotonic())
+                Received(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    message,
+                    time.monotonic(),
+                    envelope.original_content,
+                )
             )
             count = len(self.received)
         if self.hold_after is not None and count == self.hold_after + 1:

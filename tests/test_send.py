@@ -35,7 +35,7 @@ def sent_log(root: Path) -> list[dict]:
 
 def sent_councils(root: Path) -> list[str]:
     """The councils of the messages the server accepted, in order."""
-    return [entry["council"] for entry in sent_log(root) if entry["result"] == "sent"]
+    return [e["council"] for e in sent_log(root) if e.get("result", "sent") == "sent"]
 
 
 def councils_of(recorder: Recorder) -> list[str]:
