@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from lgo_letters.output import folder_lock
-from lgo_letters.release.send import PASSWORD_VARIABLE
+from lgo_letters.release.smtp import PASSWORD_VARIABLE
 from tests.release import SENDABLE, YEAR, change_record, lgo
 from tests.smtpserver import Recorder, smtp_server
 

@@ -11,8 +11,8 @@ A refused recipient fails only that message (nothing of it is delivered: the env
 reset before the data); a dropped connection, or a server that runs past the time allowed
 for a message (--timeout), fails that message and leaves the rest for the next run. The
 first Ctrl-C or SIGTERM stops after the message in hand; a second stops at once, except
-while a message's content is with the server: its reply, and its entry in the log, come
-first (within --timeout), so a message delivered is never left out of the log.
+during a message's exchange with the server: that ends first (within --timeout) and is
+logged, so a message delivered is never left out of the log.
 """
 
 from __future__ import annotations
@@ -37,13 +37,7 @@ from lgo_letters.release.addresses import mailbox
 from lgo_letters.release.corrections import keep_released_text, sending_correction
 from lgo_letters.release.ledgers import SentLog, SentMessage, now_utc
 from lgo_letters.release.message import letter_message, message_file, needs_smtputf8
-from lgo_letters.release.smtp import (  # noqa: F401 (PASSWORD_VARIABLE: part of this API)
-    PASSWORD_VARIABLE,
-    ExchangeAborted,
-    SmtpSettings,
-    connect,
-    smtp_settings,
-)
+from lgo_letters.release.smtp import ExchangeAborted, SmtpSettings, connect
 from lgo_letters.release.state import LetterState, YearState, why_not_released
 from lgo_letters.release.text import letter_text
 from lgo_letters.renderer import Templates
@@ -106,7 +100,6 @@ class _Made:
 class SendReport:
     dry_run: bool
     asked: tuple[str, ...] = ()  # councils named with --only or --resend
-    planned: int = 0  # messages the run set out to send
     sent: list[SentMessage] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)  # the dry run's .eml files
     held: dict[str, Held] = field(default_factory=dict)  # slug → why it is not sent
@@ -136,7 +129,8 @@ class SendReport:
 
 class SendSignals(StopSignals):
     """As a build's: the first signal stops after the message in hand, a second at once;
-    but never between a message's content reaching the server and its entry in the log."""
+    but not in the middle of a message's exchange with the server (`hold`): that ends
+    (within --timeout) and is logged first."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -213,7 +207,6 @@ def plan(year: YearState, only: list[str], resend: list[str], report: SendReport
         if slug in resend:
             correction = sending_correction(year.year_dir, state, letter_text(state.html))
         outgoing.append(Outgoing(state, correction, len(state.sent)))
-    report.planned = len(outgoing)
     return outgoing
 
 
@@ -246,7 +239,8 @@ def _make(
     except TemplateError as error:
         return str(error)
     recipients = [mailbox(address).wire for address in (*state.emails, *state.cc)]
-    return _Made(message, recipients, pdf_sha, needs_smtputf8([*state.emails, *state.cc]))
+    everyone = [sender.address, *state.emails, *state.cc]
+    return _Made(message, recipients, pdf_sha, needs_smtputf8(everyone))
 
 
 def _now() -> dt.datetime:
