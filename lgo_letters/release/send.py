@@ -37,7 +37,7 @@ from lgo_letters.release.addresses import mailbox
 from lgo_letters.release.corrections import keep_released_text, sending_correction
 from lgo_letters.release.ledgers import SentLog, SentMessage, now_utc
 from lgo_letters.release.message import letter_message, message_file, needs_smtputf8
-from lgo_letters.release.smtp import ExchangeAborted, SmtpSettings, connect
+from lgo_letters.release.smtp import BoundedClient, ExchangeAborted, SmtpSettings, connect
 from lgo_letters.release.state import LetterState, YearState, why_not_released
 from lgo_letters.release.text import letter_text
 from lgo_letters.renderer import Templates
@@ -282,7 +282,7 @@ def write_outbox(
         target = message_file(outbox, slug)
         write_atomic(target, made.message.as_bytes(), durable=False)
         report.written.append(target)
-        progress.letter(slug, f"wrote {target}")
+        progress.letter(slug, str(target))
 
 
 def _deliver(smtp: smtplib.SMTP, sender: str, made: _Made) -> str:
@@ -395,7 +395,7 @@ class _Run:
 
     year: YearState
     templates: Templates
-    smtp: smtplib.SMTP
+    smtp: BoundedClient
     sender: str
     ledger: SentLog
     pace: _Pace
@@ -425,7 +425,7 @@ class _Run:
             progress.letter(slug, made, failed=True)
             return True
         self.pace.wait()
-        self.smtp.limit(self.timeout)  # type: ignore[attr-defined]
+        self.smtp.limit(self.timeout)
         with self.stop.hold():  # a second signal waits for the reply and the log entry
             outcome = _exchange(self.smtp, self.sender, item, made)
             self.log(outcome.entry)
@@ -506,7 +506,7 @@ def send_over_smtp(
                     break
             else:
                 with contextlib.suppress(smtplib.SMTPException, OSError):
-                    smtp.limit(settings.timeout)  # type: ignore[attr-defined]
+                    smtp.limit(settings.timeout)
                     smtp.quit()
         except KeyboardInterrupt:  # a second signal: stop at once
             report.interrupted_by = stop.received

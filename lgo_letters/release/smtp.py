@@ -87,7 +87,7 @@ class ExchangeAborted(smtplib.SMTPServerDisconnected):
 class _TimedContext:
     """An SSL context whose TLS handshake gets only the time left to the deadline."""
 
-    def __init__(self, context: ssl.SSLContext, client: _Bounded):
+    def __init__(self, context: ssl.SSLContext, client: BoundedClient):
         self.context = context
         self.client = client
 
@@ -107,7 +107,7 @@ class _TimedContext:
         return getattr(self.context, name)
 
 
-class _Bounded(smtplib.SMTP):
+class BoundedClient(smtplib.SMTP):
     """smtplib's client with bounded replies and a deadline on every exchange."""
 
     def __init__(self, context: ssl.SSLContext, **options: Any):
@@ -219,11 +219,11 @@ class _Bounded(smtplib.SMTP):
         super().close()
 
 
-class BoundedSMTP(_Bounded):
+class BoundedSMTP(BoundedClient):
     pass
 
 
-class BoundedSMTPSSL(_Bounded, smtplib.SMTP_SSL):
+class BoundedSMTPSSL(BoundedClient, smtplib.SMTP_SSL):
     """TLS from the first byte (port 465); the handshake within the deadline too."""
 
     def __init__(self, context: ssl.SSLContext, **options: Any):
@@ -231,10 +231,10 @@ class BoundedSMTPSSL(_Bounded, smtplib.SMTP_SSL):
         self.context = self.timed_context  # what SMTP_SSL wraps its socket with
 
 
-def connect(settings: SmtpSettings) -> _Bounded:
+def connect(settings: SmtpSettings) -> BoundedClient:
     """Connected, TLS started (unless PLAIN), logged in: all within settings.timeout."""
     context = ssl.create_default_context()
-    smtp: _Bounded
+    smtp: BoundedClient
     if settings.security == SSL:
         smtp = BoundedSMTPSSL(context, timeout=settings.timeout)
     else:
