@@ -237,7 +237,7 @@ def test_two_approves_at_once_both_count(release_project: Path):
     folder = year_dir(release_project)
     with folder_lock(folder, "held by this test"):
         ashby = Running(release_project, "approve", "ashby", "--by", "A")
-        ashby.line_with(f"waiting for another approve, send or publish of {YEAR} to finish")
+        ashby.line_with(f"waiting for another import, approve, send or publish of {YEAR} to finish")
         barnfield = Running(release_project, "approve", "barnfield", "--by", "B")
         barnfield.line_with("waiting for another")
         assert not (folder / "approvals.yaml").exists()

@@ -1,6 +1,7 @@
 """One command at a time changes a year's ledgers: `approve`, `send` and `publish` each hold
 the lock on data/<year>/ while they read the year's state and write to its ledgers
 (approvals.yaml, sent.yaml, published.yaml), so none acts on what another is changing.
+`import` takes the same lock (output.folder_lock on the same folder) to write records.
 
 A second `send` stops at once (two people sending the same year is a mistake to be told
 about); `approve` and `publish` wait for the holder to finish, then read everything afresh.
@@ -15,7 +16,7 @@ from pathlib import Path
 from lgo_letters.output import folder_lock
 
 # The commands that change a year's ledgers, all under the same lock.
-CHANGERS = ("approve", "send", "publish")
+CHANGERS = ("import", "approve", "send", "publish")
 
 
 def _either(commands: list[str]) -> str:

@@ -147,6 +147,20 @@ class Sender(Record):
     reply_to: EmailAddress | None = None
 
 
+class Checks(Record):
+    """year.yaml `checks:`: which changes since last year `compare` flags for a second look
+    (a typo can pass every rule: an upheld rate of 20% last year and 92% now)."""
+
+    # A rate that moved this many percentage points or more.
+    rate_points: Annotated[int, Field(strict=True, ge=1, le=100)] = 25
+    # A count that grew to this many times last year's, or fell to this fraction of it …
+    count_factor: Annotated[int, Field(strict=True, ge=2, le=1000)] = 3
+    # … when it is at least this in one of the two years (2 → 7 is no news).
+    count_at_least: Count = 10
+    # Councils present last year and gone now that someone has looked at: slug → why.
+    checked: dict[FieldName, Text] = {}
+
+
 class YearRecord(Record):
     """data/<year>/year.yaml: facts shared by every letter of the year."""
 
@@ -171,6 +185,8 @@ class YearRecord(Record):
     # mailbox): any other address or domain two councils share is a warning, and `send`
     # holds both letters back (lgo_letters/release/addresses.py).
     shared_addresses: list[Annotated[Text, AfterValidator(check_address_or_domain)]] = []
+    # When a change since last year is flagged (`lgo-letters compare`).
+    checks: Checks = Checks()
 
 
 class Statistics(Record):
@@ -204,6 +220,9 @@ class CouncilRecord(Record):
     statistics: Statistics
     comments: list[Paragraph] = []
     draft: bool = False
+    # Year-on-year flags (`lgo-letters compare`) someone has looked at: flag → why the
+    # change is right ("upheld_percent: new complaints process, confirmed 3 July").
+    checked: dict[FieldName, Text] = {}
 
 
 # Record keys every year has; a format's `fields` cannot redeclare them.
