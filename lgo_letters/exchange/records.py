@@ -1,10 +1,11 @@
 """Council record files changed in place: only the fields an import gives change.
 
 The usual edits (a count, a role, addresses replaced; an `email` added) are spliced into
-the record's text where its values stand (lgo_letters.exchange.inplace). Any other edit,
-and a new record, is made by ruamel.yaml's round trip. Either way everything else — YAML
-comments, key order, quoting, folded paragraphs, flow lists — stays as written. A new key
-goes where the record format lists it (`email` after `role`, say), not at the end.
+the record's text where its values stand (lgo_letters.exchange.inplace): only the edited
+lines change. Any other edit, and a new record, is made by ruamel.yaml's round trip, which
+keeps YAML comments, key order, quoting, folded paragraphs and flow lists (and may tidy
+trailing spaces or another list's indentation). A new key goes where the record format
+lists it (`email` after `role`, say), not at the end.
 """
 
 from __future__ import annotations
