@@ -35,6 +35,7 @@ from lgo_letters.release.ledgers import (
     load_sent,
 )
 from lgo_letters.renderer import Templates
+from lgo_letters.renderer.webfont import webfont_fingerprint
 
 NOT_BUILT, STALE, BUILT = "not built", "stale", "built"
 
@@ -105,13 +106,14 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def _code_hash() -> str:
-    """lgo-letters' own source and the versions of Jinja and MarkupSafe: with the record,
-    year, averages, templates and signature image, everything a letter's HTML comes from."""
+    """lgo-letters' own source and the versions of Jinja, MarkupSafe and what makes the
+    embedded font: with the record, year, averages, templates and signature image,
+    everything a letter's HTML comes from."""
     listing = [
         (str(p.relative_to(_PACKAGE)), file_sha256(p)) for p in sorted(_PACKAGE.rglob("*.py"))
     ]
     versions = [metadata.version(name) for name in ("jinja2", "markupsafe")]
-    return sha256_bytes(json.dumps([listing, versions]))
+    return sha256_bytes(json.dumps([listing, versions, webfont_fingerprint()], sort_keys=True))
 
 
 class _HtmlCache:

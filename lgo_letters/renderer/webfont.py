@@ -1,0 +1,122 @@
+"""The letter font for browsers: the bundled Source Sans Pro, subset and embedded in the HTML.
+
+A browser has no Source Sans Pro of its own, so without this it draws the HTML letter in a
+fallback (an Arial-like sans-serif). Each face the letter uses is subset to the characters
+the letter draws, compressed as WOFF2 and embedded as a data: URL in an @font-face rule, so
+the HTML file stays one self-contained file and looks like the PDF in any browser.
+
+Only the HTML file carries these rules (lgo_letters.letter.Letter.html): WeasyPrint lays the
+PDF out from the document and the stylesheet with the installed font files
+(renderer/fonts.py), so the PDF is the same, byte for byte.
+
+Subsets are kept in memory for the process. Every letter keeps the whole of printable ASCII
+(95 characters, almost all of which a letter's own text uses) and adds the other characters
+it draws (an en dash, "ô", a typographic apostrophe), so the letters of a year share a
+handful of subsets and a build subsets each face a few times, not once a letter: a subset
+of one face takes about 0.3 s of CPU time, a letter whose subset is made costs nothing more.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import io
+import re
+from dataclasses import dataclass
+from importlib import metadata
+
+from lgo_letters.renderer.fonts import FACES, FAMILY, FontFace, font_file
+
+# Kept in every subset: printable ASCII. What a letter draws beyond it is added character
+# by character.
+ALWAYS = "".join(chr(code) for code in range(0x20, 0x7F))
+
+_BODY = re.compile(r"<body\b.*?>(.*)</body>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+# Text a stylesheet draws itself: content: "…" (or '…').
+_CONTENT = re.compile(r"""content\s*:\s*(?:"([^"]*)"|'([^']*)')""")
+# What a letter can set in italics: an element browsers set in italics, or a declaration.
+_ITALIC = re.compile(r"<(?:em|i|cite|var|dfn)\b|\bitalic\b|\boblique\b", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class FaceRule:
+    """One @font-face rule of the HTML letter: a face and its subset as WOFF2."""
+
+    face: FontFace
+    woff2: bytes
+
+    @property
+    def css(self) -> str:
+        data = base64.b64encode(self.woff2).decode("ascii")
+        return (
+            f'@font-face {{ font-family: "{FAMILY}"; '
+            f'src: url("data:font/woff2;base64,{data}") format("woff2"); '
+            f"font-weight: {self.face.weight}; font-style: {self.face.style}; }}"
+        )
+
+
+def drawn_characters(document: str, stylesheet: str) -> str:
+    """Every character the letter can draw: the text of its <body> (tags left out, entities
+    read) and the text its stylesheet draws, with printable ASCII; sorted, each once."""
+    body = _BODY.search(document)
+    text = html.unescape(_TAG.sub("", body.group(1) if body else document))
+    drawn = "".join(a or b for a, b in _CONTENT.findall(stylesheet))
+    characters = set(_CONTROL.sub("", text + drawn)) | set(ALWAYS)
+    return "".join(sorted(characters))
+
+
+def faces_used(document: str, stylesheet: str) -> tuple[FontFace, ...]:
+    """The faces the letter can be drawn in: the upright ones always (text, semibold and
+    bold headings and figures), the italic one only when something can be set in italics."""
+    italic = _ITALIC.search(document) is not None or _ITALIC.search(stylesheet) is not None
+    return tuple(face for face in FACES if face.style == "normal" or italic)
+
+
+def font_face_rules(document: str, stylesheet: str) -> tuple[FaceRule, ...]:
+    """The @font-face rules the letter's HTML file carries."""
+    characters = drawn_characters(document, stylesheet)
+    return tuple(
+        FaceRule(face, subset_woff2(face.file, characters))
+        for face in faces_used(document, stylesheet)
+    )
+
+
+def font_face_css(document: str, stylesheet: str) -> str:
+    """The rules as the text of a <style> element: one rule a line."""
+    return "\n" + "\n".join(rule.css for rule in font_face_rules(document, stylesheet)) + "\n"
+
+
+@functools.lru_cache(maxsize=64)
+def subset_woff2(file: str, characters: str) -> bytes:
+    """The bundled font file `file` subset to `characters`, as WOFF2.
+
+    Its layout features are fontTools' defaults (kerning, ligatures, marks: what a browser
+    and WeasyPrint apply to running text). The same characters give the same bytes: the
+    font's own timestamps are kept, never the clock's."""
+    from fontTools import subset  # only HTML letters need it: keep `import` quick elsewhere
+    from fontTools.ttLib import TTFont
+
+    # Lazy: only the tables the subset needs are read, in a third of the time; same bytes.
+    font = TTFont(io.BytesIO(font_file(file).read_bytes()), recalcTimestamp=False, lazy=True)
+    options = subset.Options()
+    options.notdef_outline = True  # a character the font lacks shows as a box, not nothing
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    font.flavor = "woff2"
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+# What decides the embedded fonts' bytes, besides the characters: the font package, the
+# subsetter and the WOFF2 compressor (all pinned).
+_WEBFONT_PACKAGES = ("font-source-sans-pro", "fonttools", "brotli")
+
+
+def webfont_fingerprint() -> dict[str, str]:
+    """The versions of the packages that make the embedded fonts' bytes."""
+    return {name: metadata.version(name) for name in _WEBFONT_PACKAGES}
