@@ -470,13 +470,23 @@ def send(
 def publish(
     paths: Paths,
     year: Year,
-    to: Annotated[Path, typer.Option("--to", help="Folder to write the bundle into.")],
+    to: Annotated[
+        Path, typer.Option("--to", help="The website's folder: the bundle goes into DIR/YEAR/.")
+    ],
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="The address DIR is served at: the figures then give each letter's URL.",
+        ),
+    ] = None,
 ) -> int:
-    """Write the website's bundle: every approved letter (PDF, HTML), the figures as CSV and
-    JSON, and an index.html; refuses while any letter is a draft or not approved."""
+    """Write the website's bundle into DIR/YEAR/: every approved letter (PDF, HTML), the
+    public figures as CSV and JSON, and an index.html; refuses while any letter is a draft
+    or not approved, and never replaces a file it did not write."""
     from lgo_letters.commands.publish import run_publish
 
-    return run_publish(paths, year, to)
+    return run_publish(paths, year, to, base_url)
 
 
 def main() -> None:

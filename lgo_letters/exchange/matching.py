@@ -10,18 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from lgo_letters.schema.names import KIND_PREFIXES as _LEADING
 from lgo_letters.schema.names import name_key
 
-# Words around a council's name that say what kind of council it is, not which one.
-_LEADING = (
-    "london borough of",
-    "royal borough of",
-    "metropolitan borough of",
-    "borough of",
-    "city and county of",
-    "city of",
-    "county of",
-)
+# Words after a council's name that say what kind of council it is, not which one.
 _TRAILING = (
     "metropolitan borough council",
     "metropolitan district council",

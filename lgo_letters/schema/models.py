@@ -168,6 +168,10 @@ class CouncilRecord(Record):
     statistics: Statistics
     comments: list[Paragraph] = []
     draft: bool = False
+    # Where lists of councils (the publication's index) put it, when the name itself does
+    # not say: "Kingston upon Thames" for "Royal Borough of Kingston upon Thames" is found
+    # without it (lgo_letters.schema.names.sort_key); never printed.
+    sort_name: Text | None = None
 
 
 # Record keys every year has; a format's `fields` cannot redeclare them.
