@@ -27,22 +27,18 @@ from lgo_letters.release.bundle import RECORD
 from lgo_letters.schema.models import CORE_FIELDS
 from tests.errorcases import Run, invoke
 from tests.helpers import REPO
-from tests.release import COUNCILS, YEAR, change_record, folders, lgo, write_record
+from tests.release import (
+    COUNCILS,
+    YEAR,
+    change_record,
+    folders,
+    lgo,
+    make_publishable,
+    write_record,
+)
 from tests.years import FACTS
 
 pytestmark = pytest.mark.slow  # builds letters (once a session)
-
-
-def make_publishable(root: Path) -> None:
-    """Elsworth's figures confirmed: no draft left; then every letter approved."""
-    record_file = root / "data" / str(YEAR) / "councils" / "elsworth.yaml"
-    record = yaml.safe_load(record_file.read_text())
-    record["draft"] = False
-    record_file.write_text(yaml.safe_dump(record))
-    built = lgo(root, "build", "--only", "elsworth")
-    assert built.code == 0, built.stderr
-    approved = lgo(root, "approve", "--all", "--by", "Jane Smith")
-    assert approved.code == 0, approved.stderr
 
 
 class _Links(HTMLParser):
