@@ -12,8 +12,9 @@ PDF out from the document and the stylesheet with the installed font files
 Subsets are kept in memory for the process. Every letter keeps the whole of printable ASCII
 (95 characters, almost all of which a letter's own text uses) and adds the other characters
 it draws (an en dash, "ô", a typographic apostrophe), so the letters of a year share a
-handful of subsets and a build subsets each face a few times, not once a letter: a subset
-of one face takes about 0.3 s of CPU time, a letter whose subset is made costs nothing more.
+handful of subsets and a process makes each a few times, not once a letter: a face takes
+about 0.1 s of CPU time (almost all of it WOFF2's compression), a letter whose subsets are
+made costs nothing more.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ from lgo_letters.renderer.fonts import FACES, FAMILY, FontFace, font_file
 # by character.
 ALWAYS = "".join(chr(code) for code in range(0x20, 0x7F))
 
-_BODY = re.compile(r"<body\b.*?>(.*)</body>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 # Text a stylesheet draws itself: content: "…" (or '…').
 _CONTENT = re.compile(r"""content\s*:\s*(?:"([^"]*)"|'([^']*)')""")
 # What a letter can set in italics: an element browsers set in italics, or a declaration.
-_ITALIC = re.compile(r"<(?:em|i|cite|var|dfn)\b|\bitalic\b|\boblique\b", re.IGNORECASE)
+_ITALIC_ELEMENT = re.compile(r"<(?:em|i|cite|var|dfn)[\s>]", re.IGNORECASE)
+_ITALIC_STYLE = re.compile(r"italic|oblique", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -61,51 +62,64 @@ class FaceRule:
 def drawn_characters(document: str, stylesheet: str) -> str:
     """Every character the letter can draw: the text of its <body> (tags left out, entities
     read) and the text its stylesheet draws, with printable ASCII; sorted, each once."""
-    body = _BODY.search(document)
-    text = html.unescape(_TAG.sub("", body.group(1) if body else document))
-    drawn = "".join(a or b for a, b in _CONTENT.findall(stylesheet))
-    characters = set(_CONTROL.sub("", text + drawn)) | set(ALWAYS)
+    start, end = document.find("<body"), document.rfind("</body>")
+    body = document[start:end] if 0 <= start < end else document
+    text = html.unescape(_TAG.sub("", body))
+    characters = set(_CONTROL.sub("", text + _stylesheet_text(stylesheet))) | set(ALWAYS)
     return "".join(sorted(characters))
+
+
+@functools.lru_cache(maxsize=8)
+def _stylesheet_text(stylesheet: str) -> str:
+    return "".join(a or b for a, b in _CONTENT.findall(stylesheet))
+
+
+@functools.lru_cache(maxsize=8)
+def _italic_style(stylesheet: str) -> bool:
+    return _ITALIC_STYLE.search(stylesheet) is not None
 
 
 def faces_used(document: str, stylesheet: str) -> tuple[FontFace, ...]:
     """The faces the letter can be drawn in: the upright ones always (text, semibold and
-    bold headings and figures), the italic one only when something can be set in italics."""
-    italic = _ITALIC.search(document) is not None or _ITALIC.search(stylesheet) is not None
-    return tuple(face for face in FACES if face.style == "normal" or italic)
-
-
-def font_face_rules(document: str, stylesheet: str) -> tuple[FaceRule, ...]:
-    """The @font-face rules the letter's HTML file carries."""
-    characters = drawn_characters(document, stylesheet)
-    return tuple(
-        FaceRule(face, subset_woff2(face.file, characters))
-        for face in faces_used(document, stylesheet)
+    bold headings and figures), the italic one only when something can be set in italics
+    (an element browsers set in italics, or the word in the stylesheet or a style
+    attribute)."""
+    italic = (
+        _italic_style(stylesheet)
+        or _ITALIC_ELEMENT.search(document) is not None
+        or "italic" in document
+        or "oblique" in document
     )
+    return tuple(face for face in FACES if face.style == "normal" or italic)
 
 
 def font_face_css(document: str, stylesheet: str) -> str:
     """The rules as the text of a <style> element: one rule a line."""
-    return "\n" + "\n".join(rule.css for rule in font_face_rules(document, stylesheet)) + "\n"
+    characters = drawn_characters(document, stylesheet)
+    return _rules_css(characters, faces_used(document, stylesheet))
+
+
+@functools.lru_cache(maxsize=64)
+def _rules_css(characters: str, faces: tuple[FontFace, ...]) -> str:
+    rules = (FaceRule(face, subset_woff2(face.file, characters)) for face in faces)
+    return "\n" + "\n".join(rule.css for rule in rules) + "\n"
 
 
 @functools.lru_cache(maxsize=64)
 def subset_woff2(file: str, characters: str) -> bytes:
     """The bundled font file `file` subset to `characters`, as WOFF2.
 
-    Its layout features are fontTools' defaults (kerning, ligatures, marks: what a browser
-    and WeasyPrint apply to running text). The same characters give the same bytes: the
-    font's own timestamps are kept, never the clock's."""
-    from fontTools import subset  # only HTML letters need it: keep `import` quick elsewhere
+    Subset by HarfBuzz (uharfbuzz, the subsetter WeasyPrint uses for the PDF's fonts, in a
+    millisecond), keeping its default layout features (kerning, ligatures, marks: what a
+    browser applies to running text); made WOFF2 by fontTools (with brotli). The same
+    characters give the same bytes: the font's own timestamps are kept, never the clock's."""
+    import uharfbuzz  # only HTML letters need these: keep `import` quick elsewhere
     from fontTools.ttLib import TTFont
 
-    # Lazy: only the tables the subset needs are read, in a third of the time; same bytes.
-    font = TTFont(io.BytesIO(font_file(file).read_bytes()), recalcTimestamp=False, lazy=True)
-    options = subset.Options()
-    options.notdef_outline = True  # a character the font lacks shows as a box, not nothing
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=characters)
-    subsetter.subset(font)
+    wanted = uharfbuzz.SubsetInput()
+    wanted.unicode_set.update(map(ord, characters))
+    subset = uharfbuzz.subset(uharfbuzz.Face(font_file(file).read_bytes()), wanted)
+    font = TTFont(io.BytesIO(subset.blob.data), recalcTimestamp=False)
     font.flavor = "woff2"
     out = io.BytesIO()
     font.save(out)
@@ -113,8 +127,8 @@ def subset_woff2(file: str, characters: str) -> bytes:
 
 
 # What decides the embedded fonts' bytes, besides the characters: the font package, the
-# subsetter and the WOFF2 compressor (all pinned).
-_WEBFONT_PACKAGES = ("font-source-sans-pro", "fonttools", "brotli")
+# subsetter and the WOFF2 writer and its compressor (all pinned).
+_WEBFONT_PACKAGES = ("font-source-sans-pro", "uharfbuzz", "fonttools", "brotli")
 
 
 def webfont_fingerprint() -> dict[str, str]:
