@@ -26,11 +26,10 @@ import jinja2
 from lgo_letters.build.inputs import sha256_bytes
 from lgo_letters.build.manifest import Manifest
 from lgo_letters.exchange.table import (
+    WRITERS,
     Column,
     YearTable,
     public_table,
-    table_csv,
-    table_json,
     year_table,
 )
 from lgo_letters.output import (
@@ -241,8 +240,8 @@ def bundle_files(
         report.error = f"{templates.dir / INDEX_TEMPLATE}: {error}; nothing published"
         return None
     files = {name: data for letter in letters for name, data in letter.files.items()}
-    files[figure_files[".csv"]] = ("\ufeff" + table_csv(figures)).encode("utf-8")
-    files[figure_files[".json"]] = table_json(figures).encode("utf-8")
+    for suffix, name in figure_files.items():
+        files[name] = WRITERS[suffix](figures)  # as `export` writes them
     files[INDEX] = index.encode("utf-8")
     return files
 
