@@ -8,12 +8,17 @@ import signal
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from lgo_letters.commands.approve import load_state
 from lgo_letters.errors import OutputError, UsageError
 from lgo_letters.project import Paths, check_year
 from lgo_letters.release.bundle import RECORD
+from lgo_letters.release.lock import year_lock
 from lgo_letters.release.publish import publish
+from lgo_letters.release.state import load_year_state
 from lgo_letters.report import err, out
+
+
+def _say(message: str) -> None:
+    err.print(message, markup=False)
 
 
 def base_url_option(url: str | None) -> str | None:
@@ -32,31 +37,26 @@ def base_url_option(url: str | None) -> str | None:
 def run_publish(paths: Paths, year: int, target: Path, base_url: str | None = None) -> int:
     base = base_url_option(base_url)
     templates = check_year(paths, year)
-    state = load_state(paths, year)
-    if state is None:
-        return 1
     folder = target / str(year)
     if target.name == str(year):
-        err.print(
+        _say(
             f"warning: the bundle goes into {folder} (publish writes DIR/{year}/): "
-            f"to publish into {target}, give --to {target.parent}",
-            markup=False,
+            f"to publish into {target}, give --to {target.parent}"
         )
-    try:
-        report = publish(state, templates, paths.out / str(year), target, dt.date.today(), base)
-    except OutputError as error:
-        err.print(
-            f"{error}; every file of {folder} is as it was or new: run publish again",
-            markup=False,
-        )
-        return 1
-    except KeyboardInterrupt:  # Ctrl-C; SIGKILL leaves the same files, without this line
-        err.print(
-            f"{year}: publish stopped: every file of {folder} is as it was or new; "
-            "run publish again to finish",
-            markup=False,
-        )
-        return 128 + signal.SIGINT
+    # published.yaml is read and written under the year's lock (as approvals and sending).
+    with year_lock(paths.data / str(year), year, "publish", waiting=_say):
+        state = load_year_state(paths, year)
+        try:
+            report = publish(state, templates, paths.out / str(year), target, dt.date.today(), base)
+        except OutputError as error:
+            _say(f"{error}; every file of {folder} is as it was or new: run publish again")
+            return 1
+        except KeyboardInterrupt:  # Ctrl-C; SIGKILL leaves the same files, without this line
+            _say(
+                f"{year}: publish stopped: every file of {folder} is as it was or new; "
+                "run publish again to finish"
+            )
+            return 128 + signal.SIGINT
     if report.error:
         err.print(report.error, markup=False)
         return 1
@@ -97,6 +97,8 @@ def run_publish(paths: Paths, year: int, target: Path, base_url: str | None = No
         )
     for file in report.written:
         out.print(str(file), markup=False)
+    for slug in report.corrected:
+        _say(f"{slug}: its published letter is replaced by the corrected one (corrections.csv)")
     if report.left_over:
         names = ", ".join(file.name for file in report.left_over)
         err.print(

@@ -45,15 +45,27 @@ from lgo_letters.release.bundle import (
     survey,
     write_record,
 )
-from lgo_letters.release.ledgers import load_published, write_published
+from lgo_letters.release.corrections import (
+    corrections_csv,
+    keep_released_text,
+    publication_correction,
+)
+from lgo_letters.release.ledgers import (
+    PublishedCorrection,
+    load_published,
+    load_published_corrections,
+    write_published,
+)
 from lgo_letters.release.message import publication_name
 from lgo_letters.release.state import LetterState, YearState, why_not_released
+from lgo_letters.release.text import letter_text
 from lgo_letters.renderer import Templates
 from lgo_letters.schema.models import AUTHORITY_TYPES
 from lgo_letters.schema.names import name_key, sort_key
 
 INDEX_TEMPLATE = "publish/index.html.j2"
 INDEX = "index.html"
+CORRECTIONS = "corrections.csv"  # published letters replaced by corrected ones
 FORMATS = {".html": "html", ".pdf": "pdf"}  # a letter's files, by suffix → column prefix
 
 
@@ -91,6 +103,18 @@ class PublishReport:
     # Letters of this year already in the folder that this bundle does not have (a council
     # whose record has gone): left as they are, and named.
     left_over: list[Path] = field(default_factory=list)
+    corrected: list[str] = field(default_factory=list)  # published letters now replaced
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything a publish writes, made before anything is written."""
+
+    files: dict[str, bytes]  # name → bytes, in the order they are written
+    published: dict[str, str]  # published.yaml: slug → its published PDF's sha256
+    corrections: list[PublishedCorrection]  # every correction of the year's published letters
+    corrected: list[str]  # the letters this publish replaces with corrected ones
+    texts: dict[str, tuple[str, str]]  # slug → (its PDF's sha256, its text), to keep
 
 
 @dataclass(frozen=True)
@@ -166,6 +190,7 @@ def _index(
     letters: list[_Letter],
     figures: YearTable,
     figure_files: dict[str, str],
+    corrections: str | None,
 ) -> str:
     """index.html: the councils by type, each sorted by its name as people look for it,
     with their figures and letters. Raises jinja2.TemplateError."""
@@ -214,6 +239,7 @@ def _index(
         columns=columns,
         groups=groups,
         figures=figure_files,
+        corrections=corrections,
         generator=GENERATOR,
     )
 
@@ -224,26 +250,46 @@ def bundle_files(
     out_dir: Path,
     base_url: str | None,
     report: PublishReport,
-) -> dict[str, bytes] | None:
+) -> Bundle | None:
     """Every file of the bundle, by name, in the order they are written (letters, figures,
-    the index last, so that its links lead somewhere); None when the year cannot be
-    published (why is in the report)."""
+    corrections, the index last, so that its links lead somewhere), and what published.yaml
+    will say; None when the year cannot be published (why is in the report)."""
     letters = _approved_files(year, out_dir, report)
     if letters is None:
         return None
     letters.sort(key=lambda letter: _sort_key(year, letter.state.slug))
     figures = _figures(year, out_dir, letters, base_url)
     figure_files = {suffix: figures_name(year.year, suffix) for suffix in (".csv", ".json")}
+
+    # A letter published before whose PDF is not the approved one now: a correction.
+    published = load_published(year.year_dir)
+    corrections = load_published_corrections(year.year_dir)
+    corrected, texts = [], {}
+    for letter in letters:
+        state = letter.state
+        assert state.approval is not None
+        text, before = letter_text(state.html), published.get(state.slug)
+        if before is not None and before != state.approval.pdf_sha256:
+            corrections.append(publication_correction(year.year_dir, state, before, text))
+            corrected.append(state.slug)
+        texts[state.slug] = (state.approval.pdf_sha256, text)
+        published[state.slug] = state.approval.pdf_sha256
     try:
-        index = _index(year, templates, letters, figures, figure_files)
+        index = _index(
+            year, templates, letters, figures, figure_files, CORRECTIONS if corrections else None
+        )
     except jinja2.TemplateError as error:
         report.error = f"{templates.dir / INDEX_TEMPLATE}: {error}; nothing published"
         return None
     files = {name: data for letter in letters for name, data in letter.files.items()}
     for suffix, name in figure_files.items():
         files[name] = WRITERS[suffix](figures)  # as `export` writes them
+    if corrections:  # every correction of the year's published letters, this one's or earlier
+        names = {slug: letter.name for slug, letter in year.letters.items()}
+        pdfs = {slug: publication_name(slug, year.year, ".pdf") for slug in year.letters}
+        files[CORRECTIONS] = corrections_csv(corrections, names, pdfs).encode("utf-8")
     files[INDEX] = index.encode("utf-8")
-    return files
+    return Bundle(files, published, corrections, corrected, texts)
 
 
 def _sort_key(year: YearState, slug: str) -> tuple[str, str, str]:
@@ -266,9 +312,10 @@ def publish(
     report = PublishReport(folder)
     if not year.letters:
         return report
-    files = bundle_files(year, templates, out_dir, base_url, report)
-    if files is None:
+    bundle = bundle_files(year, templates, out_dir, base_url, report)
+    if bundle is None:
         return report
+    files = bundle.files
     year_record = year.prepared.records.year_record
     assert year_record is not None
     if today < year_record.publication_date:
@@ -292,8 +339,8 @@ def publish(
         write_record(folder, FolderRecord(year=year.year, files={**found.own, **new}))
     report.left_over = _letters_not_in(folder, year.year, set(report.written))
 
-    published = load_published(year.year_dir)
-    for slug in year.letters:
-        published[slug] = new[publication_name(slug, year.year, ".pdf")]
-    write_published(year.year_dir, published)
+    for slug, (pdf_sha256, text) in bundle.texts.items():
+        keep_released_text(year.year_dir, slug, pdf_sha256, text)
+    write_published(year.year_dir, bundle.published, bundle.corrections)
+    report.corrected = bundle.corrected
     return report
