@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import getpass
 import subprocess
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from lgo_letters.output import write_atomic
+from lgo_letters.output import folder_lock, write_atomic
+from lgo_letters.release.history import COMMAND_LINE, HistoryEntry, append_history
 from lgo_letters.release.ledgers import (
     Approval,
     approved_text_file,
@@ -17,6 +21,46 @@ from lgo_letters.release.ledgers import (
 )
 from lgo_letters.release.state import BUILT, NOT_BUILT, LetterState, YearState
 from lgo_letters.release.text import letter_text
+from lgo_letters.schema.text import MAX_LINE_CHARACTERS, MAX_PARAGRAPH_CHARACTERS
+from lgo_letters.schema.text import forbidden_character as _forbidden
+
+# What the desk says when the letter on disk is not the one its page showed.
+CHANGED_WHILE_READING = "the letter changed while you were reading it: reload"
+
+
+@contextlib.contextmanager
+def year_lock(year_dir: Path) -> Iterator[None]:
+    """One writer of a year's approvals and sent log at a time (approve and unapprove, from
+    the command line or the desk, and send): the year's folder lock. The ledgers are read
+    again under it, so two approvals at once never lose either."""
+    busy = (
+        f"another command is writing {year_dir} (approve, unapprove or send): "
+        "try again when it has finished"
+    )
+    with folder_lock(year_dir, busy):
+        yield
+
+
+def check_person_text(
+    text: str, what: str, limit: int = MAX_LINE_CHARACTERS, lines: bool = False
+) -> str:
+    """A name (one line) or, with `lines`, a reason as it will be kept: stripped, line
+    breaks as \\n; ValueError saying what is wrong (checked like a record's text)."""
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        raise ValueError(f"{what} is empty")
+    if len(text) > limit:
+        raise ValueError(f"{what} is {len(text):,} characters long (at most {limit:,})")
+    if not lines and ("\n" in text or "\t" in text):
+        raise ValueError(f"{what} holds a line break or tab: write it on one line")
+    forbidden = _forbidden(text)
+    if forbidden is not None:
+        raise ValueError(f"{what} {forbidden}")
+    return text
+
+
+def check_reason(text: str) -> str:
+    return check_person_text(text, "the reason", MAX_PARAGRAPH_CHARACTERS, lines=True)
 
 
 @dataclass
@@ -49,16 +93,31 @@ def why_not_approvable(state: LetterState) -> str | None:
     return None
 
 
-def approve(year: YearState, slugs: list[str], by: str) -> ApprovalReport:
+def approve(
+    year: YearState,
+    slugs: list[str],
+    by: str,
+    *,
+    via: str = COMMAND_LINE,
+    shown: Mapping[str, str] | None = None,
+) -> ApprovalReport:
     """Approve these letters as they are built now; a letter that cannot be is refused with
     its reason. Each approved letter's text is kept in approved/<slug>.txt, then
-    approvals.yaml is rewritten once."""
+    approvals.yaml is rewritten once and each approval added to the history log.
+
+    `shown` (the desk) maps a slug to the sha256 of the HTML its reader saw: a letter built
+    differently since is refused (CHANGED_WHILE_READING). Call under year_lock, with `year`
+    read under it.
+    """
     report = ApprovalReport()
     approvals = load_approvals(year.year_dir)
     at = now_utc()
+    history: list[HistoryEntry] = []
     for slug in slugs:
         state = year.letters[slug]
         reason = why_not_approvable(state)
+        if reason is None and shown is not None and shown.get(slug) != state.html_sha256:
+            reason = CHANGED_WHILE_READING
         if reason is not None:
             report.refused[slug] = reason
             continue
@@ -74,9 +133,76 @@ def approve(year: YearState, slugs: list[str], by: str) -> ApprovalReport:
             html_sha256=state.html_sha256,
             inputs=state.inputs,
         )
+        history.append(
+            HistoryEntry(
+                action="approve",
+                council=slug,
+                by=by,
+                at=at,
+                via=via,  # type: ignore[arg-type]
+                pdf_sha256=state.pdf_sha256,
+                html_sha256=state.html_sha256,
+            )
+        )
         report.approved.append(slug)
     if report.approved:
         write_approvals(year.year_dir, approvals)
+        append_history(year.year_dir, history)
+    return report
+
+
+def why_not_unapprovable(state: LetterState) -> str | None:
+    """Why this letter's approval cannot be withdrawn: none, or the approved letter is sent."""
+    approval = state.approval
+    if approval is None:
+        return "it is not approved"
+    for message in state.sent:
+        if message.pdf_sha256 == approval.pdf_sha256:
+            return (
+                f"it was sent as approved ({message.at}, {message.message_id}): "
+                "a letter that has gone out stays approved"
+            )
+    return None
+
+
+def unapprove(
+    year: YearState, slugs: list[str], by: str, reason: str, *, via: str = COMMAND_LINE
+) -> ApprovalReport:
+    """Withdraw these letters' approvals, with the reason kept in the history log. A letter
+    is approved until it is sent: an approval the sent letter carries stays. Call under
+    year_lock, with `year` read under it."""
+    report = ApprovalReport()
+    approvals = load_approvals(year.year_dir)
+    at = now_utc()
+    history: list[HistoryEntry] = []
+    for slug in slugs:
+        state = year.letters[slug]
+        refused = why_not_unapprovable(state)
+        approval = approvals.get(slug)
+        if refused is None and approval is None:  # withdrawn since `year` was read
+            refused = "it is not approved"
+        if refused is not None or approval is None:
+            report.refused[slug] = refused or "it is not approved"
+            continue
+        del approvals[slug]
+        history.append(
+            HistoryEntry(
+                action="unapprove",
+                council=slug,
+                by=by,
+                at=at,
+                via=via,  # type: ignore[arg-type]
+                pdf_sha256=approval.pdf_sha256,
+                html_sha256=approval.html_sha256,
+                reason=reason,
+            )
+        )
+        report.approved.append(slug)
+    if report.approved:
+        write_approvals(year.year_dir, approvals)
+        append_history(year.year_dir, history)
+        for slug in report.approved:
+            approved_text_file(year.year_dir, slug).unlink(missing_ok=True)
     return report
 
 
