@@ -92,9 +92,7 @@ def desk_routes(desk: Desk, site: LetterSite, signal: ReloadSignal) -> list[Base
             failure=view.failure,
             counts=counts,
             total=len(view.rows),
-            to_review=sum(
-                1 for row in view.rows.values() if row.stage in ("built", "changed since approval")
-            ),
+            to_review=sum(1 for row in view.rows.values() if row.stage in TO_REVIEW),
             types=desk.types(),
             rows=rows,
             filtered=any(current[k] for k in ("state", "type", "q")),
