@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -157,11 +158,15 @@ def write_atomic(path: Path, data: bytes | str, durable: bool = True) -> None:
     commit(write_temporary(path, data, durable), path)
 
 
+# How often a writer that waits for a folder's lock tries again.
+_LOCK_POLL_SECONDS = 0.05
+
+
 @contextlib.contextmanager
-def folder_lock(folder: Path, busy: str) -> Iterator[None]:
+def folder_lock(folder: Path, busy: str, wait: float = 0.0) -> Iterator[None]:
     """One writer at a time in `folder` (a build in its output folder, a send in its year's
     data folder): a lock on the folder itself, so no lock file is left in it. Another
-    holder makes it a UsageError saying `busy`."""
+    holder makes it a UsageError saying `busy`, at once or after `wait` seconds."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock
@@ -169,10 +174,15 @@ def folder_lock(folder: Path, busy: str) -> Iterator[None]:
         return
     descriptor = os.open(folder, os.O_RDONLY)
     try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UsageError(busy) from None
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise UsageError(busy) from None
+                time.sleep(_LOCK_POLL_SECONDS)
         yield
     finally:
         os.close(descriptor)

@@ -8,17 +8,19 @@ import json
 
 from lgo_letters.commands.approve import load_state
 from lgo_letters.context.numbers import counted
+from lgo_letters.errors import InputError
 from lgo_letters.project import Paths
+from lgo_letters.release.history import DESK, HistoryEntry, approved_via, load_history
 from lgo_letters.release.state import LetterState, YearState
-from lgo_letters.report import out
+from lgo_letters.report import out, print_problems
 
 COLUMNS = (
     "council", "name", "record", "draft", "build", "approval", "approved_by",
-    "approved_at", "changes", "sent_at", "sent_to", "message_id", "published",
+    "approved_at", "approved_via", "changes", "sent_at", "sent_to", "message_id", "published",
 )  # fmt: skip
 
 
-def letter_row(letter: LetterState) -> dict[str, object]:
+def letter_row(letter: LetterState, history: list[HistoryEntry]) -> dict[str, object]:
     approval, sent = letter.approval, letter.last_sent
     if approval is None:
         approval_state = "not approved"
@@ -33,6 +35,10 @@ def letter_row(letter: LetterState) -> dict[str, object]:
         "approval": approval_state,
         "approved_by": approval.by if approval else None,
         "approved_at": approval.at if approval else None,
+        # desk, command line, or None: not in the approvals log (made before it was kept)
+        "approved_via": approved_via(history, letter.slug, approval.html_sha256)
+        if approval
+        else None,
         "changes": list(letter.changes),
         "sent_at": sent.at if sent else None,
         "sent_to": [*sent.to, *sent.cc] if sent else [],
@@ -76,6 +82,9 @@ def summary(state: YearState, rows: list[dict[str, object]]) -> str:
     ):
         if number:
             parts.append(f"{number} {label}")
+    unread = sum(row["approval"] == "approved" and row["approved_via"] != DESK for row in rows)
+    if unread:
+        parts[0] += f" ({unread} without being opened in the review desk)"
     sent = sum(bool(row["sent_at"]) for row in rows)
     published = count(published=True)
     tail = f"; {sent} sent" + (f", {published} published" if published else "")
@@ -86,7 +95,12 @@ def run_status(paths: Paths, year: int, as_json: bool, as_csv: bool) -> int:
     state = load_state(paths, year, render_all=False)
     if state is None:
         return 1
-    rows = [letter_row(letter) for letter in state.letters.values()]
+    try:
+        history = load_history(state.year_dir)
+    except InputError as error:
+        print_problems(error.problems)
+        return 1
+    rows = [letter_row(letter, history) for letter in state.letters.values()]
     if as_json:
         document = {"year": year, "summary": summary(state, rows), "councils": rows}
         print(json.dumps(document, indent=1, ensure_ascii=False))

@@ -28,6 +28,11 @@ from lgo_letters.schema.text import forbidden_character as _forbidden
 CHANGED_WHILE_READING = "the letter changed while you were reading it: reload"
 
 
+# An approval waits this long for another writer of the year (an approval takes well under
+# a second; a send holds the lock for its whole run, and then the approval is refused).
+LOCK_WAIT_SECONDS = 30.0
+
+
 @contextlib.contextmanager
 def year_lock(year_dir: Path) -> Iterator[None]:
     """One writer of a year's approvals and sent log at a time (approve and unapprove, from
@@ -37,7 +42,7 @@ def year_lock(year_dir: Path) -> Iterator[None]:
         f"another command is writing {year_dir} (approve, unapprove or send): "
         "try again when it has finished"
     )
-    with folder_lock(year_dir, busy):
+    with folder_lock(year_dir, busy, wait=LOCK_WAIT_SECONDS):
         yield
 
 

@@ -206,7 +206,7 @@ _LETTER = """{% extends "layout" %}{% from "reviewer" import reviewer_field %}
 <tr id="figure-{{ figure.name }}"><th scope="row">{{ figure.label }}</th>
 <td class="number this-year">{{ figure.printed }}</td>
 {% if has_last_year %}<td class="number last-year">{{ figure.last_year if figure.last_year is not none else "—" }}</td>{% endif %}
-<td class="source">{{ figure.source or "computed" }}</td></tr>
+<td class="source">{{ figure.source or "" }}</td></tr>
 {% endfor %}
 </tbody></table>
 </section>

@@ -6,8 +6,9 @@ Two extension points, each a list of plain functions the desk calls in order:
   the council (its record, its type's pooled averages); year-on-year flags (`compare`)
   plug in here as one more function.
 - SOURCE_FINDERS: `(year, slug) -> {figure name: where it came from}`. Today the record's
-  file and line of each count; the spreadsheet cell a figure was imported from (`trace`)
-  plugs in here, ahead of it (the first finder that names a figure's source wins).
+  file and line of each count, and how each rate and average is made; the spreadsheet
+  cell a figure was imported from (`trace`) plugs in here, ahead of them (the first finder
+  that names a figure's source wins).
 """
 
 from __future__ import annotations
@@ -67,16 +68,36 @@ def record_sources(prepared: PreparedYear, slug: str) -> dict[str, str]:
         document = read_yaml(entry.file)
     except InputError:
         return {}
+    shown = entry.file.relative_to(prepared.records.year_file.parent)
     sources = {}
     for name, dotted in prepared.letter_format.format.declared.counts.items():
-        line, _ = document.locate(tuple(dotted.split(".")))
-        if line is not None:
-            sources[name] = f"{entry.file}:{line}"
+        position = document.positions.get(tuple(dotted.split(".")))
+        if position is not None:
+            sources[name] = f"{shown}, line {position[0]}"
+    return sources
+
+
+def rate_sources(prepared: PreparedYear, slug: str) -> dict[str, str]:
+    """Each rate is computed from two counts; each average is given in year.yaml or pooled."""
+    sources = {}
+    averages = prepared.averages
+    letter = prepared.letters.get(slug)
+    pooled = letter is not None and getattr(averages.get(letter.council.type), "source", "")
+    for name, rate in prepared.letter_format.format.declared.averages.items():
+        part, whole = (n.replace("_", " ") for n in (rate.part, rate.whole))
+        sources[f"{name}_percent"] = f"computed: {part} of {whole}"
+        sources[f"{name}_average"] = (
+            "pooled from this year's records of the type"
+            if pooled == "computed"
+            else "year.yaml"
+            if pooled == "given"
+            else ""
+        )
     return sources
 
 
 FLAG_FINDERS: list[FlagFinder] = [validate_flags]
-SOURCE_FINDERS: list[SourceFinder] = [record_sources]
+SOURCE_FINDERS: list[SourceFinder] = [record_sources, rate_sources]
 
 
 def flags(prepared: PreparedYear, slug: str) -> list[Flag]:
