@@ -17,7 +17,7 @@ _DESK_CSS = """
 .counts ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5em; }
 .counts a { display: inline-block; padding: 0.3em 0.7em; border: 1px solid #767676;
             border-radius: 0.3em; color: #1a1a1a; text-decoration: none; min-height: 24px; }
-.counts a[aria-current="true"] { background: #1a1a1a; color: #fff; }
+.counts a[aria-current=true] { background: #1a1a1a; color: #fff; }
 form.filters { display: flex; flex-wrap: wrap; gap: 0.8em; align-items: flex-end; }
 form.filters label, form.review label { display: block; font-weight: bold; }
 input, select, textarea, button { font: inherit; padding: 0.3em; }
@@ -77,9 +77,7 @@ when a record, a build, an approval or a send changes it.</p>
 <ul>
 <li><a href="/"{% if not current.state %} aria-current="true"{% endif %}>All: {{ total }}</a></li>
 {% for stage in stages %}
-<li><a class="count" data-stage="{{ stage }}" href="/?{{ query(state=stage) }}"
-{% if current.state == stage %} aria-current="true"{% endif %}
-title="{{ descriptions[stage] }}">{{ stage | capitalize }}: <span class="number">{{ counts[stage] }}</span></a></li>
+<li><a class="count" data-stage="{{ stage }}" href="/?{{ query(state=stage) }}" title="{{ descriptions[stage] }}"{% if current.state == stage %} aria-current="true"{% endif %}>{{ stage | capitalize }}: <span class="number">{{ counts[stage] }}</span></a></li>
 {% endfor %}
 </ul>
 </nav>
