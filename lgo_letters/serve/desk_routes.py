@@ -33,6 +33,7 @@ from lgo_letters.serve.review import SORTS, Desk
 from lgo_letters.serve.site import HTML, LetterSite, Page
 
 REVIEWER_COOKIE = "lgo_letters_reviewer"
+NO_TOKEN = "Refused: the form does not carry this server's token (reload the page)."
 _YEAR_SECONDS = 365 * 24 * 3600
 _DONE = {
     "approved": "Approved.",
@@ -152,13 +153,11 @@ def desk_routes(desk: Desk, site: LetterSite, signal: ReloadSignal) -> list[Base
         )
         return response
 
-    _TOKEN = "Refused: the form does not carry this server's token (reload the page)."
-
     async def approve(request: Request) -> Response:
         slug = request.path_params["slug"]
         fields = await form_of(request)
         if fields is None:
-            return _refused(403, _TOKEN)
+            return _refused(403, NO_TOKEN)
         if not is_slug(slug):
             return _refused(404, "There is no such letter.")
         try:
@@ -178,7 +177,7 @@ def desk_routes(desk: Desk, site: LetterSite, signal: ReloadSignal) -> list[Base
         slug = request.path_params["slug"]
         fields = await form_of(request)
         if fields is None:
-            return _refused(403, _TOKEN)
+            return _refused(403, NO_TOKEN)
         if not is_slug(slug):
             return _refused(404, "There is no such letter.")
         try:
@@ -194,7 +193,7 @@ def desk_routes(desk: Desk, site: LetterSite, signal: ReloadSignal) -> list[Base
     async def rename(request: Request) -> Response:
         fields = await form_of(request)
         if fields is None:
-            return _refused(403, _TOKEN)
+            return _refused(403, NO_TOKEN)
         back = fields.get("back", "")
         try:
             name = check_person_text(fields.get("reviewer", ""), "your name")

@@ -269,10 +269,6 @@ class Desk:
             return Outcome(False, report.refused[slug], 409)
         return Outcome(True, "unapproved")
 
-    def slugs(self) -> list[str]:
-        view = self.view()
-        return sorted(view.state.letters) if view.state else []
-
 
 def _message(error: UsageError | InputError) -> str:
     if isinstance(error, InputError):

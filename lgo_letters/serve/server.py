@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import uvicorn
 from starlette.routing import BaseRoute
@@ -27,6 +28,9 @@ from lgo_letters.serve.livereload import ReloadSignal
 from lgo_letters.serve.protocol import DeadlineProtocol
 from lgo_letters.serve.site import LetterSite
 from lgo_letters.serve.watcher import Watcher
+
+if TYPE_CHECKING:  # the desk's modules are imported only with --review
+    from lgo_letters.serve.review import Desk
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +49,7 @@ class LiveServer:
     url: str
     site: LetterSite
     signal: ReloadSignal
-    desk: object | None = None  # the review desk (lgo_letters.serve.desk.Desk) with --review
+    desk: Desk | None = None  # the review desk, with --review
 
 
 class _Server(uvicorn.Server):
