@@ -85,8 +85,12 @@ def _first_paint(url: str) -> float | None:
         try:
             page = browser.new_page()
             page.goto(url)
+            # First contentful paint where Chromium reports it (headless may not): else the
+            # end of DOMContentLoaded (the page has no resources to wait for).
             paint = page.evaluate(
-                "performance.getEntriesByName('first-contentful-paint')[0].startTime"
+                "(() => { const fcp = performance.getEntriesByName('first-contentful-paint')[0];"
+                " return fcp ? fcp.startTime"
+                " : performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd; })()"
             )
             return float(paint) / 1000
         finally:
@@ -97,6 +101,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--councils", type=int, default=340)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--project",
+        type=Path,
+        help="keep the synthetic year here (made and built on the first run, reused after)",
+    )
     options = parser.parse_args()
     results: dict[str, list[tuple[float, float]]] = {}
 
@@ -104,14 +113,18 @@ def main() -> None:
         results.setdefault(label, []).append(_timed(action))
 
     with tempfile.TemporaryDirectory() as folder:
-        root = make_project(Path(folder), options.councils)
-        print(f"building {options.councils} letters (HTML and PDF) …", flush=True)
-        subprocess.run(
-            [sys.executable, "-m", "lgo_letters", "build", str(YEAR)],
-            cwd=root,
-            check=True,
-            capture_output=True,
-        )
+        root = options.project or Path(folder)
+        if not (root / "output" / str(YEAR) / "manifest.json").is_file():
+            make_project(root, options.councils)
+            print(f"building {options.councils} letters (HTML and PDF) …", flush=True)
+            subprocess.run(
+                [sys.executable, "-m", "lgo_letters", "build", str(YEAR)],
+                cwd=root,
+                check=True,
+                capture_output=True,
+            )
+        (root / "data" / str(YEAR) / "approvals.yaml").unlink(missing_ok=True)
+        (root / "data" / str(YEAR) / "approvals-log.yaml").unlink(missing_ok=True)
         paths = Paths(root / "data", root / "templates", root / "output")
         slugs = sorted(p.stem for p in (root / "data" / str(YEAR) / "councils").glob("*.yaml"))
         paint = None
