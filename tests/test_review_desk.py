@@ -303,17 +303,15 @@ def test_the_letter_page_shows_figures_with_last_years_flags_and_the_diff(
     write.write_text(write.read_text("utf-8").replace("role: Chief Executive", "role: Acting"))
     with desk_server(root) as live:
         page = http(live, "GET", "/carrow/review")[2]
-    upheld = " ".join(
-        html_text(re.search(r'<tr id="figure-upheld">.*?</tr>', page, re.S).group(0)).split()
+    # Last year's figures beside this year's, each with its source as `trace` gives it.
+    assert figure_row(page, "upheld") == f"Upheld 12 2 typed in {write}:8"
+    assert figure_row(page, "upheld_percent") == (
+        "Upheld rate 60% 25% 60% = 12 (statistics.upheld) of 20 "
+        "(statistics.investigations), half up"
     )
-    assert upheld == "Upheld 12 2 councils/carrow.yaml, line 8"
-    rate = " ".join(
-        html_text(
-            re.search(r'<tr id="figure-upheld_percent">.*?</tr>', page, re.S).group(0)
-        ).split()
-    )
-    assert rate == "Upheld rate 60% 25% computed: upheld of investigations"
-    assert "averages for county computed from 2 records" in page  # a flag
+    flags = html_text(re.search(r'<ul class="flags">(.*?)</ul>', page, re.DOTALL).group(1))
+    assert "Year on year: upheld_percent:" in flags  # compare's flag: 25% → 60%
+    assert "averages for county computed from 2 records" in flags  # validate's warning
     assert "changed since approval" in page
     assert "-Chief Executive" in page and "+Acting" in page  # the sentence diff
     assert 'title="The letter to Carrow County Council, as built"' in page

@@ -144,13 +144,20 @@ class _HtmlCache:
 
 
 def year_state(
-    paths: Paths, year: int, render_all: bool = True, only: Collection[str] | None = None
+    paths: Paths,
+    year: int,
+    render_all: bool = True,
+    only: Collection[str] | None = None,
+    templates: Templates | None = None,
 ) -> YearState:
     """Every council of the year and where its letter stands. With render_all=False (for
     `status` and the review desk's index), letters whose inputs match the cache are not
     rendered: their `html` is empty. With `only`, just those councils' letters (the year
-    is still read whole: pooled averages come from every record)."""
-    templates = check_year(paths, year)
+    is still read whole: pooled averages come from every record). `templates` may be a
+    Templates already in use, for its compiled templates (it must be of the files as they
+    are now)."""
+    checked = check_year(paths, year)
+    templates = templates or checked
     prepared = prepare_year(paths, year, templates=templates)
     records = prepared.records
     year_dir = paths.data / str(year)

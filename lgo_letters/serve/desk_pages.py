@@ -212,7 +212,7 @@ _LETTER = """{% extends "layout" %}{% from "reviewer" import reviewer_field %}
 <h2 id="flags-heading">Flags</h2>
 {% if flags %}
 <ul class="flags">
-{% for flag in flags %}<li>{{ flag.message }}{% if flag.where %} <span class="note">({{ flag.where }})</span>{% endif %}</li>
+{% for flag in flags %}<li class="flag{{ "" if flag.open else " checked" }}"><strong>{{ flag.kind | capitalize }}{{ "" if flag.open else ", checked" }}:</strong> {{ flag.message }}{% if flag.where %} <span class="note">({{ flag.where }})</span>{% endif %}</li>
 {% endfor %}
 </ul>
 {% else %}<p>No flags.</p>{% endif %}

@@ -1,14 +1,14 @@
 """What the review panel says about one letter besides its state: the figures as printed
 (with last year's beside them and where each came from) and the flags to look at.
 
-Two extension points, each a list of plain functions the desk calls in order:
-- FLAG_FINDERS: `(year, slug) -> list[Flag]`. Today the validate warnings that concern
-  the council (its record, its type's pooled averages); year-on-year flags (`compare`)
-  plug in here as one more function.
-- SOURCE_FINDERS: `(year, slug) -> {figure name: where it came from}`. Today the record's
-  file and line of each count, and how each rate and average is made; the spreadsheet
-  cell a figure was imported from (`trace`) plugs in here, ahead of them (the first finder
-  that names a figure's source wins).
+Two extension points, each a list of plain functions the desk calls in order, given the
+year as the desk read it (ReviewYear) and a council's slug:
+- FLAG_FINDERS → list[Flag]: the year-on-year changes `compare` flags (open ones first,
+  then those marked `checked:`), and the warnings `validate` gives about the council's
+  record or the averages it is compared with. Another check plugs in as one more function.
+- SOURCE_FINDERS → {figure name: where it came from}: `trace` (the spreadsheet cell a
+  figure was imported from, the record's line it was typed at, how a rate or an average is
+  made). The first finder that names a figure's source wins.
 """
 
 from __future__ import annotations
@@ -17,10 +17,27 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lgo_letters.errors import InputError
+from lgo_letters.checking.compare import CouncilComparison, YearComparison
+from lgo_letters.checking.trace import trace_prepared
+from lgo_letters.errors import UsageError
+from lgo_letters.exchange.provenance import Provenance
 from lgo_letters.exchange.table import council_row
 from lgo_letters.project import PreparedYear
-from lgo_letters.schema.yaml_reader import read_yaml
+
+
+@dataclass(frozen=True)
+class ReviewYear:
+    """The year as the desk read it, with what the panel's finders need beside it."""
+
+    prepared: PreparedYear
+    previous: PreparedYear | None = None  # the year `compare` compares with, if any
+    comparison: YearComparison | None = None
+    provenance: Provenance | None = None
+
+    def compared(self, slug: str) -> CouncilComparison | None:
+        if self.comparison is None:
+            return None
+        return self.comparison.by_slug().get(slug)
 
 
 @dataclass(frozen=True)
@@ -29,7 +46,8 @@ class Flag:
 
     message: str
     where: str = ""
-    kind: str = "warning"  # where it comes from: "warning" (validate), "compare", …
+    kind: str = "warning"  # "year on year" (compare), "warning" (validate)
+    open: bool = True  # False: someone has checked it (`checked:` in the record)
 
 
 @dataclass(frozen=True)
@@ -41,13 +59,25 @@ class Figure:
     source: str | None = None
 
 
-FlagFinder = Callable[[PreparedYear, str], list[Flag]]
-SourceFinder = Callable[[PreparedYear, str], Mapping[str, str]]
+FlagFinder = Callable[[ReviewYear, str], list[Flag]]
+SourceFinder = Callable[[ReviewYear, str], Mapping[str, str]]
 
 
-def validate_flags(prepared: PreparedYear, slug: str) -> list[Flag]:
+def compare_flags(year: ReviewYear, slug: str) -> list[Flag]:
+    """`compare`'s flags for the council: open ones first."""
+    compared = year.compared(slug)
+    if compared is None:
+        return []
+    flags = [
+        Flag(flag.describe(), kind="year on year", open=flag.is_open) for flag in compared.flags
+    ]
+    return sorted(flags, key=lambda flag: not flag.open)
+
+
+def validate_flags(year: ReviewYear, slug: str) -> list[Flag]:
     """The year's warnings (as `validate` prints them) about this council's record, or about
     the averages its letter compares with."""
+    prepared = year.prepared
     entry = prepared.records.councils.get(slug)
     if entry is None:
         return []
@@ -59,55 +89,36 @@ def validate_flags(prepared: PreparedYear, slug: str) -> list[Flag]:
     ]
 
 
-def record_sources(prepared: PreparedYear, slug: str) -> dict[str, str]:
-    """Each count's line in the council's record (read again: records keep no positions)."""
-    entry = prepared.records.councils.get(slug)
-    if entry is None:
+def trace_sources(year: ReviewYear, slug: str) -> dict[str, str]:
+    """`trace`'s words for each figure, by the panel's figure names."""
+    prepared = year.prepared
+    letter = prepared.letters.get(slug)
+    if letter is None or year.provenance is None:
         return {}
     try:
-        document = read_yaml(entry.file)
-    except InputError:
+        traced = trace_prepared(prepared, slug, year.provenance)
+    except UsageError:
         return {}
-    shown = entry.file.relative_to(prepared.records.year_file.parent)
-    sources = {}
-    for name, dotted in prepared.letter_format.format.declared.counts.items():
-        position = document.positions.get(tuple(dotted.split(".")))
-        if position is not None:
-            sources[name] = f"{shown}, line {position[0]}"
-    return sources
+    declared = prepared.letter_format.format.declared
+    names = {path: name for name, path in declared.counts.items()}
+    for name in declared.averages:
+        names[f"rates.{name}"] = f"{name}_percent"
+        names[f"averages.{letter.council.type}.{name}"] = f"{name}_average"
+    return {names[t.field]: t.said for t in traced if t.field in names}
 
 
-def rate_sources(prepared: PreparedYear, slug: str) -> dict[str, str]:
-    """Each rate is computed from two counts; each average is given in year.yaml or pooled."""
-    sources = {}
-    averages = prepared.averages
-    letter = prepared.letters.get(slug)
-    pooled = letter is not None and getattr(averages.get(letter.council.type), "source", "")
-    for name, rate in prepared.letter_format.format.declared.averages.items():
-        part, whole = (n.replace("_", " ") for n in (rate.part, rate.whole))
-        sources[f"{name}_percent"] = f"computed: {part} of {whole}"
-        sources[f"{name}_average"] = (
-            "pooled from this year's records of the type"
-            if pooled == "computed"
-            else "year.yaml"
-            if pooled == "given"
-            else ""
-        )
-    return sources
+FLAG_FINDERS: list[FlagFinder] = [compare_flags, validate_flags]
+SOURCE_FINDERS: list[SourceFinder] = [trace_sources]
 
 
-FLAG_FINDERS: list[FlagFinder] = [validate_flags]
-SOURCE_FINDERS: list[SourceFinder] = [record_sources, rate_sources]
+def flags(year: ReviewYear, slug: str) -> list[Flag]:
+    return [flag for finder in FLAG_FINDERS for flag in finder(year, slug)]
 
 
-def flags(prepared: PreparedYear, slug: str) -> list[Flag]:
-    return [flag for finder in FLAG_FINDERS for flag in finder(prepared, slug)]
-
-
-def _sources(prepared: PreparedYear, slug: str) -> dict[str, str]:
+def _sources(year: ReviewYear, slug: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for finder in SOURCE_FINDERS:
-        for name, source in finder(prepared, slug).items():
+        for name, source in finder(year, slug).items():
             found.setdefault(name, source)
     return found
 
@@ -119,8 +130,8 @@ def _shown(value: Any, kind: str) -> str:
     return str(value) if kind == "count" else f"{value}%"
 
 
-def _row(prepared: PreparedYear, slug: str) -> dict[str, Any] | None:
-    letter = prepared.letters.get(slug)
+def _row(prepared: PreparedYear, slug: str | None) -> dict[str, Any] | None:
+    letter = prepared.letters.get(slug) if slug else None
     if letter is None:
         return None
     averages = prepared.averages.get(letter.council.type)
@@ -128,17 +139,20 @@ def _row(prepared: PreparedYear, slug: str) -> dict[str, Any] | None:
     return council_row(letter, averages.source if averages else "none", None, declared)
 
 
-def figures(
-    prepared: PreparedYear, slug: str, previous: PreparedYear | None = None
-) -> list[Figure]:
+def figures(year: ReviewYear, slug: str) -> list[Figure]:
     """Every count and rate the letter prints (the year's format decides which), with the
-    same figure from `previous` (last year) where that year has it for this council."""
+    same figure in last year's letter to the same council (matched as `compare` matches:
+    by code, name or slug) where that year has it."""
+    prepared = year.prepared
     row = _row(prepared, slug)
     if row is None:
         return []
-    last = _row(previous, slug) if previous is not None else None
+    compared = year.compared(slug)
+    last = None
+    if year.previous is not None and compared is not None:
+        last = _row(year.previous, compared.previous_slug)
     declared = prepared.letter_format.format.declared
-    sources = _sources(prepared, slug)
+    sources = _sources(year, slug)
     names: list[tuple[str, str, str]] = []
     for name in declared.counts:
         spec = declared.spec(name)

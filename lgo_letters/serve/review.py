@@ -9,13 +9,18 @@ its forms, exactly as `approve` and `unapprove` do on the command line.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import logging
 import secrets
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from lgo_letters.checking.compare import compare_prepared, previous_year
 from lgo_letters.errors import InputError, UsageError
+from lgo_letters.exchange.provenance import Provenance, load_provenance
 from lgo_letters.letter import LetterFailure, make_letter
 from lgo_letters.project import Paths, PreparedYear, prepare_year
 from lgo_letters.release.approval import (
@@ -29,7 +34,10 @@ from lgo_letters.release.approval import (
 from lgo_letters.release.history import DESK, HistoryEntry, load_history
 from lgo_letters.release.stages import STAGES, TO_REVIEW, stage
 from lgo_letters.release.state import LetterState, YearState, year_state
+from lgo_letters.renderer import Templates
 from lgo_letters.serve import panel
+
+log = logging.getLogger(__name__)
 
 SORTS = ("council", "type", "state", "flags", "approved_by", "approved_at")
 
@@ -55,6 +63,7 @@ class DeskView:
     failure: str | None = None  # why the year cannot be read (year.yaml, a damaged ledger)
     history: list[HistoryEntry] = field(default_factory=list)
     rows: dict[str, DeskRow] = field(default_factory=dict)
+    review: panel.ReviewYear | None = None  # what the panel's flags and sources come from
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,28 @@ def _via(history: list[HistoryEntry], letter: LetterState) -> str:
     return ""
 
 
+def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every file of a folder with its modification time and size."""
+    found = []
+    for file in sorted(folder.rglob("*")):
+        with contextlib.suppress(OSError):
+            if file.is_file():
+                status = file.stat()
+                found.append((str(file), status.st_mtime_ns, status.st_size))
+    return tuple(found)
+
+
+def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every file of a folder with its modification time and size."""
+    found = []
+    for file in sorted(folder.rglob("*")):
+        with contextlib.suppress(OSError):
+            if file.is_file():
+                status = file.stat()
+                found.append((str(file), status.st_mtime_ns, status.st_size))
+    return tuple(found)
+
+
 class Desk:
     def __init__(self, paths: Paths, year: int):
         self.paths = paths
@@ -101,7 +132,20 @@ class Desk:
         self.token = secrets.token_urlsafe(32)
         self._lock = threading.Lock()
         self._view: DeskView | None = None
-        self._previous: PreparedYear | bool | None = False  # False: not looked for yet
+        # The year compare compares with, kept while its folder's files are unchanged.
+        self._previous: tuple[object, PreparedYear | None] | None = None
+        # Jinja compiles the templates once per Templates (a tenth of a second a year):
+        # kept while no file of the templates folder has changed, checked at each use.
+        self._templates: tuple[tuple[tuple[str, int, int], ...], Templates] | None = None
+        self._templates_lock = threading.Lock()
+
+    def templates(self) -> Templates:
+        """The templates folder as it is now, reusing the last Templates if nothing changed."""
+        fingerprint = _fingerprint(self.paths.templates)
+        with self._templates_lock:
+            if self._templates is None or self._templates[0] != fingerprint:
+                self._templates = (fingerprint, Templates(self.paths.templates))
+            return self._templates[1]
 
     def invalidate(self) -> None:
         with self._lock:
@@ -116,14 +160,15 @@ class Desk:
     def _read(self) -> DeskView:
         try:
             # render_all=False: unchanged letters' HTML hashes come from status's cache.
-            state = year_state(self.paths, self.year, render_all=False)
+            state = year_state(self.paths, self.year, render_all=False, templates=self.templates())
             history = load_history(self.year_dir)
         except InputError as error:
             return DeskView(failure="\n".join(map(str, error.problems)))
         except UsageError as error:
             return DeskView(failure=str(error))
-        view = DeskView(state, None, history)
         prepared = state.prepared
+        review = self._review_year(prepared)
+        view = DeskView(state, None, history, review=review)
         for slug, letter in state.letters.items():
             entry = prepared.records.councils.get(slug)
             approval = letter.approval
@@ -133,24 +178,41 @@ class Desk:
                 entry.record.type if entry else "",
                 (entry.record.code or "") if entry else "",
                 stage(letter),
-                tuple(flag.message for flag in panel.flags(prepared, slug)),
+                tuple(flag.message for flag in panel.flags(review, slug) if flag.open),
                 approval.by if approval else "",
                 approval.at if approval else "",
                 _via(history, letter),
             )
         return view
 
+    def _review_year(self, prepared: PreparedYear) -> panel.ReviewYear:
+        """The previous year compared with this one, and the year's provenance."""
+        previous = self.previous_year()
+        comparison = None
+        if previous is not None:
+            with contextlib.suppress(UsageError, InputError):
+                comparison = compare_prepared(prepared, previous)
+        try:
+            provenance = load_provenance(self.year_dir)
+        except InputError as error:  # the sources say "typed in" until it is mended
+            log.warning("review desk: %s", "; ".join(map(str, error.problems)))
+            provenance = Provenance()
+        return panel.ReviewYear(prepared, previous, comparison, provenance)
+
     def previous_year(self) -> PreparedYear | None:
-        """Last year's records (for the figures beside this year's), if there is a last year."""
-        with self._lock:
-            if self._previous is False:
-                self._previous = None
-                if (self.paths.data / str(self.year - 1)).is_dir():
-                    try:
-                        self._previous = prepare_year(self.paths, self.year - 1)
-                    except UsageError:
-                        self._previous = None
-            return self._previous if isinstance(self._previous, PreparedYear) else None
+        """The year `compare` compares with (the latest earlier one with records), read
+        again only when a file of its folder has changed."""
+        year = previous_year(self.paths, self.year)
+        if year is None:
+            return None
+        key = (year, _fingerprint(self.paths.data / str(year)))
+        if self._previous is None or self._previous[0] != key:
+            try:
+                before: PreparedYear | None = prepare_year(self.paths, year)
+            except UsageError:
+                before = None
+            self._previous = (key, before)
+        return self._previous[1]
 
     # The index
 
@@ -210,6 +272,8 @@ class Desk:
         if view.state is None or slug not in view.state.letters:
             return None
         state = view.state
+        review = view.review
+        assert review is not None
         letter = state.letters[slug]
         prepared = state.prepared
         shown = None
@@ -228,8 +292,8 @@ class Desk:
             shown,
             why_not_approvable(letter) or (None if shown else "it cannot be made"),
             why_not_unapprovable(letter),
-            panel.figures(prepared, slug, self.previous_year()),
-            panel.flags(prepared, slug),
+            panel.figures(review, slug),
+            panel.flags(review, slug),
             changes,
             [entry for entry in view.history if entry.council == slug],
             self.next_to_review(slug),
@@ -240,7 +304,7 @@ class Desk:
     def approve(self, slug: str, by: str, shown: str) -> Outcome:
         try:
             with year_lock(self.year_dir):
-                state = year_state(self.paths, self.year, only=[slug])
+                state = year_state(self.paths, self.year, only=[slug], templates=self.templates())
                 if slug not in state.letters:
                     return Outcome(False, f"there is no council record {slug}.yaml", 404)
                 report = approve(state, [slug], by, via=DESK, shown={slug: shown})
@@ -257,7 +321,7 @@ class Desk:
     def unapprove(self, slug: str, by: str, reason: str) -> Outcome:
         try:
             with year_lock(self.year_dir):
-                state = year_state(self.paths, self.year, only=[slug])
+                state = year_state(self.paths, self.year, only=[slug], templates=self.templates())
                 if slug not in state.letters:
                     return Outcome(False, f"there is no council record {slug}.yaml", 404)
                 report = unapprove(state, [slug], by, reason, via=DESK)
