@@ -151,6 +151,11 @@ class Desk:
         with self._lock:
             self._view = None
 
+    def prepared(self) -> PreparedYear | None:
+        """The year as the desk last read it (None when it could not be read)."""
+        state = self.view().state
+        return state.prepared if state is not None else None
+
     def view(self) -> DeskView:
         with self._lock:
             if self._view is None:

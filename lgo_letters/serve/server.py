@@ -102,7 +102,6 @@ def serving(
     On leaving the block, open event streams are released, the watcher stops and the
     server shuts down, whatever happened inside.
     """
-    site = LetterSite(paths, year)
     signal = ReloadSignal()
     folders = [paths.data / str(year), paths.templates]
     desk = None
@@ -113,10 +112,12 @@ def serving(
         from lgo_letters.serve.review import Desk
 
         desk = Desk(paths, year)
+        site = LetterSite(paths, year, prepared_elsewhere=desk.prepared)
         routes += desk_routes(desk, site, signal)
         writes = write_paths()
         folders.append(desk.out_dir)  # a rebuild changes the letters' state
     else:
+        site = LetterSite(paths, year)
         routes.append(page_route("/", lambda _request: site.index(), signal, "index"))
     routes += [*letter_routes(site, signal), not_found_route(site, signal)]
 
