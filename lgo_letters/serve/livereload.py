@@ -24,17 +24,22 @@ ENDPOINT = "/_livereload"
 # The header that carries a page's digest, for the script's comparison.
 DIGEST_HEADER = "X-Page-Digest"
 
+# Once a form is sent the page is leaving: it must not reload (a reload would cancel the
+# form's own navigation, whose answer shows what the form did).
 _SCRIPT = (
     "<script>/* lgo-letters serve: live reload */(function () {{"
-    ' var first = "{endpoint}?run={run}&since={generation}", digest = "{digest}", since = null;'
+    ' var first = "{endpoint}?run={run}&since={generation}", digest = "{digest}", since = null,'
+    " source = null, leaving = false;"
+    " function reload() {{ if (!leaving) {{ location.reload(); }} }}"
+    ' addEventListener("submit", function () {{ leaving = true; source.close(); }});'
     " function listen() {{"
-    " var source = new EventSource(since === null ? first"
+    " source = new EventSource(since === null ? first"
     ' : first.replace(/since=[0-9]+$/, "since=" + since));'
-    ' source.addEventListener("reload", function () {{ source.close(); location.reload(); }});'
+    ' source.addEventListener("reload", function () {{ source.close(); reload(); }});'
     " source.onmessage = function (event) {{ source.close(); since = parseInt(event.data, 10);"
     ' fetch(location.href, {{ cache: "no-store" }}).then(function (response) {{'
-    ' if (response.headers.get("{header}") !== digest) {{ location.reload(); }}'
-    " else {{ listen(); }} }}, function () {{ location.reload(); }}); }}; }}"
+    ' if (response.headers.get("{header}") !== digest) {{ reload(); }}'
+    " else if (!leaving) {{ listen(); }} }}, reload); }}; }}"
     " listen(); }})();</script>\n"
 )
 _BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
