@@ -102,9 +102,9 @@ def test_a_client_that_drips_its_request_is_cut_off_at_the_deadline(served) -> N
     # restarted a timeout that was meant for the whole request (20 s; 1 s here). A byte every
     # 0.1 s, for at most ~20 s: a server that keeps the client that long fails the test.
     head = b"GET /ashby HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 200
+    started = time.monotonic()  # before the connection: the server's deadline starts at it
     client = socket.create_connection(_address(served), timeout=30)
     client.settimeout(0.1)  # how long each byte waits for the server's close
-    started = time.monotonic()
     closed_after = None
     try:
         for byte in head:
@@ -121,7 +121,8 @@ def test_a_client_that_drips_its_request_is_cut_off_at_the_deadline(served) -> N
     finally:
         client.close()
     assert closed_after is not None, "the dripping client was never disconnected"
-    assert 1.0 <= closed_after < 5
+    # At the deadline (asyncio may fire a timer a clock tick early), well before the end.
+    assert 0.9 <= closed_after < 5
 
 
 @pytest.mark.parametrize("since", ["²", "9" * 5000, "-1", ""])
