@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from lgo_letters.release.approval import CHANGED_WHILE_READING, year_lock
+from lgo_letters.release.approval import CHANGED_WHILE_READING
+from lgo_letters.release.lock import year_lock
 from tests.desk import (
     EVERY_STATE,
     approvals,
@@ -274,7 +275,7 @@ def test_the_desk_and_the_command_line_approve_at_once_and_lose_neither(
     )
     # Both start while another writer holds the year's lock: each waits for it, then
     # reads approvals.yaml again under it, so neither approval is lost.
-    with year_lock(year_dir(release_project)):
+    with year_lock(year_dir(release_project), YEAR, "send"):
         post.start()
         cli = subprocess.Popen(
             [sys.executable, "-m", "lgo_letters", "approve", str(YEAR), "barnfield", "--by", "K",

@@ -9,59 +9,30 @@ from lgo_letters.project import Paths, check_year
 from lgo_letters.release.approval import (
     approve,
     approver_name,
-    check_person_text,
     check_reason,
+    checked_approver,
     text_changes,
     unapprove,
-    year_lock,
 )
 from lgo_letters.release.history import HistoryEntry, load_history
-from lgo_letters.release.state import YearState, year_state
-from lgo_letters.report import err, out, print_problems
+from lgo_letters.release.lock import year_lock
+from lgo_letters.release.state import YearState, chosen, load_year_state
+from lgo_letters.report import err, out
 
 
-def load_state(paths: Paths, year: int, render_all: bool = True) -> YearState | None:
-    """The year's state, or None after printing the problems of a damaged ledger or of
-    year.yaml (without which no letter can be made)."""
-    try:
-        state = year_state(paths, year, render_all)
-    except InputError as error:
-        print_problems(error.problems)
-        return None
-    records = state.prepared.records
-    if records.year_record is None:
-        print_problems(p for p in state.prepared.problems if p.file == records.year_file)
-        return None
-    return state
-
-
-def chosen(state: YearState, slugs: list[str]) -> list[str]:
-    unknown = [slug for slug in slugs if slug not in state.letters]
-    if unknown:
-        raise UsageError(
-            f"no council record for {', '.join(unknown)} in {state.year} "
-            f"(valid: {', '.join(state.letters) or 'none'})"
-        )
-    return slugs
-
-
-def _person(text: str, option: str) -> str:
-    """--by (a name) or --reason, checked like a record's text: else a usage error."""
-    try:
-        return check_reason(text) if option == "--reason" else check_person_text(text, option)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+def _say(message: str) -> None:
+    err.print(message, markup=False)
 
 
 def run_approve(paths: Paths, year: int, slugs: list[str], every: bool, by: str | None) -> int:
     if bool(slugs) == every:
         raise UsageError("name the councils to approve, or give --all (not both)")
-    approver = _person(by or approver_name(), "--by")
+    approver = checked_approver(by if by is not None else approver_name())
     check_year(paths, year)
-    with year_lock(paths.data / str(year)):  # the ledgers are read under the lock
-        state = load_state(paths, year)
-        if state is None:
-            return 1
+    # Read and written under the year's lock: a second approve (or the review desk) waits,
+    # then reads afresh.
+    with year_lock(paths.data / str(year), year, "approve", waiting=_say):
+        state = load_year_state(paths, year)
         report = approve(state, list(state.letters) if every else chosen(state, slugs), approver)
     flags = year_on_year_flags(paths, state)
     for slug in report.approved:
@@ -73,52 +44,47 @@ def run_approve(paths: Paths, year: int, slugs: list[str], every: bool, by: str 
     for slug in report.unchanged:
         out.print(f"{slug}: already approved, unchanged", markup=False)
     for slug, reason in report.refused.items():
-        err.print(f"{slug}: not approved: {reason}", markup=False)
-    err.print(
+        _say(f"{slug}: not approved: {reason}")
+    _say(
         f"{year}: {len(report.approved)} approved, {len(report.unchanged)} already approved, "
-        f"{len(report.refused)} refused",
-        markup=False,
+        f"{len(report.refused)} refused"
     )
     return 1 if report.refused else 0
 
 
 def run_unapprove(paths: Paths, year: int, slugs: list[str], reason: str, by: str | None) -> int:
     """Withdraw approvals (until the letter is sent), with a reason kept in the history."""
-    why = _person(reason, "--reason")
-    person = _person(by or approver_name(), "--by")
+    try:
+        why = check_reason(reason)
+    except ValueError as error:
+        raise UsageError(f"--reason {reason!r}: {error}") from None
+    person = checked_approver(by if by is not None else approver_name())
     check_year(paths, year)
-    with year_lock(paths.data / str(year)):
-        state = load_state(paths, year)
-        if state is None:
-            return 1
+    with year_lock(paths.data / str(year), year, "approve", waiting=_say):
+        state = load_year_state(paths, year)
         report = unapprove(state, chosen(state, slugs), person, why)
     for slug in report.approved:
         out.print(f"unapproved {slug}", markup=False)
     for slug, refused in report.refused.items():
-        err.print(f"{slug}: not unapproved: {refused}", markup=False)
+        _say(f"{slug}: not unapproved: {refused}")
     return 1 if report.refused else 0
 
 
 def history_line(entry: HistoryEntry) -> str:
-    """One approval or unapproval, as `review` prints it and the desk shows it."""
+    """One approval or unapproval, as `review` prints it."""
     done = "approved" if entry.action == "approve" else "unapproved"
     line = f"{entry.at} {done} by {entry.by} ({entry.via}; HTML sha256 {entry.html_sha256[:12]}…)"
     return line + (f": {entry.reason}" if entry.reason else "")
 
 
 def run_review(paths: Paths, year: int, slugs: list[str]) -> int:
-    state = load_state(paths, year)
-    if state is None:
-        return 1
-    try:
-        history = load_history(state.year_dir)
-    except InputError as error:
-        print_problems(error.problems)
-        return 1
+    state = load_year_state(paths, year)
+    history = load_history(state.year_dir)
     named = chosen(state, slugs)
     letters = [state.letters[s] for s in named] or list(state.letters.values())
     flags = year_on_year_flags(paths, state)
     changed = [letter for letter in letters if letter.approval is not None and letter.changes]
+    readdressed = [letter for letter in letters if letter.address_changes]
     # Named letters are shown whatever their state; otherwise the changed ones.
     for letter in letters if named else changed:
         approval = letter.approval
@@ -144,11 +110,18 @@ def run_review(paths: Paths, year: int, slugs: list[str]) -> int:
                 out.print(line, markup=False)
         for entry in (e for e in history if e.council == letter.slug):
             out.print(f"   history: {history_line(entry)}", markup=False)
+    for letter in readdressed:
+        assert letter.approval is not None
+        out.print(
+            f"== {letter.slug} ({letter.name}): addresses changed since its approval by "
+            f"{letter.approval.by} at {letter.approval.at}: {'; '.join(letter.address_changes)}",
+            markup=False,
+        )
     unapproved = [letter.slug for letter in letters if letter.approval is None]
-    err.print(
+    _say(
         f"{year}: {len(changed)} letter(s) changed since approval"
-        + (f"; {len(unapproved)} never approved" if unapproved else ""),
-        markup=False,
+        + (f", {len(readdressed)} with addresses changed" if readdressed else "")
+        + (f"; {len(unapproved)} never approved" if unapproved else "")
     )
     return 0
 

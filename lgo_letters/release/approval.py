@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import getpass
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from lgo_letters.output import folder_lock, write_atomic
+from lgo_letters.errors import UsageError
+from lgo_letters.output import write_atomic
 from lgo_letters.release.history import COMMAND_LINE, HistoryEntry, append_history
 from lgo_letters.release.ledgers import (
     Approval,
@@ -21,51 +20,37 @@ from lgo_letters.release.ledgers import (
 )
 from lgo_letters.release.state import BUILT, NOT_BUILT, LetterState, YearState
 from lgo_letters.release.text import letter_text
-from lgo_letters.schema.text import MAX_LINE_CHARACTERS, MAX_PARAGRAPH_CHARACTERS
-from lgo_letters.schema.text import forbidden_character as _forbidden
+from lgo_letters.schema.models import check_one_line
+from lgo_letters.schema.text import (
+    MAX_LINE_CHARACTERS,
+    MAX_PARAGRAPH_CHARACTERS,
+    forbidden_character,
+)
 
 # What the desk says when the letter on disk is not the one its page showed.
 CHANGED_WHILE_READING = "the letter changed while you were reading it: reload"
 
 
-# An approval waits this long for another writer of the year (an approval takes well under
-# a second; a send holds the lock for its whole run, and then the approval is refused).
-LOCK_WAIT_SECONDS = 30.0
-
-
-@contextlib.contextmanager
-def year_lock(year_dir: Path) -> Iterator[None]:
-    """One writer of a year's approvals and sent log at a time (approve and unapprove, from
-    the command line or the desk, and send): the year's folder lock. The ledgers are read
-    again under it, so two approvals at once never lose either."""
-    busy = (
-        f"another command is writing {year_dir} (approve, unapprove or send): "
-        "try again when it has finished"
-    )
-    with folder_lock(year_dir, busy, wait=LOCK_WAIT_SECONDS):
-        yield
-
-
-def check_person_text(
-    text: str, what: str, limit: int = MAX_LINE_CHARACTERS, lines: bool = False
-) -> str:
-    """A name (one line) or, with `lines`, a reason as it will be kept: stripped, line
-    breaks as \\n; ValueError saying what is wrong (checked like a record's text)."""
+def check_person_text(text: str, limit: int = MAX_LINE_CHARACTERS, lines: bool = False) -> str:
+    """A name (one line) or, with `lines`, a reason, as it will be kept: stripped, a
+    browser's line breaks (CRLF) as \\n; ValueError saying what is wrong ("is empty",
+    "holds the control character …"), checked like a record's text."""
     text = text.replace("\r\n", "\n").strip()
     if not text:
-        raise ValueError(f"{what} is empty")
+        raise ValueError("is empty")
+    reason = forbidden_character(text)
+    if reason is not None:
+        raise ValueError(reason)
+    if not lines:
+        check_one_line(text)
     if len(text) > limit:
-        raise ValueError(f"{what} is {len(text):,} characters long (at most {limit:,})")
-    if not lines and ("\n" in text or "\t" in text):
-        raise ValueError(f"{what} holds a line break or tab: write it on one line")
-    forbidden = _forbidden(text)
-    if forbidden is not None:
-        raise ValueError(f"{what} {forbidden}")
+        raise ValueError(f"is {len(text):,} characters long (at most {limit:,})")
     return text
 
 
 def check_reason(text: str) -> str:
-    return check_person_text(text, "the reason", MAX_PARAGRAPH_CHARACTERS, lines=True)
+    """Why an approval is withdrawn: a paragraph (ValueError as check_person_text)."""
+    return check_person_text(text, MAX_PARAGRAPH_CHARACTERS, lines=True)
 
 
 @dataclass
@@ -73,6 +58,15 @@ class ApprovalReport:
     approved: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)  # already approved, as it is now
     refused: dict[str, str] = field(default_factory=dict)  # slug → why
+
+
+def checked_approver(name: str) -> str:
+    """`--by` as a name that approvals.yaml, status and the review desk can show: one line
+    of text, no control characters, of a name's length (UsageError saying why not)."""
+    try:
+        return check_person_text(name)
+    except ValueError as error:
+        raise UsageError(f"--by {name!r}: {error}") from None
 
 
 def approver_name() -> str:
@@ -111,8 +105,8 @@ def approve(
     approvals.yaml is rewritten once and each approval added to the history log.
 
     `shown` (the desk) maps a slug to the sha256 of the HTML its reader saw: a letter built
-    differently since is refused (CHANGED_WHILE_READING). Call under year_lock, with `year`
-    read under it.
+    differently since is refused (CHANGED_WHILE_READING). Call under release.lock.year_lock,
+    with `year` read under it.
     """
     report = ApprovalReport()
     approvals = load_approvals(year.year_dir)
@@ -126,9 +120,9 @@ def approve(
         if reason is not None:
             report.refused[slug] = reason
             continue
-        if state.approved:
+        if state.approved and not state.address_changes:
             report.unchanged.append(slug)
-            continue
+            continue  # approving again changes nothing: the first approval stands
         assert state.inputs and state.pdf_sha256 and state.html_sha256
         write_atomic(approved_text_file(year.year_dir, slug), letter_text(state.html))
         approvals[slug] = Approval(
@@ -137,6 +131,8 @@ def approve(
             pdf_sha256=state.pdf_sha256,
             html_sha256=state.html_sha256,
             inputs=state.inputs,
+            email=list(state.emails),
+            cc=list(state.cc),
         )
         history.append(
             HistoryEntry(
@@ -175,7 +171,7 @@ def unapprove(
 ) -> ApprovalReport:
     """Withdraw these letters' approvals, with the reason kept in the history log. A letter
     is approved until it is sent: an approval the sent letter carries stays. Call under
-    year_lock, with `year` read under it."""
+    release.lock.year_lock, with `year` read under it."""
     report = ApprovalReport()
     approvals = load_approvals(year.year_dir)
     at = now_utc()

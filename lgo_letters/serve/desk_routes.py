@@ -15,6 +15,7 @@ nothing changes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import quote, unquote
 
 from starlette.concurrency import run_in_threadpool
@@ -56,9 +57,17 @@ def write_paths() -> list[re.Pattern[str]]:
 def _reviewer(request: Request) -> str:
     """The name this browser keeps, if it is still a valid one."""
     try:
-        return check_person_text(unquote(request.cookies.get(REVIEWER_COOKIE, "")), "the name")
+        return check_person_text(unquote(request.cookies.get(REVIEWER_COOKIE, "")))
     except ValueError:
         return ""
+
+
+def _checked(what: str, check: Callable[[str], str], text: str) -> str:
+    """The text `check` accepts; ValueError naming `what` ("the reason is empty")."""
+    try:
+        return check(text)
+    except ValueError as error:
+        raise ValueError(f"{what} {error}") from None
 
 
 def _html(status: int, text: str) -> Response:
@@ -141,7 +150,7 @@ def desk_routes(desk: Desk, site: LetterSite, signal: ReloadSignal) -> list[Base
         """The name typed in the form, else the one the browser keeps; ValueError if none."""
         typed = fields.get("reviewer")
         if typed is not None:
-            return check_person_text(typed, "your name")
+            return _checked("your name", check_person_text, typed)
         kept = _reviewer(request)
         if not kept:
             raise ValueError("your name is needed: it is recorded with the approval")
@@ -182,7 +191,7 @@ def desk_routes(desk: Desk, site: LetterSite, signal: ReloadSignal) -> list[Base
             return _refused(404, "There is no such letter.")
         try:
             name = who(request, fields)
-            reason = check_reason(fields.get("reason", ""))
+            reason = _checked("the reason", check_reason, fields.get("reason", ""))
         except ValueError as error:
             return _refused(400, str(error), slug)
         outcome = await run_in_threadpool(desk.unapprove, slug, name, reason)
@@ -196,7 +205,7 @@ def desk_routes(desk: Desk, site: LetterSite, signal: ReloadSignal) -> list[Base
             return _refused(403, NO_TOKEN)
         back = fields.get("back", "")
         try:
-            name = check_person_text(fields.get("reviewer", ""), "your name")
+            name = _checked("your name", check_person_text, fields.get("reviewer", ""))
         except ValueError as error:
             return _refused(400, str(error), back if is_slug(back) else None)
         target = f"/{back}/review?done=renamed" if is_slug(back) else "/?done=renamed"

@@ -29,15 +29,20 @@ from lgo_letters.release.approval import (
     unapprove,
     why_not_approvable,
     why_not_unapprovable,
-    year_lock,
 )
 from lgo_letters.release.history import DESK, HistoryEntry, load_history
+from lgo_letters.release.lock import year_lock
 from lgo_letters.release.stages import STAGES, TO_REVIEW, stage
 from lgo_letters.release.state import LetterState, YearState, year_state
 from lgo_letters.renderer import Templates
 from lgo_letters.serve import panel
 
 log = logging.getLogger(__name__)
+
+# A desk's approval waits this long for another writer of the year (an approve on the
+# command line takes a second or so); a `send` holds the lock for its whole run, and an
+# approval meanwhile is refused, saying so, rather than leave the page waiting.
+LOCK_WAIT_SECONDS = 30.0
 
 SORTS = ("council", "type", "state", "flags", "approved_by", "approved_at")
 
@@ -146,6 +151,12 @@ class Desk:
             if self._templates is None or self._templates[0] != fingerprint:
                 self._templates = (fingerprint, Templates(self.paths.templates))
             return self._templates[1]
+
+    def _lock_year(self) -> contextlib.AbstractContextManager[None]:
+        """The year's lock, as `approve` takes it; waited for up to LOCK_WAIT_SECONDS."""
+        return year_lock(
+            self.year_dir, self.year, "approve", waiting=log.info, timeout=LOCK_WAIT_SECONDS
+        )
 
     def invalidate(self) -> None:
         with self._lock:
@@ -308,7 +319,7 @@ class Desk:
 
     def approve(self, slug: str, by: str, shown: str) -> Outcome:
         try:
-            with year_lock(self.year_dir):
+            with self._lock_year():
                 state = year_state(self.paths, self.year, only=[slug], templates=self.templates())
                 if slug not in state.letters:
                     return Outcome(False, f"there is no council record {slug}.yaml", 404)
@@ -325,7 +336,7 @@ class Desk:
 
     def unapprove(self, slug: str, by: str, reason: str) -> Outcome:
         try:
-            with year_lock(self.year_dir):
+            with self._lock_year():
                 state = year_state(self.paths, self.year, only=[slug], templates=self.templates())
                 if slug not in state.letters:
                     return Outcome(False, f"there is no council record {slug}.yaml", 404)
