@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -184,11 +184,21 @@ class _HtmlCache:
                 write_atomic(self.file, json.dumps(self.used, sort_keys=True), durable=False)
 
 
-def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
+def year_state(
+    paths: Paths,
+    year: int,
+    render_all: bool = True,
+    only: Collection[str] | None = None,
+    templates: Templates | None = None,
+) -> YearState:
     """Every council of the year and where its letter stands. With render_all=False (for
-    `status`), letters whose inputs match the cache are not rendered: their `html` is
-    empty."""
-    templates = check_year(paths, year)
+    `status` and the review desk's index), letters whose inputs match the cache are not
+    rendered: their `html` is empty. With `only`, just those councils' letters (the year
+    is still read whole: pooled averages come from every record). `templates` may be a
+    Templates already in use, for its compiled templates (it must be of the files as they
+    are now)."""
+    checked = check_year(paths, year)
+    templates = templates or checked
     prepared = prepare_year(paths, year, templates=templates)
     records = prepared.records
     year_dir = paths.data / str(year)
@@ -203,6 +213,8 @@ def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
 
     letters: dict[str, LetterState] = {}
     for slug, problems in records.failed.items():
+        if only is not None and slug not in only:
+            continue
         letters[slug] = LetterState(slug, slug, problems[0].file, tuple(map(str, problems)))
     if records.year_record is not None:
         # Who the letters may share addresses with changes no letter.
@@ -212,6 +224,8 @@ def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
         signature = year_signature(records, templates)
         made_with = sha256_bytes(json.dumps([_code_hash(), sha256_bytes(signature)]))
     for slug, letter in prepared.letters.items():
+        if only is not None and slug not in only:
+            continue
         entry = records.councils[slug]
         state = LetterState(
             slug,
