@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lgo_letters.errors import UsageError
-from lgo_letters.project import Paths, prepare_year
+from lgo_letters.project import Paths, prepare_year, year_templates
 from lgo_letters.report import err, print_problems, print_warnings
 
 
@@ -16,8 +16,11 @@ def run_validate(paths: Paths, years: list[int], strict: bool = False) -> int:
     problems = []
     warnings = []
     councils = 0
+    # Every year's folders first: a year that cannot be checked at all stops the command
+    # before any other is read (and before anything is kept in the records cache).
+    templates = {year: year_templates(paths, year)[0] for year in years}
     for year in years:
-        prepared = prepare_year(paths, year)
+        prepared = prepare_year(paths, year, templates=templates[year])
         problems.extend(prepared.problems)
         warnings.extend(prepared.warnings)
         councils += len(prepared.records.councils) + len(prepared.records.failed)
