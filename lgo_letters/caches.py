@@ -60,7 +60,9 @@ class KeyedCache:
         self.forgotten: set[str] = set()
 
     def get(self, key: str) -> str | None:
-        found = self.known.get(key)
+        if key in self.used:
+            return self.used[key]
+        found = self.known.get(key) if key not in self.forgotten else None
         if found is not None:
             self.used[key] = found
         return found

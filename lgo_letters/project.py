@@ -102,14 +102,15 @@ def prepare_year(
     only: Iterable[str] = (),
     templates: Templates | None = None,
     unpooled: Sequence[Path] = (),
-    cache: bool = True,
+    cache: bool = False,
 ) -> PreparedYear:
     """Validate the year's records and make a letter context for every valid council.
 
     `unpooled` are record files lettered with the year's averages but not pooled into
     them (the golden edge cases). Problems are collected, never raised: a bad record loses
-    only its own letter. Valid records are kept in <out>/.cache/<year>/records.json, so an
-    unchanged record is not read again (`cache=False`: not used, not written).
+    only its own letter. With `cache`, valid records are kept in
+    <out>/.cache/<year>/records.json, so an unchanged record is not read again (the
+    whole-year commands that have an output folder: build, validate, status, export).
     """
     # Everything made here lives as long as the year: the cycle collector would only walk
     # it again and again while it grows (a full pass every 25% more objects).

@@ -84,7 +84,7 @@ def build_year(
     out_dir = paths.out / str(year)
     if options.pdf and (options.force or not (out_dir / MANIFEST).is_file()):
         warm_up()  # every PDF will be built: load the workers' WeasyPrint while records load
-    prepared = prepare_year(paths, year, options.only, templates)
+    prepared = prepare_year(paths, year, options.only, templates, cache=True)
     checked = BuildReport(
         year, out_dir, problems=tuple(prepared.problems), warnings=tuple(prepared.warnings)
     )

@@ -20,7 +20,7 @@ def run_validate(paths: Paths, years: list[int], strict: bool = False) -> int:
     # before any other is read (and before anything is kept in the records cache).
     templates = {year: year_templates(paths, year)[0] for year in years}
     for year in years:
-        prepared = prepare_year(paths, year, templates=templates[year])
+        prepared = prepare_year(paths, year, templates=templates[year], cache=True)
         problems.extend(prepared.problems)
         warnings.extend(prepared.warnings)
         councils += len(prepared.records.councils) + len(prepared.records.failed)

@@ -70,12 +70,13 @@ class YearState:
 
 def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
     """Every council of the year and where its letter stands. With render_all=False (for
-    `status`, which must be quick), letters whose sources are those their HTML was last
-    made from are not rendered (their `html` is empty: see inputs.HtmlDigests), and the
-    files on disk are hashed only when their size or times changed (caches.FileDigests).
-    Commands that act (approve, send, publish) always render and hash."""
+    `status`, which must be quick), records already read are taken from the records
+    cache, letters whose sources are those their HTML was last made from are not rendered
+    (their `html` is empty: see inputs.HtmlDigests), and the files on disk are hashed only
+    when their size or times changed (caches.FileDigests). Commands that act (approve,
+    send, publish) read, render and hash everything afresh."""
     templates = check_year(paths, year)
-    prepared = prepare_year(paths, year, templates=templates)
+    prepared = prepare_year(paths, year, templates=templates, cache=not render_all)
     records = prepared.records
     year_dir = paths.data / str(year)
     out_dir = paths.out / str(year)
