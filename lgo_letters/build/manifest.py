@@ -101,6 +101,12 @@ class Manifest:
     # that very mapping, with the same combined PDF and engine, is not encoded again to
     # learn that it is unchanged (20,000 councils take a third of a second to encode).
     on_disk: tuple[object, ...] | None = field(default=None, compare=False, repr=False)
+    # Each council's line as last encoded, with the entry it encodes: shared by the
+    # manifests recorded from this one, so a checkpoint encodes only the entries that
+    # changed since the last (entries are immutable: the same entry, the same line).
+    encoded: dict[str, tuple[CouncilEntry, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def load(cls, out_dir: Path, year: int) -> Manifest:
@@ -183,6 +189,14 @@ class Manifest:
             changed = True
         return replace(self, councils=councils) if changed else self
 
+    def _line(self, slug: str, entry: CouncilEntry) -> str:
+        known = self.encoded.get(slug)
+        if known is not None and known[0] is entry:
+            return known[1]
+        line = entry.to_json()
+        self.encoded[slug] = (entry, line)
+        return line
+
     def forgetting(self, slug: str) -> Manifest:
         return replace(self, councils={k: v for k, v in self.councils.items() if k != slug})
 
@@ -207,7 +221,7 @@ class Manifest:
         """One council a line: readable, diffable, and quick to write at every checkpoint
         (json.dumps with indent= runs the pure-Python encoder: 70 ms for 340 councils;
         compact entries use the C one)."""
-        councils = {slug: self.councils[slug].to_json() for slug in sorted(self.councils)}
+        councils = {slug: self._line(slug, self.councils[slug]) for slug in sorted(self.councils)}
         engine = {key: json.dumps(value) for key, value in self.engine.items()}
         combined = self.combined.to_json() if self.combined else "null"
         return (
