@@ -123,7 +123,7 @@ def plan_letters(
     planned: list[PlannedLetter] = []
     unchanged: list[str] = []
     failures: list[Failure] = []
-    current_html: list[tuple[str, str, Path, BuiltFile]] = []  # recorded once, at the end
+    current_html: list[tuple[str, str, Path, HtmlDigest]] = []  # recorded once, at the end
     sha256_of = remembered.files.sha256 if remembered.files else file_sha256
     shared = year_sources(prepared) if remembered.html and prepared.letters else None
     for slug in prepared.letters:
@@ -137,7 +137,7 @@ def plan_letters(
             writes = _writes(slug, known, out_dir, manifest, options, sha256_of)
             if not (writes.html or writes.pdf):
                 if options.html:
-                    current_html.append((slug, name, html_file, _built(known)))
+                    current_html.append((slug, name, html_file, known))
                 unchanged.append(slug)
                 continue
         letter = make_letter(prepared, slug)
@@ -152,7 +152,7 @@ def plan_letters(
         writes = _writes(slug, digest, out_dir, manifest, options, sha256_of)
         if options.html and not writes.html:
             # Already on disk: the manifest records it (a lost manifest is rebuilt this way).
-            current_html.append((slug, name, html_file, _built(digest)))
+            current_html.append((slug, name, html_file, digest))
         if not (writes.html or writes.pdf):
             unchanged.append(slug)
             continue
@@ -169,7 +169,7 @@ def plan_letters(
                 make_pdf=writes.pdf,
             )
         )
-    manifest = manifest.recording_all(current_html)
+    manifest = _recording_html(manifest, current_html)
     return Plan(tuple(planned), tuple(unchanged), tuple(failures), manifest)
 
 
@@ -184,6 +184,26 @@ def _writes(
     return out_of_date(
         slug, digest.sha256, digest.input_hash, out_dir, manifest, options, sha256_of
     )
+
+
+def _recording_html(
+    manifest: Manifest, current: list[tuple[str, str, Path, HtmlDigest]]
+) -> Manifest:
+    """`manifest` with the HTML files found current recorded: those it does not already
+    record just so (in an up-to-date build, none)."""
+    entries = []
+    for slug, name, file, digest in current:
+        council, built = manifest.councils.get(slug), manifest.file(slug, file.name)
+        if (
+            council is not None
+            and built is not None
+            and (council.name, council.input) == (name, digest.input_hash)
+            and (built.input, built.sha256, built.bytes, built.pages)
+            == (digest.input_hash, digest.sha256, digest.size, None)
+        ):
+            continue
+        entries.append((slug, name, file, _built(digest)))
+    return manifest.recording_all(entries)
 
 
 def _built(digest: HtmlDigest) -> BuiltFile:

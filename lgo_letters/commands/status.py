@@ -98,7 +98,8 @@ def run_status(paths: Paths, year: int, as_json: bool, as_csv: bool) -> int:
             writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
         print(buffer.getvalue(), end="")
     else:
-        for letter in state.letters.values():
-            out.print(_line(letter), markup=False)
-        out.print(summary(state, rows), markup=False)
+        # One print for all the lines: rich takes a tenth of a millisecond a call (2 s for
+        # 20,000 councils), and the text is the same.
+        lines = [_line(letter) for letter in state.letters.values()]
+        out.print("\n".join([*lines, summary(state, rows)]), markup=False)
     return 0

@@ -61,8 +61,9 @@ class LetterInputs(_Entry):
     @classmethod
     def made_from(cls, sources: LetterSources, input_hash: str) -> LetterInputs:
         """The parts of `sources` (lgo_letters/inputs.py) an approval records, and the
-        letter's input hash."""
-        return cls(
+        letter's input hash: hashes made here, so not checked again (status makes one for
+        every council)."""
+        return cls.model_construct(
             input=input_hash,
             record=sources.record,
             year=sources.year.year_file,

@@ -301,12 +301,13 @@ def read_regular_file(file: Path, limit: int) -> bytes:
             raise ValueError(f"not a regular file but {_NOT_REGULAR.get(kind, 'a special file')}")
         chunks = []
         wanted = limit + 1
-        while wanted > 0:  # one read for a file that is not growing
-            chunk = os.read(fd, min(wanted, max(status.st_size + 1, 65_536)))
-            if not chunk:
-                break
+        while wanted > 0:
+            asked = min(wanted, max(status.st_size + 1, 65_536))
+            chunk = os.read(fd, asked)
             chunks.append(chunk)
             wanted -= len(chunk)
+            if not chunk or len(chunk) < asked:  # at the end: one read for most files
+                break
         return b"".join(chunks)
     finally:
         os.close(fd)
