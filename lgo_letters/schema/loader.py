@@ -28,7 +28,7 @@ from lgo_letters.schema.names import name_key
 from lgo_letters.schema.slugs import record_file_problem
 from lgo_letters.schema.yaml_reader import (
     YamlDocument,
-    parse_yaml,
+    parse_yaml_bytes,
     read_file_bytes,
     read_regular_file,
     read_yaml,
@@ -202,7 +202,7 @@ def _cached_council(file: Path, year_format: YearFormat, cache: KeyedCache | Non
             return _restored(year_format.record_model, json.loads(cached))
         except (ValueError, TypeError, KeyError, AttributeError):  # not of this format
             cache.forget(digest)
-    record = validate_council(parse_yaml(file, raw), year_format)
+    record = validate_council(parse_yaml_bytes(file, raw), year_format)
     cache.put(digest, record.model_dump_json(exclude_unset=True))
     return record
 

@@ -334,6 +334,10 @@ def read_file_bytes(file: Path) -> bytes:
     return raw
 
 
+def _read_text(file: Path) -> str:
+    return _decode(file, read_file_bytes(file))
+
+
 def _decode(file: Path, raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
@@ -377,13 +381,18 @@ def _compose(file: Path, text: str) -> yaml.Node | None:
 
 def read_yaml(file: Path) -> YamlDocument:
     """Parse `file`; raise InputError naming the file, line and column on any fault."""
-    return parse_yaml(file, read_file_bytes(file))
+    return parse_yaml(file, _read_text(file))
 
 
-def parse_yaml(file: Path, raw: bytes) -> YamlDocument:
-    """Parse `raw`, the bytes read from `file` (read_file_bytes); raise InputError naming
-    the file, line and column on any fault."""
-    text = _decode(file, raw)
+def parse_yaml_bytes(file: Path, raw: bytes) -> YamlDocument:
+    """Parse `raw`, the bytes read from `file` (read_file_bytes): what was hashed is what
+    is parsed. InputError naming the file, line and column on any fault."""
+    return parse_yaml(file, _decode(file, raw))
+
+
+def parse_yaml(file: Path, text: str) -> YamlDocument:
+    """Parse `text` as the content of `file` (a file about to be written is checked exactly
+    as it will be read); InputError naming the file, line and column on any fault."""
     try:
         node = _compose(file, text)
         if node is None:
