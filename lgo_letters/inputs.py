@@ -121,7 +121,8 @@ def year_sources(prepared: PreparedYear) -> YearSources:
     rest = [code_version(*_HTML_PACKAGES), listing, sha256_bytes(signature)]
     return YearSources(
         year=prepared.year,
-        year_file=sha256_bytes(records.year_record.model_dump_json()),
+        # Who the letters may share addresses with changes no letter.
+        year_file=sha256_bytes(records.year_record.model_dump_json(exclude={"shared_addresses"})),
         templates=_letter_templates(listing, prepared.year),
         engine=sha256_bytes(_engine_json()),
         html_rest=json_sha256(rest),
