@@ -216,7 +216,7 @@ def preview(
 
 
 @app.command()
-@with_paths(out=None)
+@with_paths(out="Where the letters are built (read by --review for their state).")
 def serve(
     paths: Paths,
     year: Year,
@@ -226,11 +226,19 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the index in the default browser.")
     ] = False,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            help="The review desk: each letter's state, figures and flags; approve and "
+            "unapprove in the browser (the only way serve writes).",
+        ),
+    ] = False,
 ) -> int:
     """Serve YEAR's letters on 127.0.0.1, reloading open pages whenever a file is saved."""
     from lgo_letters.commands.serve import run_serve
 
-    return run_serve(paths, year, port, open_browser)
+    return run_serve(paths, year, port, open_browser, review)
 
 
 @app.command()
@@ -466,6 +474,25 @@ def approve(
     from lgo_letters.commands.approve import run_approve
 
     return run_approve(paths, year, slugs or [], every, by)
+
+
+@app.command()
+@with_paths()
+def unapprove(
+    paths: Paths,
+    year: Year,
+    slugs: Annotated[list[str], typer.Argument(help="Council slugs (their records' file names).")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the approval is withdrawn (kept in the log).")
+    ],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who withdraws it (default: git user name, login).")
+    ] = None,
+) -> int:
+    """Withdraw approvals until the letter is sent; the reason is kept in the approvals log."""
+    from lgo_letters.commands.approve import run_unapprove
+
+    return run_unapprove(paths, year, slugs, reason, by)
 
 
 @app.command()

