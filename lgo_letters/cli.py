@@ -242,7 +242,7 @@ def serve(
 
 
 @app.command()
-@with_paths(out=None)
+@with_paths(out="Where the records cache is kept, in <out>/.cache/<year>/.")
 def validate(
     paths: Paths,
     years: Annotated[

@@ -127,7 +127,7 @@ def test_a_template_edit_undoes_every_approval(release_project: Path):
     assert lgo(release_project, "approve", "ashby", "ynys-mon", "--by", "J").code == 0
     # status keeps each letter's HTML hash by its inputs; a template edit must still show.
     assert status_rows(release_project)["ashby"]["approval"] == "approved"
-    assert (release_project / "output" / str(YEAR) / ".status-cache.json").is_file()
+    assert (release_project / "output" / ".cache" / str(YEAR) / "letters.json").is_file()
     template = release_project / "templates" / "2021" / "letter.html.j2"
     template.write_text(template.read_text().replace("challenging year", "difficult year"))
 

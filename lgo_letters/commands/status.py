@@ -184,7 +184,8 @@ def run_status(
             out.print(_retry_line(state, letter), markup=False)
         err.print(f"{year}: {counted(len(letters), 'letter')} to send again", markup=False)
     else:
-        for letter in letters:
-            out.print(_line(letter), markup=False)
-        out.print(summary(state, rows), markup=False)
+        # One print for all the lines: rich takes a tenth of a millisecond a call (2 s for
+        # 20,000 councils), and the text is the same.
+        lines = [_line(letter) for letter in letters]
+        out.print("\n".join([*lines, summary(state, rows)]), markup=False)
     return 0

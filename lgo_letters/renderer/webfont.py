@@ -25,7 +25,6 @@ import html
 import io
 import re
 from dataclasses import dataclass
-from importlib import metadata
 
 from lgo_letters.renderer.fonts import FACES, FAMILY, FontFace, font_file
 
@@ -128,9 +127,4 @@ def subset_woff2(file: str, characters: str) -> bytes:
 
 # What decides the embedded fonts' bytes, besides the characters: the font package, the
 # subsetter and the WOFF2 writer and its compressor (all pinned).
-_WEBFONT_PACKAGES = ("font-source-sans-pro", "uharfbuzz", "fonttools", "brotli")
-
-
-def webfont_fingerprint() -> dict[str, str]:
-    """The versions of the packages that make the embedded fonts' bytes."""
-    return {name: metadata.version(name) for name in _WEBFONT_PACKAGES}
+WEBFONT_PACKAGES = ("font-source-sans-pro", "uharfbuzz", "fonttools", "brotli")

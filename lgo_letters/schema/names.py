@@ -17,10 +17,12 @@ def name_key(name: str) -> str:
     characters (zero-width spaces, joiners, soft hyphens: Unicode's format characters) set
     aside. "Bath & North-East Somerset Council" → "bath and north east somerset council";
     "St. Helens\u200b  BOROUGH Council" → "st helens borough council"."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(
-        c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
-    )
+    text = name
+    if not text.isascii():  # ASCII has no accents and no format characters
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(
+            c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+        )
     text = text.casefold().replace("&", " and ")
     text = re.sub(r"['’`]", "", text)  # King's Lynn → kings lynn
     return " ".join(re.sub(r"[\W_]+", " ", text).split())
