@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import yaml
 
 from lgo_letters.errors import InputError, UsageError
+from lgo_letters.output import staging_folder
 from lgo_letters.schema.loader import council_files, load_format
 from lgo_letters.schema.models import FormatRecord
 from lgo_letters.schema.yaml_reader import read_yaml
@@ -31,6 +31,8 @@ _FIGURE = re.compile(rf"\d|\b({_MONTHS})\b|letter\.facts\.|_date\b|\|\s*(counted
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 _TAG = re.compile(r"<[^>]+>|\{%.*?%\}", re.S)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z{])")
+# A letter year has four digits, as year folders and dates do.
+YEARS = range(1000, 10000)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,11 @@ def _year_file(previous_file: Path, year: int, previous: int) -> tuple[str, list
     checklist = []
     for key in ("letter_date", "publication_date"):
         if isinstance(data.get(key), dt.date):
+            if not dt.MINYEAR <= data[key].year + moved <= dt.MAXYEAR:
+                raise UsageError(
+                    f"{previous_file}: {key}: {data[key].isoformat()} moved on to {year} "
+                    "would not be a date: fix it before carrying it over"
+                )
             day = _next_year(data[key], moved)
             lines.append(f"{key}: {day.isoformat()}   # CHECK: {previous}'s moved on a year")
             checklist.append(f"{key}: {day.isoformat()} ({previous}'s moved on a year)")
@@ -134,6 +141,12 @@ def plan_new_year(
     data: Path, templates: Path, cases: Path, year: int, previous: int
 ) -> NewYearPlan:
     """What `new-year` would create, or UsageError when it would overwrite anything."""
+    for value in (year, previous):
+        if value not in YEARS:
+            raise UsageError(
+                f"{value} is not a letter year: a year has four digits "
+                f"({YEARS.start} to {YEARS.stop - 1})"
+            )
     plan = NewYearPlan(year, previous)
     sources = {
         "templates": (templates / str(previous), templates / str(year)),
@@ -189,7 +202,7 @@ def write_new_year(plan: NewYearPlan) -> None:
     """Each new folder is made aside and renamed into place: it appears whole or not at all."""
     for folder in plan.folders:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        staging = staging_folder(folder.parent, prefix=f".{folder.name}-")
         try:
             for new in plan.files:
                 if not new.path.is_relative_to(folder):

@@ -3,7 +3,9 @@ templates/2022/ and data/2022/ only, in a temporary copy of the project."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -255,3 +257,36 @@ def test_formats_diff_shows_wording_and_fields(project: Path) -> None:
     named = invoke("formats", "diff", "2021", "2022", "--council", "ashby", *folders(project))
     assert named.code == 0, named.stderr
     assert "+ We issued two public reports about your Council this year." in named.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("new-year", "99999", "--from", "2021"), "99999"),
+        (("new-year", "0", "--from", "2021"), "0"),
+        (("new-year", "2022", "--from", "0"), "0"),
+    ],
+)
+def test_a_year_out_of_range_is_a_usage_error(
+    project: Path, args: tuple[str, ...], named: str
+) -> None:
+    run = invoke(*args, *folders(project))
+    assert run.code == 2, run.stderr
+    assert f"error: {named} is not a letter year: a year has four digits" in run.stderr
+    assert sorted(p.name for p in (project / "data").iterdir()) == ["2020", "2021"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_new_folders_get_the_permissions_the_users_umask_gives(
+    project: Path, umask: int
+) -> None:
+    previous = os.umask(umask)
+    try:
+        assert new_year(project).code == 0
+    finally:
+        os.umask(previous)
+    folders_made = [project / "templates/2022", project / "data/2022"]
+    folders_made += [p for f in folders_made for p in f.rglob("*") if p.is_dir()]
+    assert {f: stat.S_IMODE(f.stat().st_mode) for f in folders_made} == dict.fromkeys(
+        folders_made, 0o777 & ~umask
+    )
