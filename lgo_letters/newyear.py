@@ -19,7 +19,13 @@ import yaml
 
 from lgo_letters.errors import InputError, UsageError
 from lgo_letters.output import staging_folder
-from lgo_letters.schema.loader import council_files, load_format
+from lgo_letters.schema.loader import (
+    GOLDEN_SETTINGS_FILE,
+    council_files,
+    edge_case_files,
+    golden_folder,
+    load_format,
+)
 from lgo_letters.schema.models import FormatRecord
 from lgo_letters.schema.yaml_reader import read_yaml
 
@@ -137,9 +143,7 @@ def _declared(format_file: Path, year: int) -> FormatRecord:
         raise UsageError("\n".join(map(str, error.problems))) from None
 
 
-def plan_new_year(
-    data: Path, templates: Path, cases: Path, year: int, previous: int
-) -> NewYearPlan:
+def plan_new_year(data: Path, templates: Path, year: int, previous: int) -> NewYearPlan:
     """What `new-year` would create, or UsageError when it would overwrite anything."""
     for value in (year, previous):
         if value not in YEARS:
@@ -157,9 +161,6 @@ def plan_new_year(
             raise UsageError(f"no {what} folder for {previous} at {source}")
         if target.exists():
             raise UsageError(f"{target} already exists: new-year never overwrites a year")
-    cases_source, cases_target = cases / str(previous), cases / str(year)
-    if cases_target.exists():
-        raise UsageError(f"{cases_target} already exists: new-year never overwrites a year")
 
     template_source, template_target = sources["templates"]
     plan.folders.append(template_target)
@@ -174,11 +175,12 @@ def plan_new_year(
         text = _council_file(file)
         if text is not None:
             plan.files.append(NewFile(data_target / "councils" / file.name.lower(), text))
-    if cases_source.is_dir():
-        plan.folders.append(cases_target)
-        for file in sorted(p for p in cases_source.rglob("*") if p.is_file()):
-            plan.files.append(NewFile(cases_target / file.relative_to(cases_source), None, file))
-
+    # The golden checks' edge cases and settings carry over; golden files do not (the
+    # first `check --update` of the new year writes them).
+    golden_source = golden_folder(data_source)
+    carried = [golden_source / GOLDEN_SETTINGS_FILE, *edge_case_files(data_source)]
+    for file in (f for f in carried if f.is_file()):
+        plan.files.append(NewFile(data_target / file.relative_to(data_source), None, file))
     template = template_source / "letter.html.j2"
     if template.is_file():
         new_template = str(template_target / template.name)
