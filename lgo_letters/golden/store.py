@@ -84,7 +84,6 @@ class BriefRecord:
         return cls(text[match.end() :], match.group(1))
 
 
-
 def _managed(name: str) -> bool:
     return name in (HTML_FILE, TEXT_FILE, SHA_FILE) or bool(_PAGE_FILE.match(name))
 
