@@ -8,6 +8,8 @@ counts, a third with every optional paragraph of the 2021 format), the tests' ow
 cases, and `--samples` councils named in golden/settings.yaml (pictures of their pages, as
 the edge cases have). Measured, each the whole command including Python's start-up:
 
+  (0) for reference, `lgo-letters build` of the same year from nothing (its PDFs are the
+      same work, on the same worker pool),
   (1) `check --update` of the year with no golden files yet (every case new),
   (2) `check` with nothing changed,
   (3) `check` after a sentence of the template is edited (every case changed),
@@ -65,12 +67,12 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _timed(root: Path, *args: str) -> tuple[float, float, int]:
+def _timed(root: Path, *args: str, command: str = "check") -> tuple[float, float, int]:
     """(wall-clock seconds, CPU seconds of every process of the command, exit code)."""
     cpu_before = _cpu()
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "lgo_letters", "check", str(YEAR), *args],
+        [sys.executable, "-m", "lgo_letters", command, str(YEAR), *args],
         cwd=root,
         capture_output=True,
         text=True,
@@ -114,6 +116,9 @@ def main() -> None:
             f"load average {os.getloadavg()[0]:.1f} at the start"
         )
         lines = []
+        build = _timed(root, "--out", str(root / "built"), command="build")
+        lines.append(("(0) build, for reference", *build))
+        shutil.rmtree(root / "built")
         wall, cpu, code = _timed(root, "--update")
         lines.append(("(1) check --update, no golden files yet", wall, cpu, code))
         size, on_disk, files = _size(root / "data" / str(YEAR) / "golden")

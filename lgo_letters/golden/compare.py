@@ -54,7 +54,7 @@ class CaseResult:
         """One picture per changed page: <diff_dir>/<year>/<slug>/page-N.png."""
         for change in self.page_changes:
             path = diff_dir / self.name / page_file(change.page)
-            write_atomic(path, png_bytes(change.image))
+            write_atomic(path, png_bytes(change.image), durable=False)
             self.diff_images.append(path)
 
     def report(self) -> list[str]:

@@ -91,7 +91,8 @@ class Rendering:
     @cached_property
     def text(self) -> str:
         """The letter's words, one sentence a line (a brief record's text)."""
-        return letter_text(self.letter.html)
+        # The document without its stylesheet: the same words, less to parse.
+        return letter_text(self.letter.document)
 
     @cached_property
     def pdf_sha256(self) -> str:
