@@ -200,11 +200,19 @@ def preview(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the letter in the default browser.")
     ] = False,
+    sources: Annotated[
+        bool,
+        typer.Option(
+            "--sources",
+            help="Also write <slug>.sources.html: the letter beside where each figure came "
+            "from (on screen only; never in the letter's files or PDF).",
+        ),
+    ] = False,
 ) -> int:
     """Write one council's letter at once and print its path."""
     from lgo_letters.commands.preview import run_preview
 
-    return run_preview(paths, year, slug, pdf, open_browser, png)
+    return run_preview(paths, year, slug, pdf, open_browser, png, sources)
 
 
 @app.command()
@@ -317,9 +325,12 @@ def import_(
     paths: Paths,
     year: Year,
     files: Annotated[
-        list[Path],
-        typer.Argument(help="CSV or XLSX files: figures, contacts (joined on the council)."),
-    ],
+        list[Path] | None,
+        typer.Argument(
+            help="CSV or XLSX files: figures, contacts (joined on the council). None: only "
+            "finish or roll back an interrupted import."
+        ),
+    ] = None,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="The sheet of an XLSX file (default: the first).")
     ] = None,
@@ -333,11 +344,61 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print what would change; write nothing.")
     ] = False,
+    allow_approved: Annotated[
+        bool,
+        typer.Option(
+            "--allow-approved", help="Also change councils whose letters are approved or sent."
+        ),
+    ] = False,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who imports, for provenance.yaml (default: login name)."),
+    ] = None,
 ) -> int:
-    """Import figures and contacts from CSV or XLSX into YEAR's records (given fields only)."""
+    """Import figures and contacts from CSV or XLSX into YEAR's records (given fields only);
+    where each value came from goes to data/YEAR/provenance.yaml."""
     from lgo_letters.commands.importing import run_import
 
-    return run_import(paths, year, files, sheet, mapping, create, dry_run)
+    return run_import(paths, year, files or [], sheet, mapping, create, dry_run, allow_approved, by)
+
+
+@app.command()
+@with_paths(out=None)
+def trace(
+    paths: Paths,
+    year: Year,
+    slug: Annotated[str, typer.Argument(help="The council's slug: its record's file name.")],
+    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+) -> int:
+    """Every figure the council's letter prints, with where it came from: a spreadsheet cell,
+    the record's line, year.yaml, or the records an average is pooled from."""
+    from lgo_letters.commands.checking import run_trace
+
+    return run_trace(paths, year, slug, as_json)
+
+
+@app.command()
+@with_paths(out=None)
+def compare(
+    paths: Paths,
+    year: Year,
+    previous: Annotated[
+        int | None,
+        typer.Option("--with", help="The year to compare with (default: the previous one)."),
+    ] = None,
+    flagged: Annotated[
+        bool, typer.Option("--flagged", help="Only councils with a flag (open or checked).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="As CSV.")] = False,
+) -> int:
+    """Each council's figures and rates this year and last, side by side, and the changes
+    that deserve a second look (thresholds in year.yaml `checks:`)."""
+    from lgo_letters.commands.checking import run_compare
+
+    if as_json and as_csv:
+        raise UsageError("give --json or --csv, not both")
+    return run_compare(paths, year, previous, flagged, as_json, as_csv)
 
 
 @app.command()
@@ -346,11 +407,15 @@ def export(
     paths: Paths,
     year: Year,
     to: Annotated[Path, typer.Option("--to", help="The file to write: .csv, .xlsx or .json.")],
+    with_previous: Annotated[
+        bool,
+        typer.Option("--with-previous", help="Add last year's figures and rates as columns."),
+    ] = False,
 ) -> int:
     """Write the year's figures, one row per council, as every letter prints them."""
     from lgo_letters.commands.export import run_export
 
-    return run_export(paths, year, to)
+    return run_export(paths, year, to, with_previous)
 
 
 @app.command()

@@ -217,7 +217,8 @@ def test_every_problem_is_located_and_nothing_is_written(root: Path) -> None:
         f"{xlsx}!E3: statistics.satisfactory_remedies: '-' is not a count",
         f"{xlsx}!F3: statistics.compliance_outcomes: -2 is not a count (negative)",
         f"{xlsx}!G3: statistics.complied: #DIV/0! is a formula error, not a count",
-        f"{xlsx}!A5: 'Nowhere District Council' matches no council record",
+        f"1 row(s) match no council record in {councils(root)} (by code or name): "
+        f"{xlsx}!A5 'Nowhere District Council'",
         f"{xlsx}!A6: a second row for 'london borough of bexley' (the first is {xlsx}!A4)",
         f"{root / 'contacts.csv'}:2: email: 'jo@' is not an email address",
         f"{root / 'contacts.csv'}:2: type: 'Parish' is not an authority type",
@@ -234,7 +235,7 @@ def test_a_contradiction_is_located_at_the_cell_that_caused_it(root: Path) -> No
     figures = write_csv(root / "figures.csv", [["Council", "Upheld"], ["Dartford", "9"]])
     result = run_import(root, str(figures))
     assert result.code == 1
-    assert "matches no council record" in result.stderr  # "Dartford" is not its name
+    assert "1 row(s) match no council record" in result.stderr  # "Dartford" is not its name
     figures = write_csv(
         root / "figures.csv", [["Council", "Upheld"], ["Dartford Borough Council", "9"]]
     )

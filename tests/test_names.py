@@ -44,7 +44,7 @@ def test_the_duplicate_check_and_import_agree(tmp_path: Path, name: str) -> None
     figures.write_text(f'Council,Upheld\n"{name}",2\n', encoding="utf-8")
     run = invoke("import", str(YEAR), str(figures), *folders(one))
     assert (run.code == 0 and "bath: statistics.upheld 5 → 2" in run.stdout) == same, run.stderr
-    assert ("matches no council record" in run.stderr) != same
+    assert ("match no council record" in run.stderr) != same
 
     # The official list: the name is, or is not, the record's.
     listed = make_year(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lgo_letters.checking.compare import Flag, compare_years, previous_year
 from lgo_letters.errors import InputError, UsageError
 from lgo_letters.project import Paths
 from lgo_letters.release.approval import approve, approver_name, text_changes
@@ -43,8 +44,13 @@ def run_approve(paths: Paths, year: int, slugs: list[str], every: bool, by: str 
     report = approve(
         state, list(state.letters) if every else chosen(state, slugs), by or approver_name()
     )
+    flags = year_on_year_flags(paths, state)
     for slug in report.approved:
         out.print(f"approved {slug}", markup=False)
+        for flag in (f for f in flags.get(slug, []) if f.is_open):
+            err.print(
+                f"{slug}: approved with an open year-on-year flag: {flag.describe()}", markup=False
+            )
     for slug in report.unchanged:
         out.print(f"{slug}: already approved, unchanged", markup=False)
     for slug, reason in report.refused.items():
@@ -62,6 +68,7 @@ def run_review(paths: Paths, year: int, slugs: list[str]) -> int:
     if state is None:
         return 1
     letters = [state.letters[s] for s in chosen(state, slugs)] or list(state.letters.values())
+    flags = year_on_year_flags(paths, state)
     changed = [letter for letter in letters if letter.approval is not None and letter.changes]
     for letter in changed:
         assert letter.approval is not None
@@ -70,6 +77,8 @@ def run_review(paths: Paths, year: int, slugs: list[str]) -> int:
             f"{letter.approval.at}, changed since: {'; '.join(letter.changes)}",
             markup=False,
         )
+        for flag in flags.get(letter.slug, []):
+            out.print(f"year-on-year flag {flag.describe()}", markup=False)
         lines = text_changes(state, letter)
         for line in lines or ["(the text is the same; only how it is built changed)"]:
             out.print(line, markup=False)
@@ -80,3 +89,15 @@ def run_review(paths: Paths, year: int, slugs: list[str]) -> int:
         markup=False,
     )
     return 0
+
+
+def year_on_year_flags(paths: Paths, state: YearState) -> dict[str, list[Flag]]:
+    """Each council's changes since last year that `compare` flags (none without a
+    previous year)."""
+    if previous_year(paths, state.year) is None:
+        return {}
+    try:
+        comparison = compare_years(paths, state.year, current=state.prepared)
+    except (UsageError, InputError):
+        return {}
+    return {c.key: c.flags for c in comparison.councils if c.flags}

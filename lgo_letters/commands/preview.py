@@ -8,7 +8,9 @@ from __future__ import annotations
 import webbrowser
 from pathlib import Path
 
+from lgo_letters.checking.trace import trace_prepared, with_sources
 from lgo_letters.errors import OutputError
+from lgo_letters.exchange.provenance import load_provenance
 from lgo_letters.letter import LetterFailure, letter_pdf, make_letter
 from lgo_letters.output import ensure_output_folder, write_atomic
 from lgo_letters.project import Paths, prepare_year
@@ -16,7 +18,13 @@ from lgo_letters.report import err, out, print_problems
 
 
 def run_preview(
-    paths: Paths, year: int, slug: str, pdf: bool, open_browser: bool, png: bool = False
+    paths: Paths,
+    year: int,
+    slug: str,
+    pdf: bool,
+    open_browser: bool,
+    png: bool = False,
+    sources: bool = False,
 ) -> int:
     prepared = prepare_year(paths, year, [slug])
     print_problems(prepared.problems)
@@ -41,13 +49,20 @@ def run_preview(
             write_atomic(written[1], made.pdf)
         if png:
             written.extend(write_page_pngs(written[1]))
+        if sources:
+            # The letter beside where each figure came from: a page of its own, so the
+            # letter's HTML (and so its PDF) is never touched by it.
+            traced = trace_prepared(prepared, slug, load_provenance(paths.data / str(year)))
+            page = stem.with_suffix(".sources.html")
+            write_atomic(page, with_sources(letter.html, traced))
+            written.append(page)
     except OutputError as error:
         err.print(f"{slug}: {error}", markup=False)
         return 1
     for file in written:
         out.print(str(file), markup=False)
     if open_browser:
-        webbrowser.open(written[0].resolve().as_uri())
+        webbrowser.open(written[-1 if sources else 0].resolve().as_uri())
     return 0
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from lgo_letters.errors import UsageError
-from lgo_letters.project import Paths, prepare_year
+from lgo_letters.checking.compare import compare_years, previous_year
+from lgo_letters.errors import InputError, Problem, UsageError
+from lgo_letters.project import Paths, PreparedYear, prepare_year
 from lgo_letters.report import err, print_problems, print_warnings
 
 
@@ -16,12 +17,38 @@ def run_validate(paths: Paths, years: list[int], strict: bool = False) -> int:
     problems = []
     warnings = []
     councils = 0
+    flags: dict[int, int] = {}
     for year in years:
         prepared = prepare_year(paths, year)
         problems.extend(prepared.problems)
         warnings.extend(prepared.warnings)
         councils += len(prepared.records.councils) + len(prepared.records.failed)
+        flags[year] = open_flags(paths, prepared)
     print_warnings(warnings, strict)
+    code = _verdict(problems, warnings, councils, years, strict)
+    for year, count in flags.items():
+        if count:
+            err.print(
+                f"{count} year-on-year flag(s) to look at: `lgo-letters compare {year} --flagged`",
+                markup=False,
+            )
+    return code
+
+
+def open_flags(paths: Paths, prepared: PreparedYear) -> int:
+    """How many of the year's changes since the previous year are flagged and not checked
+    (0 when there is no previous year to compare with)."""
+    if prepared.records.year_record is None or previous_year(paths, prepared.year) is None:
+        return 0
+    try:
+        return len(compare_years(paths, prepared.year, current=prepared).open_flags)
+    except (UsageError, InputError):  # the previous year cannot be read: said by validate
+        return 0
+
+
+def _verdict(
+    problems: list[Problem], warnings: list[Problem], councils: int, years: list[int], strict: bool
+) -> int:
     print_problems(problems)
     files = len({p.file for p in problems})
     said = f"; {len(warnings)} warning(s)" if warnings else ""

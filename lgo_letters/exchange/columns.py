@@ -2,8 +2,11 @@
 
 Headers are compared with case, spacing and punctuation ignored ("Detailed
 Investigations", "detailed_investigations" and "DETAILED-INVESTIGATIONS" are one), against
-the names a team would use. A mapping file names anything else; a column that is neither
-is listed for the person, never guessed.
+the names a team would use ("Number upheld" is the upheld count too). A header that names a
+percentage, rate, average or ratio ("Upheld %") never names a count, since punctuation is
+ignored ("Upheld %" would otherwise be "upheld"). Two columns that would be one field are
+refused, naming both. A mapping file names anything else; a column that is neither is
+listed for the person, never guessed.
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lgo_letters.errors import InputError
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from lgo_letters.errors import InputError, Problem
 from lgo_letters.exchange.problems import CellProblem, SheetError
-from lgo_letters.exchange.sheets import Row, Sheet
-from lgo_letters.exchange.table import table_columns
+from lgo_letters.exchange.sheets import Row, Sheet, TooLong, UnsavedFormula, column_letter
+from lgo_letters.exchange.table import previous_columns, table_columns
+from lgo_letters.schema.errors import problems_from_validation
 from lgo_letters.schema.formats import noun_forms
 from lgo_letters.schema.models import AUTHORITY_TYPES, FieldSpec, FormatRecord
 from lgo_letters.schema.yaml_reader import read_yaml
@@ -74,6 +80,21 @@ TYPE_WORDS: dict[str, str] = {
 }
 
 
+# Words that make a header a percentage, rate, average or ratio: never a count.
+_NOT_A_COUNT = re.compile(
+    r"%|\b(?:per ?cent(?:age)?s?|pct|rates?|averages?|avg|mean|ratios?|proportions?|share)\b"
+)
+# Words before a count's name that still name the count: "Number upheld", "No. of upheld".
+_COUNT_PREFIXES = ("numberof", "number", "noof", "no", "countof", "count", "totalno", "total")
+
+
+def names_a_rate(header: object) -> bool:
+    """Whether a header names a percentage, rate, average or ratio ("Upheld %", "upheld
+    rate", "Average upheld")."""
+    text = unicodedata.normalize("NFKC", str(header)).casefold().replace("_", " ")
+    return _NOT_A_COUNT.search(text) is not None
+
+
 def header_key(text: object) -> str:
     """ "Detailed Investigations", "detailed_investigations" → "detailedinvestigations"."""
     folded = unicodedata.normalize("NFKC", str(text)).casefold()
@@ -115,7 +136,8 @@ def count_paths(declared: FormatRecord) -> frozenset[str]:
 def computed_headers(declared: FormatRecord) -> frozenset[str]:
     """The header keys of the columns `export` computes for this format (rates, averages,
     letter files): never read back into a record."""
-    return frozenset(header_key(c.name) for c in table_columns(declared) if c.computed)
+    computed = [*table_columns(declared), *previous_columns(declared)]
+    return frozenset(header_key(c.name) for c in computed if c.computed)
 
 
 def _by_header(declared: FormatRecord) -> dict[str, str]:
@@ -133,33 +155,49 @@ def field_for(name: str, declared: FormatRecord) -> str | None:
     return _by_header(declared).get(header_key(name))
 
 
+class MappingFile(BaseModel):
+    """--mapping map.yaml, as a person writes it: `columns:` header → field (or `ignore`),
+    `types:` a type cell's words → authority type."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    columns: dict[str, str] | None = None
+    types: dict[str, str] | None = None
+
+
+def _located(problems: list[Problem]) -> SheetError:
+    return SheetError(
+        [
+            CellProblem(f"{p.file}:{p.line}" if p.line else str(p.file), p.field, p.message)
+            for p in problems
+        ]
+    )
+
+
 def read_mapping(file: Path, declared: FormatRecord) -> Mapping:
     try:
         document = read_yaml(file)
     except InputError as error:
+        raise _located(error.problems) from None
+    if not isinstance(document.data, dict):
         raise SheetError(
-            [
-                CellProblem(f"{p.file}:{p.line}" if p.line else str(p.file), p.field, p.message)
-                for p in error.problems
-            ]
-        ) from None
-    data = document.data if isinstance(document.data, dict) else None
+            [CellProblem(str(file), "", "must be a mapping with `columns:` and/or `types:`")]
+        )
+    try:
+        model = MappingFile.model_validate(document.data)
+    except ValidationError as error:
+        raise _located(problems_from_validation(error, document, MappingFile)) from None
     problems: list[CellProblem] = []
 
     def where(*path: str) -> str:
         line, _ = document.locate(path)
         return f"{file}:{line}" if line else str(file)
 
-    if data is None or set(data) - {"columns", "types"}:
-        raise SheetError(
-            [CellProblem(str(file), "", "must be a mapping with `columns:` and/or `types:`")]
-        )
-
     def mapped(section: str, what: str, to: Callable[[str], str | None]) -> dict[str, str]:
         """One section of the file (`columns:` or `types:`): each key's header_key → what
         `to` makes of its value; a value it cannot use is a located problem."""
         result: dict[str, str] = {}
-        for key, value in (data.get(section) or {}).items():
+        for key, value in (getattr(model, section) or {}).items():
             target = to(str(value))
             if target is None:
                 problems.append(
@@ -192,33 +230,58 @@ class Layout:
     fields: dict[int, str]  # column index → field path
     unmapped: tuple[str, ...]  # headers of columns neither known nor mapped
     computed: tuple[str, ...]  # export's computed columns, skipped
+    rates: tuple[str, ...] = ()  # percentages, rates, averages: never a count
+
+    def column(self, path: str) -> int | None:
+        """The index of the column that gives `path`, if any."""
+        return next((i for i, p in self.fields.items() if p == path), None)
+
+
+def _known_path(
+    key: str, header: object, known: dict[str, str], counts: frozenset[str]
+) -> str | None:
+    """The field a header names by the team's words, or None; never a count for a header
+    that names a rate, and "Number upheld" for the upheld count."""
+    path = known.get(key)
+    if path is None:
+        for prefix in _COUNT_PREFIXES:
+            if key.startswith(prefix) and known.get(key[len(prefix) :]) in counts:
+                path = known[key[len(prefix) :]]
+                break
+    if path in counts and names_a_rate(header):
+        return None
+    return path
 
 
 def find_layout(sheet: Sheet, mapping: Mapping, declared: FormatRecord) -> Layout:
     """The first row (of the first 30) that names a council column and one other field."""
     known = _by_header(declared)
+    counts = count_paths(declared)
     computed_keys = computed_headers(declared)
     for row in sheet.rows[:HEADER_SEARCH_ROWS]:
         fields: dict[int, str] = {}
         unmapped: list[str] = []
         computed: list[str] = []
+        rates: list[str] = []
         for index, cell in enumerate(row.values):
-            if cell is None:
+            if cell is None or isinstance(cell, TooLong | UnsavedFormula):
                 continue
             key = header_key(cell)
-            path = mapping.columns.get(key) or known.get(key)
+            path = mapping.columns.get(key) or _known_path(key, cell, known, counts)
             if path == IGNORE:
                 continue
             if path is not None:
                 fields[index] = path
             elif key in computed_keys:
                 computed.append(str(cell))
+            elif names_a_rate(cell):
+                rates.append(str(cell))
             else:
                 unmapped.append(str(cell))
         named = set(fields.values())
         if named & set(KEY_FIELDS) and len(named) >= 2:
             _check_duplicates(sheet, row, fields)
-            return Layout(row, fields, tuple(unmapped), tuple(computed))
+            return Layout(row, fields, tuple(unmapped), tuple(computed), tuple(rates))
     raise SheetError(
         [
             CellProblem(
@@ -242,8 +305,9 @@ def _check_duplicates(sheet: Sheet, header: Row, fields: dict[int, str]) -> None
                 CellProblem(
                     sheet.where(header, index),
                     path,
-                    f"'{header.values[index]}' and '{first}' are both this field: keep one "
-                    "column, or map the other to `ignore` with --mapping",
+                    f"'{header.values[index]}' ({column_letter(index)}) and '{first}' "
+                    f"({column_letter(seen[path])}) could both be this field: keep one column, "
+                    "or map the other to `ignore` with --mapping",
                 )
             )
         else:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from anyascii import anyascii
+
 from lgo_letters.schema.names import name_key
+from lgo_letters.schema.slugs import is_slug
 
 # Words around a council's name that say what kind of council it is, not which one.
 _LEADING = (
@@ -35,7 +38,14 @@ _TRAILING = (
 
 
 def _hyphenated(words: str) -> str:
-    return "-".join(words.split())
+    """Words as a slug: transliterated to Latin letters ("Москва" → "moskva", "Môn" →
+    "mon"), anything but letters and digits dropped; "" when nothing is left."""
+    latin = name_key(anyascii(words).replace("'", ""))
+    slug = "-".join(
+        "".join(c for c in word if c.isascii() and c.isalnum()) for word in latin.split()
+    )
+    slug = "-".join(part for part in slug.split("-") if part)
+    return slug if is_slug(slug) else ""
 
 
 def short_slug(name: str) -> str:
@@ -64,15 +74,20 @@ def full_slug(name: str) -> str:
 def new_slugs(names: Iterable[str], taken: Iterable[str]) -> dict[str, str]:
     """Slugs for new councils: the short slug; if another council has it, the full slug;
     then -2, -3 … Names are taken in alphabetical order, so the result does not depend on
-    the order of the rows."""
-    used = set(taken)
+    the order of the rows. `taken` are the names of files that exist, compared without
+    case (whatever they are: a file is never overwritten). A name with nothing to make a
+    slug of (no letter or digit, even transliterated) gets "": the caller asks for one."""
+    used = {t.casefold() for t in taken}
     result: dict[str, str] = {}
     for name in sorted(set(names), key=name_key):
-        for candidate in (short_slug(name), full_slug(name)):
+        base = full_slug(name)
+        if not base:
+            result[name] = ""
+            continue
+        for candidate in (short_slug(name), base):
             if candidate and candidate not in used:
                 break
         else:
-            base = full_slug(name) or "council"
             number = 2
             while f"{base}-{number}" in used:
                 number += 1

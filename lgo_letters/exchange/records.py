@@ -24,7 +24,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from lgo_letters.errors import InputError, Problem
 from lgo_letters.schema.models import CouncilRecord, Statistics
-from lgo_letters.schema.yaml_reader import read_yaml
+from lgo_letters.schema.yaml_reader import YamlDocument, read_yaml
 
 _ORDER = {
     (): list(CouncilRecord.model_fields),
@@ -62,6 +62,13 @@ class RecordFile:
     data: dict[str, Any]
     exists: bool = True
     edits: list[tuple[str, Any]] = field(default_factory=list)
+    document: YamlDocument | None = None  # as read: where each field is written
+
+    def line_of(self, path: str) -> int | None:
+        """The line of a dotted field in the file as read (None: not in it)."""
+        if self.document is None or self.get(path) is None:
+            return None
+        return self.document.locate(tuple(path.split(".")))[0]
 
     @classmethod
     def read(cls, slug: str, file: Path) -> RecordFile:
@@ -71,7 +78,7 @@ class RecordFile:
             raise InputError(
                 [Problem(file, None, None, "", "it does not hold a mapping of keys to values")]
             )
-        return cls(slug, file, document.data)
+        return cls(slug, file, document.data, document=document)
 
     @classmethod
     def new(cls, slug: str, file: Path) -> RecordFile:
@@ -148,10 +155,21 @@ def rewrite_all(records: list[RecordFile], jobs: int | None = None) -> list[str 
         return list(pool.map(_rewrite_job, work, chunksize=max(1, len(work) // (jobs * 4))))
 
 
+# The project's reader resolves plain scalars as YAML 1.1 does (PyYAML's resolver).
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _scalar(value: Any) -> Any:
     """Text that the project's reader (YAML 1.1) would take for something else — `yes`,
-    `2021-07-01`, `0o17` — is written in double quotes; ruamel (YAML 1.2) would not."""
-    if isinstance(value, str) and value and yaml.safe_load(value) != value:
+    `2021-07-01`, `0o17`, `~` — is written in double quotes; ruamel (YAML 1.2) would not.
+    The text is never parsed: only the resolver's patterns are asked what it looks like
+    (ruamel itself quotes text that YAML's syntax needs quoted, `"Acting" Chief`, `@x`)."""
+    if (
+        isinstance(value, str)
+        and value
+        and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG
+    ):
         return DoubleQuotedScalarString(value)
     return value
 

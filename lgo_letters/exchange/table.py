@@ -97,6 +97,50 @@ def table_columns(declared: FormatRecord) -> tuple[Column, ...]:
     return (*columns, *(Column(*c, computed=True) for c in computed))
 
 
+def previous_columns(declared: FormatRecord) -> tuple[Column, ...]:
+    """`export --with-previous`: last year's slug, counts and rates beside this year's
+    (computed: `import` skips them)."""
+    counts = [
+        Column(f"previous_{n}", "count", f"last year's {_title(declared, n)}", computed=True)
+        for n in declared.counts
+    ]
+    rates = [
+        Column(
+            f"previous_{n}_percent",
+            "percent",
+            f"last year's {n.replace('_', ' ')} rate",
+            computed=True,
+        )
+        for n in declared.averages
+    ]
+    return (
+        Column("previous_year", "count", "the year compared with", computed=True),
+        Column("previous_slug", "text", "the council's record last year", computed=True),
+        *counts,
+        *rates,
+    )
+
+
+def with_previous(
+    table: YearTable,
+    declared: FormatRecord,
+    previous_year: int,
+    previous: dict[str, tuple[str | None, dict[str, int | None]]],
+) -> YearTable:
+    """`table` with last year's columns: `previous` is slug → (last year's slug, figure
+    name → value, by the names `compare` uses: counts, `<rate>_percent`)."""
+    columns = previous_columns(declared)
+    rows = []
+    for row in table.rows:
+        slug, figures = previous.get(row["slug"], (None, {}))
+        extra: dict[str, Any] = {"previous_year": previous_year if slug else None}
+        extra["previous_slug"] = slug
+        for column in columns[2:]:
+            extra[column.name] = figures.get(column.name.removeprefix("previous_"))
+        rows.append({**row, **extra})
+    return YearTable(table.year, (*table.columns, *columns), tuple(rows))
+
+
 def _rate_cells(name: str, rate: Rate) -> dict[str, Any]:
     # Percent is None where the letter says there were no cases: an empty cell, never 0.
     return {f"{name}_percent": rate.percent, f"{name}_average": rate.average}

@@ -255,10 +255,22 @@ def _counted(declared: FormatRecord, name: str, n: int) -> str:
     return f"{n} {forms[0] if n == 1 else forms[1]}"
 
 
+def flag_names(declared: FormatRecord) -> list[str]:
+    """What a year-on-year flag can be about (`checked:` in a record): each count, each
+    rate as `<name>_percent`, the type and the name."""
+    return [*declared.counts, *(f"{name}_percent" for name in declared.averages), "type", "name"]
+
+
 def check_record(record: CouncilRecord, declared: FormatRecord) -> list[Finding]:
     """Counts that contradict each other (`at_most`), fields given without the field they
-    depend on (`requires`)."""
+    depend on (`requires`), `checked:` flags the format has no figure for."""
     findings: list[Finding] = []
+    known = flag_names(declared)
+    for name in record.checked:
+        if name not in known:
+            findings.append(
+                (f"checked.{name}", f"not a year-on-year flag of this format ({', '.join(known)})")
+            )
     for section in (declared.statistics, declared.fields):
         for name, spec in section.items():
             value = _value(record, name)

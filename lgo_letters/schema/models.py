@@ -116,6 +116,20 @@ class Sender(Record):
     reply_to: EmailAddress | None = None
 
 
+class Checks(Record):
+    """year.yaml `checks:`: which changes since last year `compare` flags for a second look
+    (a typo can pass every rule: an upheld rate of 20% last year and 92% now)."""
+
+    # A rate that moved this many percentage points or more.
+    rate_points: Annotated[int, Field(strict=True, ge=1, le=100)] = 25
+    # A count that grew to this many times last year's, or fell to this fraction of it …
+    count_factor: Annotated[int, Field(strict=True, ge=2, le=1000)] = 3
+    # … when it is at least this in one of the two years (2 → 7 is no news).
+    count_at_least: Count = 10
+    # Councils present last year and gone now that someone has looked at: slug → why.
+    checked: dict[FieldName, Text] = {}
+
+
 class YearRecord(Record):
     """data/<year>/year.yaml: facts shared by every letter of the year."""
 
@@ -136,6 +150,8 @@ class YearRecord(Record):
     councils_list: Text | None = None
     # From and Reply-To of the emailed letters; `send` needs it, nothing else does.
     sender: Sender | None = None
+    # When a change since last year is flagged (`lgo-letters compare`).
+    checks: Checks = Checks()
 
 
 class Statistics(Record):
@@ -169,6 +185,9 @@ class CouncilRecord(Record):
     statistics: Statistics
     comments: list[Paragraph] = []
     draft: bool = False
+    # Year-on-year flags (`lgo-letters compare`) someone has looked at: flag → why the
+    # change is right ("upheld_percent: new complaints process, confirmed 3 July").
+    checked: dict[FieldName, Text] = {}
 
 
 # Record keys every year has; a format's `fields` cannot redeclare them.

@@ -356,7 +356,12 @@ def _compose(file: Path, text: str) -> yaml.Node | None:
 
 def read_yaml(file: Path) -> YamlDocument:
     """Parse `file`; raise InputError naming the file, line and column on any fault."""
-    text = _read_text(file)
+    return parse_yaml(file, _read_text(file))
+
+
+def parse_yaml(file: Path, text: str) -> YamlDocument:
+    """Parse `text` as the content of `file` (a file about to be written is checked exactly
+    as it will be read); InputError naming the file, line and column on any fault."""
     try:
         node = _compose(file, text)
         if node is None:
