@@ -154,6 +154,8 @@ class GoldenSession:
                 yield from ready()
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+        for name in letters:  # never a silent gap in the report
+            done[name] = _error(by_name[name], "its PDF did not come back from the workers")
         yield from ready()
 
     def _compare(
