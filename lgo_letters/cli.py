@@ -477,13 +477,17 @@ def status(
     year: Year,
     as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="As CSV.")] = False,
+    failed: Annotated[
+        bool,
+        typer.Option("--failed", help="Only the letters whose last sending failed: to retry."),
+    ] = False,
 ) -> int:
     """One line a council: record, draft, built, approved, sent, published; then a summary."""
     from lgo_letters.commands.status import run_status
 
     if as_json and as_csv:
         raise UsageError("give --json or --csv, not both")
-    return run_status(paths, year, as_json, as_csv)
+    return run_status(paths, year, as_json, as_csv, failed)
 
 
 @app.command()
@@ -515,12 +519,26 @@ def send(
     rate: Annotated[
         float | None, typer.Option("--rate", min=0.1, help="At most N messages a minute.")
     ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0.1,
+            help="Seconds the server has for each message (and to connect); past it, the "
+            "message fails and the run stops.",
+        ),
+    ] = 60.0,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list each letter already sent.")
+    ] = False,
 ) -> int:
     """Email each approved letter to its council, once: a dry run into <out>/YEAR/outbox/
-    unless --smtp is given; each message sent is logged in data/YEAR/sent.yaml."""
+    unless --smtp is given; each attempt is logged in data/YEAR/sent.yaml."""
     from lgo_letters.commands.send import run_send
 
-    return run_send(paths, year, only or [], resend or [], smtp, use_ssl, no_tls, user, rate)
+    return run_send(
+        paths, year, only or [], resend or [], smtp, use_ssl, no_tls, user, rate, timeout, verbose
+    )
 
 
 @app.command()

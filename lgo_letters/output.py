@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lgo_letters.errors import OutputError, UsageError
@@ -158,10 +158,13 @@ def write_atomic(path: Path, data: bytes | str, durable: bool = True) -> None:
 
 
 @contextlib.contextmanager
-def folder_lock(folder: Path, busy: str) -> Iterator[None]:
-    """One writer at a time in `folder` (a build in its output folder, a send in its year's
-    data folder): a lock on the folder itself, so no lock file is left in it. Another
-    holder makes it a UsageError saying `busy`."""
+def folder_lock(
+    folder: Path, busy: str, waiting: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """One writer at a time in `folder` (a build in its output folder; a send, an approve or
+    a publish in its year's data folder): a lock on the folder itself, so no lock file is
+    left in it. Another holder makes it a UsageError saying `busy`; or, given `waiting`, that
+    is called (to say so) and the lock is waited for."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock
@@ -172,7 +175,10 @@ def folder_lock(folder: Path, busy: str) -> Iterator[None]:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise UsageError(busy) from None
+            if waiting is None:
+                raise UsageError(busy) from None
+            waiting()
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:
         os.close(descriptor)

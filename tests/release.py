@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +101,33 @@ def change_record(root: Path, slug: str, **statistics: int) -> None:
     record = yaml.safe_load(file.read_text("utf-8"))
     record["statistics"].update(statistics)
     write_record(file, record)
+
+
+class Running:
+    """`lgo-letters COMMAND 2021 ARGS` on the project at root in a child process (for
+    signals, and to watch its lines as they come), its stderr read line by line."""
+
+    def __init__(self, root: Path, command: str, *args: str):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "lgo_letters", command, str(YEAR), *args, *folders(root)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        self.seen: list[str] = []
+
+    def line_with(self, text: str) -> str:
+        """The next line of stderr that holds `text` (the command has printed it)."""
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.seen.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"it ended without saying {text!r}:\n{''.join(self.seen)}")
+
+    def finish(self) -> Run:
+        """Its exit code and all it printed, once it has ended."""
+        stdout, stderr = self.process.communicate(timeout=120)
+        return Run(self.process.returncode, stdout, "".join(self.seen) + stderr)

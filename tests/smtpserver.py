@@ -1,9 +1,11 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd) that records what it receives, for the tests
 of `lgo-letters send`. It can refuse chosen recipients, drop the connection after a number
-of messages, and ask for a login."""
+of messages, hold a message's reply until the test lets it go, offer SMTPUTF8, and ask for
+a login."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import ssl
 import threading
@@ -24,6 +26,7 @@ class Received:
     rcpt_tos: list[str]
     message: EmailMessage
     at: float  # time.monotonic() when accepted
+    content: bytes = b""  # as it came
 
 
 @dataclass
@@ -32,6 +35,11 @@ class Recorder:
 
     refuse: set[str] = field(default_factory=set)
     drop_after: int | None = None  # close the connection at the MAIL of message n + 1
+    # Hold the reply to the content of message n + 1 (it is received) until `release` is
+    # set; `holding` is set once it is held.
+    hold_after: int | None = None
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -55,9 +63,19 @@ class Recorder:
         message = email.message_from_bytes(content, policy=default)
         with self.lock:
             self.received.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), message, time.monotonic())
+                Received(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    message,
+                    time.monotonic(),
+                    envelope.original_content,
+                )
             )
-        return "250 2.0.0 accepted"
+            count = len(self.received)
+        if self.hold_after is not None and count == self.hold_after + 1:
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait)
+        return f"250 2.0.0 Ok: queued as Q{count}"
 
 
 class _AnyPort(Controller):
@@ -74,12 +92,14 @@ def smtp_server(
     login: tuple[str, str] | None = None,
     starttls: ssl.SSLContext | None = None,
     tls: ssl.SSLContext | None = None,
+    smtputf8: bool = False,
 ) -> Iterator[tuple[str, Recorder]]:
     """Run the server on 127.0.0.1 for the block; yields (HOST:PORT, recorder).
 
     `starttls`: the server offers STARTTLS with this context and refuses mail without it;
-    `tls`: the server speaks TLS from the first byte (as on port 465)."""
-    options: dict = {}
+    `tls`: the server speaks TLS from the first byte (as on port 465); `smtputf8`: it
+    offers SMTPUTF8 (addresses whose part before the @ is not ASCII)."""
+    options: dict = {"enable_SMTPUTF8": smtputf8}
     if starttls is not None:
         options.update(tls_context=starttls, require_starttls=True)
     if tls is not None:
@@ -103,4 +123,5 @@ def smtp_server(
     try:
         yield f"127.0.0.1:{controller.port}", recorder
     finally:
+        recorder.release.set()  # a held reply must not keep the server from stopping
         controller.stop()

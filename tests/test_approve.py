@@ -233,3 +233,19 @@ def test_a_letter_never_built_as_pdf_is_not_approved(release_project: Path):
         result.stderr
     )
     assert status_rows(release_project)["galloway"]["build"] == "not built"
+
+
+def test_status_csv_guards_formulas_as_export_does(release_project: Path):
+    from tests.release import write_record
+
+    file = year_dir(release_project) / "councils" / "ashby.yaml"
+    record = yaml.safe_load(file.read_text())
+    record["name"] = '=HYPERLINK("http://x.example","Ashby")'
+    write_record(file, record)
+
+    table = lgo(release_project, "status", "--csv")
+
+    assert table.code == 0, table.stderr
+    rows = {row["council"]: row for row in csv.DictReader(io.StringIO(table.stdout))}
+    assert rows["ashby"]["name"] == "'" + record["name"]  # shown as text, never run
+    assert rows["barnfield"]["name"] == "Barnfield District Council"

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from lgo_letters.output import folder_lock
-from lgo_letters.release.send import PASSWORD_VARIABLE
+from lgo_letters.release.smtp import PASSWORD_VARIABLE
 from tests.release import SENDABLE, YEAR, change_record, lgo
 from tests.smtpserver import Recorder, smtp_server
 
@@ -28,8 +28,14 @@ def approve_all(root: Path) -> None:
 
 
 def sent_log(root: Path) -> list[dict]:
+    """Every entry of sent.yaml: each attempt, sent or failed."""
     file = root / "data" / str(YEAR) / "sent.yaml"
     return (yaml.safe_load(file.read_text()) or {}).get("sent") or [] if file.exists() else []
+
+
+def sent_councils(root: Path) -> list[str]:
+    """The councils of the messages the server accepted, in order."""
+    return [e["council"] for e in sent_log(root) if e.get("result", "sent") == "sent"]
 
 
 def councils_of(recorder: Recorder) -> list[str]:
@@ -57,7 +63,9 @@ def test_messages_arrive_with_recipients_subject_and_the_letter_itself(release_p
     ]
     message = ashby.message
     assert message["Subject"] == f"Annual Review letter {YEAR} – Ashby District Council"
-    assert message["To"] == "chief.executive@ashby.example"
+    # To carries the recipient's name; Cc has no names to carry.
+    assert message["To"] == "Ms Example <chief.executive@ashby.example>"
+    assert message["To"].addresses[0].display_name == "Ms Example"
     assert message["Cc"] == "link.officer@ashby.example, leader@ashby.example"
     assert message["From"] == (
         "Local Government and Social Care Ombudsman <annual.review@ombudsman.example>"
@@ -74,11 +82,15 @@ def test_messages_arrive_with_recipients_subject_and_the_letter_itself(release_p
     # A non-ASCII council name survives the subject's encoding.
     ynys_mon = recorder.received[SENDABLE.index("ynys-mon")].message
     assert ynys_mon["Subject"] == f"Annual Review letter {YEAR} – Cyngor Sir Ynys Môn"
-    assert ynys_mon["To"] == "prif.weithredwr@ynysmon.example"
+    assert ynys_mon["To"].addresses[0].addr_spec == "prif.weithredwr@ynysmon.example"
 
-    # The log: one entry a message, with its Message-ID, recipients and the PDF's sha256.
+    # The log: one entry a message, with its Message-ID, recipients, the PDF's sha256 and
+    # the server's reply.
     log = sent_log(release_project)
     assert [entry["council"] for entry in log] == SENDABLE
+    assert [entry["result"] for entry in log] == ["sent"] * len(SENDABLE)
+    assert log[0]["reply"] == "250 2.0.0 Ok: queued as Q1"
+    assert log[0]["subject"] == message["Subject"]
     assert log[0]["message_id"] == message["Message-ID"]
     assert log[0]["to"] == ["chief.executive@ashby.example"]
     assert log[0]["cc"] == ["link.officer@ashby.example", "leader@ashby.example"]
@@ -97,13 +109,19 @@ def test_nothing_is_sent_twice_unless_resent(release_project: Path):
         again = lgo(release_project, "send", "--smtp", address, "--no-tls")
         assert again.code == 0
         assert len(recorder.received) == len(SENDABLE)
-        assert "ashby: not sent: already sent" in again.stderr
-        assert "--resend ashby sends it again" in again.stderr
+        # Summarised, not a line a council; --verbose lists them.
+        assert f"{len(SENDABLE)} already sent (--verbose lists them" in again.stderr
+        assert "ashby: not sent" not in again.stderr
+        verbose = lgo(release_project, "send", "--verbose", "--smtp", address, "--no-tls")
+        assert "ashby: not sent: already sent" in verbose.stderr
+        assert "--resend ashby sends it again" in verbose.stderr
 
         resent = lgo(release_project, "send", "--resend", "ashby", "--smtp", address, "--no-tls")
         assert resent.code == 0
     assert councils_of(recorder) == [*SENDABLE, "ashby"]
-    assert [entry["council"] for entry in sent_log(release_project)] == [*SENDABLE, "ashby"]
+    assert sent_councils(release_project) == [*SENDABLE, "ashby"]
+    # The same letter again: not a correction.
+    assert not recorder.received[-1].message["Subject"].startswith("Corrected")
     messages = [received.message["Message-ID"] for received in recorder.received]
     assert len(set(messages)) == len(messages)
 
@@ -116,13 +134,35 @@ def test_a_refused_recipient_fails_only_that_message(release_project: Path):
         assert "ashby: FAILED: the server refused leader@ashby.example: 550" in result.stderr
         # Nothing of Ashby's message reached anyone; every other message did.
         assert councils_of(recorder) == [s for s in SENDABLE if s != "ashby"]
-        assert "ashby" not in [entry["council"] for entry in sent_log(release_project)]
+        assert "ashby" not in sent_councils(release_project)
+        # The attempt is logged, with the server's reply.
+        (failed,) = [e for e in sent_log(release_project) if e["council"] == "ashby"]
+        assert failed["result"] == "failed"
+        assert failed["reply"] == "550 5.1.1 no such mailbox here (leader@ashby.example)"
+        assert failed["message_id"].startswith("<") and len(failed["pdf_sha256"]) == 64
+        status = lgo(release_project, "status", "--failed")
+        assert status.stdout.startswith(
+            f"ashby: failed {failed['at']}: 550 5.1.1 no such mailbox here"
+        )
+        assert f"to retry: lgo-letters send {YEAR} --only ashby" in status.stdout
 
         recorder.refuse.clear()  # the address is fixed: the next run sends only Ashby's
         rerun = lgo(release_project, "send", "--smtp", address, "--no-tls")
     assert rerun.code == 0, rerun.stderr
     assert councils_of(recorder)[len(SENDABLE) - 1 :] == ["ashby"]
-    assert sorted(entry["council"] for entry in sent_log(release_project)) == sorted(SENDABLE)
+    assert sorted(sent_councils(release_project)) == sorted(SENDABLE)
+    # Both attempts are kept, and status tells them.
+    assert [e["result"] for e in sent_log(release_project) if e["council"] == "ashby"] == [
+        "failed",
+        "sent",
+    ]
+    ashby = next(
+        line
+        for line in lgo(release_project, "status").stdout.splitlines()
+        if line.startswith("ashby:")
+    )
+    assert "· sent " in ashby and "(2 attempts)" in ashby
+    assert lgo(release_project, "status", "--failed").stdout == ""
 
 
 def test_a_dropped_connection_then_a_rerun_sends_exactly_the_rest(release_project: Path):
@@ -131,7 +171,8 @@ def test_a_dropped_connection_then_a_rerun_sends_exactly_the_rest(release_projec
         result = lgo(release_project, "send", "--smtp", address, "--no-tls")
         assert result.code == 1
         assert councils_of(recorder) == SENDABLE[:3]
-        assert [entry["council"] for entry in sent_log(release_project)] == SENDABLE[:3]
+        assert sent_councils(release_project) == SENDABLE[:3]
+        assert sent_log(release_project)[3]["result"] == "failed"
         assert f"{SENDABLE[3]}: FAILED: the connection was lost" in result.stderr
         assert f"not attempted: {SENDABLE[4]}; run send again" in result.stderr
 
@@ -139,7 +180,7 @@ def test_a_dropped_connection_then_a_rerun_sends_exactly_the_rest(release_projec
         rerun = lgo(release_project, "send", "--smtp", address, "--no-tls")
     assert rerun.code == 0, rerun.stderr
     assert councils_of(recorder) == SENDABLE  # each exactly once
-    assert [entry["council"] for entry in sent_log(release_project)] == SENDABLE
+    assert sent_councils(release_project) == SENDABLE
 
 
 def test_only_approved_unchanged_letters_are_sent(release_project: Path):
@@ -171,7 +212,7 @@ def test_the_dry_run_writes_messages_to_the_outbox_and_sends_nothing(release_pro
     outbox = release_project / "output" / str(YEAR) / "outbox"
     assert sorted(p.stem for p in outbox.glob("*.eml")) == sorted(SENDABLE)
     message = email.message_from_bytes((outbox / "ashby.eml").read_bytes(), policy=default)
-    assert message["To"] == "chief.executive@ashby.example"
+    assert message["To"] == "Ms Example <chief.executive@ashby.example>"
     (attachment,) = message.iter_attachments()
     pdf = release_project / "output" / str(YEAR) / "ashby.pdf"
     assert attachment.get_content() == pdf.read_bytes()

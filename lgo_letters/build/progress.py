@@ -18,9 +18,19 @@ from rich.progress import (
 class BuildProgress:
     """Told of each letter as it completes; shows it to the person running the build."""
 
-    def __init__(self, console: Console, quiet: bool = False):
+    def __init__(
+        self,
+        console: Console,
+        quiet: bool = False,
+        done: str = "built",
+        starting: str = "starting workers",
+    ):
+        """`done` says what happened to a letter ("built"; "sent" for send), `starting`
+        what the bar says before the first one is done."""
         self.console = console
         self.quiet = quiet
+        self.done_word = done
+        self.starting = starting
         self.done = 0
         self.total = 0
         self._bar: Progress | None = None
@@ -42,7 +52,7 @@ class BuildProgress:
                 console=self.console,
                 transient=True,
             )
-            self._task = self._bar.add_task("starting workers", total=total)
+            self._task = self._bar.add_task(self.starting, total=total)
             self._bar.start()
 
     def letter(self, slug: str, message: str, failed: bool = False) -> None:
@@ -55,7 +65,7 @@ class BuildProgress:
                 self._bar.console.print(f"failed {slug}: {message}", markup=False)
             return
         width = len(str(self.total))
-        status = "FAILED" if failed else "built"
+        status = "FAILED" if failed else self.done_word
         self.console.print(
             f"[{self.done:>{width}}/{self.total}] {status} {slug}: {message}", markup=False
         )

@@ -4,46 +4,26 @@ from __future__ import annotations
 
 from lgo_letters.checking.compare import Flag, compare_years, previous_year
 from lgo_letters.errors import InputError, UsageError
-from lgo_letters.project import Paths
-from lgo_letters.release.approval import approve, approver_name, text_changes
-from lgo_letters.release.state import YearState, year_state
-from lgo_letters.report import err, out, print_problems
+from lgo_letters.project import Paths, check_year
+from lgo_letters.release.approval import approve, approver_name, checked_approver, text_changes
+from lgo_letters.release.lock import year_lock
+from lgo_letters.release.state import YearState, chosen, load_year_state
+from lgo_letters.report import err, out
 
 
-def load_state(paths: Paths, year: int, render_all: bool = True) -> YearState | None:
-    """The year's state, or None after printing the problems of a damaged ledger or of
-    year.yaml (without which no letter can be made)."""
-    try:
-        state = year_state(paths, year, render_all)
-    except InputError as error:
-        print_problems(error.problems)
-        return None
-    records = state.prepared.records
-    if records.year_record is None:
-        print_problems(p for p in state.prepared.problems if p.file == records.year_file)
-        return None
-    return state
-
-
-def chosen(state: YearState, slugs: list[str]) -> list[str]:
-    unknown = [slug for slug in slugs if slug not in state.letters]
-    if unknown:
-        raise UsageError(
-            f"no council record for {', '.join(unknown)} in {state.year} "
-            f"(valid: {', '.join(state.letters) or 'none'})"
-        )
-    return slugs
+def _say(message: str) -> None:
+    err.print(message, markup=False)
 
 
 def run_approve(paths: Paths, year: int, slugs: list[str], every: bool, by: str | None) -> int:
     if bool(slugs) == every:
         raise UsageError("name the councils to approve, or give --all (not both)")
-    state = load_state(paths, year)
-    if state is None:
-        return 1
-    report = approve(
-        state, list(state.letters) if every else chosen(state, slugs), by or approver_name()
-    )
+    approver = checked_approver(by if by is not None else approver_name())
+    check_year(paths, year)
+    # Read and written under the year's lock: a second approve waits, then reads afresh.
+    with year_lock(paths.data / str(year), year, "approve", waiting=_say):
+        state = load_year_state(paths, year)
+        report = approve(state, list(state.letters) if every else chosen(state, slugs), approver)
     flags = year_on_year_flags(paths, state)
     for slug in report.approved:
         out.print(f"approved {slug}", markup=False)
@@ -54,19 +34,16 @@ def run_approve(paths: Paths, year: int, slugs: list[str], every: bool, by: str 
     for slug in report.unchanged:
         out.print(f"{slug}: already approved, unchanged", markup=False)
     for slug, reason in report.refused.items():
-        err.print(f"{slug}: not approved: {reason}", markup=False)
-    err.print(
+        _say(f"{slug}: not approved: {reason}")
+    _say(
         f"{year}: {len(report.approved)} approved, {len(report.unchanged)} already approved, "
-        f"{len(report.refused)} refused",
-        markup=False,
+        f"{len(report.refused)} refused"
     )
     return 1 if report.refused else 0
 
 
 def run_review(paths: Paths, year: int, slugs: list[str]) -> int:
-    state = load_state(paths, year)
-    if state is None:
-        return 1
+    state = load_year_state(paths, year)
     letters = [state.letters[s] for s in chosen(state, slugs)] or list(state.letters.values())
     flags = year_on_year_flags(paths, state)
     changed = [letter for letter in letters if letter.approval is not None and letter.changes]
@@ -82,11 +59,19 @@ def run_review(paths: Paths, year: int, slugs: list[str]) -> int:
         lines = text_changes(state, letter)
         for line in lines or ["(the text is the same; only how it is built changed)"]:
             out.print(line, markup=False)
+    readdressed = [letter for letter in letters if letter.address_changes]
+    for letter in readdressed:
+        assert letter.approval is not None
+        out.print(
+            f"== {letter.slug} ({letter.name}): addresses changed since its approval by "
+            f"{letter.approval.by} at {letter.approval.at}: {'; '.join(letter.address_changes)}",
+            markup=False,
+        )
     unapproved = [letter.slug for letter in letters if letter.approval is None]
-    err.print(
+    _say(
         f"{year}: {len(changed)} letter(s) changed since approval"
-        + (f"; {len(unapproved)} never approved" if unapproved else ""),
-        markup=False,
+        + (f", {len(readdressed)} with addresses changed" if readdressed else "")
+        + (f"; {len(unapproved)} never approved" if unapproved else "")
     )
     return 0
 

@@ -149,7 +149,8 @@ def held_back(plan: ImportPlan) -> dict[str, str]:
     approvals = load_approvals(plan.year_dir)
     sent: dict[str, str] = {}
     for message in load_sent(plan.year_dir):
-        sent[message.council] = message.at
+        if message.sent:  # the log also keeps failed attempts
+            sent[message.council] = message.at
     held = {}
     for update in plan.changed:
         said = []

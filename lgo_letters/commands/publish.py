@@ -5,23 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from lgo_letters.commands.approve import load_state
 from lgo_letters.errors import OutputError
 from lgo_letters.project import Paths, check_year
+from lgo_letters.release.lock import year_lock
 from lgo_letters.release.publish import publish
+from lgo_letters.release.state import load_year_state
 from lgo_letters.report import err, out
+
+
+def _say(message: str) -> None:
+    err.print(message, markup=False)
 
 
 def run_publish(paths: Paths, year: int, target: Path) -> int:
     templates = check_year(paths, year)
-    state = load_state(paths, year)
-    if state is None:
-        return 1
-    try:
-        report = publish(state, templates, paths.out / str(year), target, dt.date.today())
-    except OutputError as error:
-        err.print(f"{error}; the bundle is incomplete: run publish again", markup=False)
-        return 1
+    # published.yaml is read and written under the year's lock (as approvals and sending).
+    with year_lock(paths.data / str(year), year, "publish", waiting=_say):
+        state = load_year_state(paths, year)
+        try:
+            report = publish(state, templates, paths.out / str(year), target, dt.date.today())
+        except OutputError as error:
+            _say(f"{error}; the bundle is incomplete: run publish again")
+            return 1
     if report.error:
         err.print(report.error, markup=False)
         return 1
@@ -44,6 +49,8 @@ def run_publish(paths: Paths, year: int, target: Path) -> int:
         )
     for file in report.written:
         out.print(str(file), markup=False)
+    for slug in report.corrected:
+        _say(f"{slug}: its published letter is replaced by the corrected one (corrections.csv)")
     if report.left_over:
         names = ", ".join(file.name for file in report.left_over)
         err.print(

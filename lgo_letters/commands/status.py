@@ -1,4 +1,4 @@
-"""`lgo-letters status YEAR [--json | --csv]`: where every council's letter stands."""
+"""`lgo-letters status YEAR [--json | --csv] [--failed]`: where every council's letter stands."""
 
 from __future__ import annotations
 
@@ -6,20 +6,44 @@ import csv
 import io
 import json
 
-from lgo_letters.commands.approve import load_state
 from lgo_letters.context.numbers import counted
+from lgo_letters.exchange.formulas import guard_formula
 from lgo_letters.project import Paths
-from lgo_letters.release.state import LetterState, YearState
-from lgo_letters.report import out
+from lgo_letters.release.state import LetterState, YearState, load_year_state
+from lgo_letters.report import err, out
 
 COLUMNS = (
     "council", "name", "record", "draft", "build", "approval", "approved_by",
-    "approved_at", "changes", "sent_at", "sent_to", "message_id", "published",
+    "approved_at", "changes", "address_changes", "address_conflicts", "sending",
+    "sent_at", "sent_to", "message_id", "attempts", "last_attempt_at",
+    "last_attempt_result", "last_reply", "published",
 )  # fmt: skip
+
+# Where a letter's sending stands (the `sending` column).
+NOT_SENT, SENT, FAILED, SUPERSEDED = "not sent", "sent", "failed", "superseded"
+
+
+def sending(letter: LetterState) -> str:
+    """not sent; sent; failed (the last attempt, and none before it was sent); superseded
+    (sent, and a corrected letter approved since)."""
+    last = letter.last_attempt
+    if last is None:
+        return NOT_SENT
+    if letter.superseded:
+        return SUPERSEDED
+    if letter.last_sent is not None:
+        return SENT
+    return FAILED
+
+
+def to_retry(letter: LetterState) -> bool:
+    """Its last attempt failed: `status --failed` lists it."""
+    last = letter.last_attempt
+    return last is not None and not last.sent
 
 
 def letter_row(letter: LetterState) -> dict[str, object]:
-    approval, sent = letter.approval, letter.last_sent
+    approval, sent, last = letter.approval, letter.last_sent, letter.last_attempt
     if approval is None:
         approval_state = "not approved"
     else:
@@ -34,11 +58,34 @@ def letter_row(letter: LetterState) -> dict[str, object]:
         "approved_by": approval.by if approval else None,
         "approved_at": approval.at if approval else None,
         "changes": list(letter.changes),
+        "address_changes": letter.address_changes,
+        "address_conflicts": list(letter.address_conflicts),
+        "sending": sending(letter),
         "sent_at": sent.at if sent else None,
         "sent_to": [*sent.to, *sent.cc] if sent else [],
         "message_id": sent.message_id if sent else None,
+        "attempts": len(letter.attempts),
+        "last_attempt_at": last.at if last else None,
+        "last_attempt_result": last.result if last else None,
+        "last_reply": last.reply if last else None,
         "published": letter.published,
     }
+
+
+def _sending_text(letter: LetterState) -> str:
+    sent, last = letter.last_sent, letter.last_attempt
+    if last is None:
+        return "not sent"
+    tries = f" ({len(letter.attempts)} attempts)" if len(letter.attempts) > 1 else ""
+    failed = f"{last.at}: {last.reply or 'no reply kept'}"
+    if sent is None:
+        return f"not sent: last attempt failed {failed}{tries}"
+    text = f"sent {sent.at} to {', '.join(sent.to + sent.cc)} ({sent.message_id})"
+    if letter.superseded:
+        text += ", superseded by a corrected letter"
+    if not last.sent:
+        text += f"; last attempt failed {failed}"
+    return text + tries
 
 
 def _line(letter: LetterState) -> str:
@@ -52,11 +99,11 @@ def _line(letter: LetterState) -> str:
         parts.append(f"approved ({letter.approval.by}, {letter.approval.at})")
     else:
         parts.append(f"changed since approval: {'; '.join(letter.changes)}")
-    sent = letter.last_sent
-    if sent is None:
-        parts.append("not sent")
-    else:
-        parts.append(f"sent {sent.at} to {', '.join(sent.to + sent.cc)} ({sent.message_id})")
+    if letter.address_changes:
+        parts.append(f"addresses changed since approval: {'; '.join(letter.address_changes)}")
+    if letter.address_conflicts:
+        parts.append(f"held back: {'; '.join(letter.address_conflicts)}")
+    parts.append(_sending_text(letter))
     if letter.published:
         parts.append("published")
     return f"{letter.slug}: {' · '.join(parts)}"
@@ -77,28 +124,58 @@ def summary(state: YearState, rows: list[dict[str, object]]) -> str:
         if number:
             parts.append(f"{number} {label}")
     sent = sum(bool(row["sent_at"]) for row in rows)
-    published = count(published=True)
-    tail = f"; {sent} sent" + (f", {published} published" if published else "")
-    return f"{state.year}: {counted(len(rows), 'council')} — {', '.join(parts)}{tail}"
+    tail = [f"{sent} sent"]
+    for label, number in (
+        ("superseded by a corrected letter", count(sending=SUPERSEDED)),
+        ("failed", count(sending=FAILED)),
+        ("published", count(published=True)),
+    ):
+        if number:
+            tail.append(f"{number} {label}")
+    return f"{state.year}: {counted(len(rows), 'council')} — {', '.join(parts)}; {', '.join(tail)}"
 
 
-def run_status(paths: Paths, year: int, as_json: bool, as_csv: bool) -> int:
-    state = load_state(paths, year, render_all=False)
-    if state is None:
-        return 1
-    rows = [letter_row(letter) for letter in state.letters.values()]
+def _retry_line(state: YearState, letter: LetterState) -> str:
+    last = letter.last_attempt
+    assert last is not None
+    option = "--resend" if letter.last_sent is not None else "--only"
+    tries = f" ({len(letter.attempts)} attempts)" if len(letter.attempts) > 1 else ""
+    return (
+        f"{letter.slug}: failed {last.at}: {last.reply or 'no reply kept'}{tries}; to retry: "
+        f"lgo-letters send {state.year} {option} {letter.slug} --smtp …"
+    )
+
+
+def _csv_cell(value: object) -> object:
+    """A cell as `export` writes one: lists joined, text guarded against formulas."""
+    if isinstance(value, list):
+        value = "; ".join(map(str, value))
+    return guard_formula(value) if isinstance(value, str) else value
+
+
+def run_status(
+    paths: Paths, year: int, as_json: bool, as_csv: bool, only_failed: bool = False
+) -> int:
+    state = load_year_state(paths, year, render_all=False)
+    letters = [letter for letter in state.letters.values() if not only_failed or to_retry(letter)]
+    rows = [letter_row(letter) for letter in letters]
     if as_json:
-        document = {"year": year, "summary": summary(state, rows), "councils": rows}
+        every = [letter_row(letter) for letter in state.letters.values()]
+        document = {"year": year, "summary": summary(state, every), "councils": rows}
         print(json.dumps(document, indent=1, ensure_ascii=False))
     elif as_csv:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, COLUMNS, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+            writer.writerow({key: _csv_cell(value) for key, value in row.items()})
         print(buffer.getvalue(), end="")
+    elif only_failed:
+        for letter in letters:
+            out.print(_retry_line(state, letter), markup=False)
+        err.print(f"{year}: {counted(len(letters), 'letter')} to send again", markup=False)
     else:
-        for letter in state.letters.values():
+        for letter in letters:
             out.print(_line(letter), markup=False)
         out.print(summary(state, rows), markup=False)
     return 0

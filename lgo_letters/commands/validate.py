@@ -5,12 +5,13 @@ from __future__ import annotations
 from lgo_letters.checking.compare import compare_years, previous_year
 from lgo_letters.errors import InputError, Problem, UsageError
 from lgo_letters.project import Paths, PreparedYear, prepare_year
+from lgo_letters.release.addresses import address_warnings
 from lgo_letters.report import err, print_problems, print_warnings
 
 
 def run_validate(paths: Paths, years: list[int], strict: bool = False) -> int:
-    """Exit 1 on any problem; warnings (an incomplete year, pooled averages) are said, and
-    fail only with `strict`."""
+    """Exit 1 on any problem; warnings (an incomplete year, pooled averages, an address two
+    councils share) are said, and fail only with `strict`."""
     years = years or paths.data_years()
     if not years:
         raise UsageError(f"no years in {paths.data}")
@@ -22,6 +23,9 @@ def run_validate(paths: Paths, years: list[int], strict: bool = False) -> int:
         prepared = prepare_year(paths, year)
         problems.extend(prepared.problems)
         warnings.extend(prepared.warnings)
+        year_record = prepared.records.year_record
+        shared = year_record.shared_addresses if year_record else []
+        warnings.extend(address_warnings(prepared.records.councils, shared))
         councils += len(prepared.records.councils) + len(prepared.records.failed)
         flags[year] = open_flags(paths, prepared)
     print_warnings(warnings, strict)

@@ -30,6 +30,26 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class SentenceChange:
+    """One sentence of a letter sent again as a correction: as it was and as it is now."""
+
+    before: str  # "" when the sentence is new
+    after: str  # "" when it was taken out
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What a corrected letter corrects, for the covering email (`letter.correction`): the
+    date of the sending it replaces and the sentences that changed since."""
+
+    date: dt.date
+    changes: tuple[SentenceChange, ...] = ()
+    # False when the earlier letter's text was not kept (sent before lgo-letters kept it):
+    # then what changed is not known, and `changes` is empty.
+    known: bool = True
+
+
+@dataclass(frozen=True)
 class LetterContext:
     slug: str
     year: int
@@ -48,6 +68,8 @@ class LetterContext:
     signature_image: str | None  # a data: URI, ready for <img src>
     # Year-specific facts the wording prints (year.yaml `facts`).
     facts: Mapping[str, Any] = field(default_factory=dict)
+    # Set only for the email of a letter sent again as a correction (`send --resend`).
+    correction: Correction | None = None
 
     @property
     def statistics(self) -> Any:

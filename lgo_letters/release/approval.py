@@ -7,6 +7,7 @@ import getpass
 import subprocess
 from dataclasses import dataclass, field
 
+from lgo_letters.errors import UsageError
 from lgo_letters.output import write_atomic
 from lgo_letters.release.ledgers import (
     Approval,
@@ -17,6 +18,8 @@ from lgo_letters.release.ledgers import (
 )
 from lgo_letters.release.state import BUILT, NOT_BUILT, LetterState, YearState
 from lgo_letters.release.text import letter_text
+from lgo_letters.schema.models import check_one_line
+from lgo_letters.schema.text import MAX_LINE_CHARACTERS, forbidden_character
 
 
 @dataclass
@@ -24,6 +27,24 @@ class ApprovalReport:
     approved: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)  # already approved, as it is now
     refused: dict[str, str] = field(default_factory=dict)  # slug → why
+
+
+def checked_approver(name: str) -> str:
+    """`--by` as a name that approvals.yaml, status and the review desk can show: one line
+    of text, no control characters, of a name's length (UsageError saying why not)."""
+    text = name.strip()
+    try:
+        if not text:
+            raise ValueError("is empty")
+        reason = forbidden_character(text)
+        if reason is not None:
+            raise ValueError(reason)
+        check_one_line(text)
+        if len(text) > MAX_LINE_CHARACTERS:
+            raise ValueError(f"is {len(text):,} characters long (at most {MAX_LINE_CHARACTERS})")
+    except ValueError as error:
+        raise UsageError(f"--by {name!r}: {error}") from None
+    return text
 
 
 def approver_name() -> str:
@@ -62,9 +83,9 @@ def approve(year: YearState, slugs: list[str], by: str) -> ApprovalReport:
         if reason is not None:
             report.refused[slug] = reason
             continue
-        if state.approved:
+        if state.approved and not state.address_changes:
             report.unchanged.append(slug)
-            continue
+            continue  # approving again changes nothing: the first approval stands
         assert state.inputs and state.pdf_sha256 and state.html_sha256
         write_atomic(approved_text_file(year.year_dir, slug), letter_text(state.html))
         approvals[slug] = Approval(
@@ -73,6 +94,8 @@ def approve(year: YearState, slugs: list[str], by: str) -> ApprovalReport:
             pdf_sha256=state.pdf_sha256,
             html_sha256=state.html_sha256,
             inputs=state.inputs,
+            email=list(state.emails),
+            cc=list(state.cc),
         )
         report.approved.append(slug)
     if report.approved:

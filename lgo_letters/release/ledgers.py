@@ -2,17 +2,22 @@
 written readably and atomically.
 
 approvals.yaml maps each approved council to what was approved (the sha256 of its PDF and
-HTML, the build's input hash and the hashes of what that is made from) and who approved it
-when. sent.yaml is a log that only grows: one entry a message, appended as each is sent.
-The text each letter had when approved is kept beside them, in approved/<slug>.txt, so
-`review` can show what changed after any rebuild.
+HTML, the build's input hash and the hashes of what that is made from, the addresses it was
+to go to) and who approved it when. sent.yaml is a log that only grows: one entry an attempt
+to send a message (sent or failed), appended as each ends. The text each letter had when
+approved is kept beside them, in approved/<slug>.txt, so `review` can show what changed
+after any rebuild; the text of each letter that went out, in released/ (see corrections.py).
+
+Older files stay readable: an approval without addresses has them unknown; a sent.yaml
+entry without `result` is a message the server accepted (before failures were logged).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
@@ -35,10 +40,10 @@ _APPROVALS_HEADER = """\
 # after its approval is no longer approved. Commit this file.
 """
 _SENT_HEADER = """\
-# Letters sent with `lgo-letters send`, one entry a message, appended as each is sent.
-# A council listed here is never sent its letter again unless asked (--resend). Commit
-# this file.
-sent:
+# Letters sent with `lgo-letters send`: one entry an attempt, appended as each ends, with
+# its result (sent: the server accepted it; failed: it did not, and nobody got it) and the
+# server's reply. A council sent its letter here is never sent it again unless asked
+# (--resend). Commit this file.
 """
 
 
@@ -64,15 +69,30 @@ class Approval(_Entry):
     pdf_sha256: Sha256
     html_sha256: Sha256
     inputs: LetterInputs
+    # The record's addresses when approved (None: approved before they were kept), so that
+    # a change of address since is shown (status, review).
+    email: list[str] | None = None
+    cc: list[str] | None = None
 
 
 class SentMessage(_Entry):
+    """One attempt to send a council its letter."""
+
     council: str
+    result: Literal["sent", "failed"] = "sent"  # absent in logs from before failures were kept
     at: str  # ISO 8601, UTC
-    message_id: str
     to: list[str]
     cc: list[str] = []
+    message_id: str
     pdf_sha256: Sha256
+    subject: str | None = None
+    # The server's last reply ("250 2.0.0 Ok: queued as …", "550 5.1.1 …"), or what went
+    # wrong when there was none (a timeout, a lost connection).
+    reply: str | None = None
+
+    @property
+    def sent(self) -> bool:
+        return self.result == "sent"
 
 
 class _SentLog(_Entry):
@@ -111,7 +131,7 @@ def load_approvals(year_dir: Path) -> dict[str, Approval]:
 
 def write_approvals(year_dir: Path, approvals: dict[str, Approval]) -> None:
     """The whole file, councils in order of slug, replaced atomically."""
-    body = {slug: approvals[slug].model_dump() for slug in sorted(approvals)}
+    body = {slug: approvals[slug].model_dump(exclude_none=True) for slug in sorted(approvals)}
     text = _APPROVALS_HEADER + (_dump(body) if body else "")
     write_atomic(year_dir / APPROVALS, text)
 
@@ -132,41 +152,146 @@ def load_sent(year_dir: Path) -> list[SentMessage]:
         raise InputError(problems_from_validation(error, document, _SentLog)) from None
 
 
+# A line that ends the YAML document (`...`, maybe followed by a comment).
+_DOCUMENT_END = re.compile(r"^\.\.\.[ \t]*(#.*)?$", re.MULTILINE)
+_SENT_KEY = re.compile(r"^sent:[ \t]*(#.*)?$", re.MULTILINE)
+
+
+def _appendable(text: str) -> bool:
+    """Whether an entry written at the end of `text` (`- council: …`) lands in its `sent:`
+    list: the list is the last key, in block style at the left margin, and nothing but its
+    entries and comments follows it (as this module writes it)."""
+    keys = _SENT_KEY.findall(text)
+    if len(keys) != 1 or len(re.findall(r"^sent:", text, re.MULTILINE)) != 1:
+        return False
+    after = text[_SENT_KEY.search(text).end() :]  # type: ignore[union-attr]
+    lines = [
+        line for line in after.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+    return all(line.startswith(("- ", " ")) for line in lines) and (
+        not lines or lines[0].startswith("- ")
+    )
+
+
+def _log_text(entries: list[SentMessage]) -> str:
+    return _SENT_HEADER + _dump({"sent": [m.model_dump(exclude_none=True) for m in entries]})
+
+
 def append_sent(year_dir: Path, message: SentMessage) -> None:
     """Add one entry to the end of sent.yaml at once. The file is rewritten whole and
     renamed into place (and flushed to disk first), so a crash leaves either the old log or
-    the new one, never half an entry; what was there before is kept byte for byte."""
+    the new one, never half an entry.
+
+    What was there before is kept byte for byte, but for a document end marker (`...`),
+    which the entry must come before. A log laid out otherwise by hand (`sent: []`, an
+    indented list, another key after the list), where an entry at the end would not join
+    the list, is written afresh from its entries instead, in the layout above."""
     file = year_dir / SENT
-    before = file.read_text(encoding="utf-8") if file.exists() else _SENT_HEADER
-    if not before.endswith("\n"):
-        before += "\n"
-    write_atomic(file, before + _dump([message.model_dump()]))
+    try:
+        text = file.read_text(encoding="utf-8") if file.exists() else ""
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    text = _DOCUMENT_END.sub("", text).rstrip()
+    if text and _appendable(text):
+        new = text + "\n" + _dump([message.model_dump(exclude_none=True)])
+    else:
+        new = _log_text([*load_sent(year_dir), message])
+    write_atomic(file, new)
+
+
+def _stamp(file: Path) -> tuple[int, int, int] | None:
+    try:
+        status = file.stat()
+    except OSError:
+        return None
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+class SentLog:
+    """sent.yaml as one `send` keeps it: read at the start, appended to as each attempt
+    ends, and read again whenever another process has written it since (so a council sent
+    its letter meanwhile is seen before its message goes)."""
+
+    def __init__(self, year_dir: Path):
+        self.year_dir = year_dir
+        self.file = year_dir / SENT
+        self.entries = load_sent(year_dir)
+        self.stamp = _stamp(self.file)
+
+    def current(self) -> list[SentMessage]:
+        """The entries as the file holds them now."""
+        if _stamp(self.file) != self.stamp:
+            self.entries = load_sent(self.year_dir)
+            self.stamp = _stamp(self.file)
+        return self.entries
+
+    def sent_count(self, slug: str) -> int:
+        """How many messages to this council the server has accepted."""
+        return sum(1 for entry in self.current() if entry.council == slug and entry.sent)
+
+    def append(self, message: SentMessage) -> None:
+        self.current()
+        append_sent(self.year_dir, message)
+        self.entries = [*self.entries, message]
+        self.stamp = _stamp(self.file)
 
 
 _PUBLISHED_HEADER = """\
-# Letters published with `lgo-letters publish`: the sha256 of each PDF as published.
-# Commit this file.
+# Letters published with `lgo-letters publish`: the sha256 of each PDF as published, and
+# each published letter later replaced by a corrected one. Commit this file.
 """
+
+
+class ChangedSentence(_Entry):
+    before: str = ""  # "" when the sentence is new
+    after: str = ""  # "" when it was taken out
+
+
+class PublishedCorrection(_Entry):
+    """A published letter replaced by a corrected one (listed in corrections.csv)."""
+
+    council: str
+    date: dt.date  # when the correction was sent (else approved)
+    replaces: Sha256  # the PDF published before
+    pdf_sha256: Sha256  # the corrected one
+    known: bool = True  # False: the earlier text was not kept, the changes are unknown
+    changes: list[ChangedSentence] = []
 
 
 class _Published(_Entry):
     published: dict[str, Sha256] | None = None
+    corrections: list[PublishedCorrection] | None = None
 
 
-def load_published(year_dir: Path) -> dict[str, str]:
-    """The sha256 of each council's published PDF, by slug."""
+def _load_publication(year_dir: Path) -> _Published:
     file = year_dir / PUBLISHED
     if not file.exists():
-        return {}
+        return _Published()
     document = _read_document(file)
     try:
-        return dict(_Published.model_validate(document.data).published or {})
+        return _Published.model_validate(document.data)
     except ValidationError as error:
         raise InputError(problems_from_validation(error, document, _Published)) from None
 
 
-def write_published(year_dir: Path, published: dict[str, str]) -> None:
-    body = {"published": dict(sorted(published.items()))}
+def load_published(year_dir: Path) -> dict[str, str]:
+    """The sha256 of each council's published PDF, by slug."""
+    return dict(_load_publication(year_dir).published or {})
+
+
+def load_published_corrections(year_dir: Path) -> list[PublishedCorrection]:
+    """Every published letter replaced by a corrected one, in the order they were."""
+    return list(_load_publication(year_dir).corrections or [])
+
+
+def write_published(
+    year_dir: Path,
+    published: dict[str, str],
+    corrections: list[PublishedCorrection] | None = None,
+) -> None:
+    body: dict[str, object] = {"published": dict(sorted(published.items()))}
+    if corrections:
+        body["corrections"] = [c.model_dump(mode="json") for c in corrections]
     write_atomic(year_dir / PUBLISHED, _PUBLISHED_HEADER + _dump(body, flow=False))
 
 

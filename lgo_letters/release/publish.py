@@ -18,12 +18,23 @@ from lgo_letters.build.inputs import sha256_bytes
 from lgo_letters.build.manifest import Manifest
 from lgo_letters.exchange.table import YearTable, write_table, year_table
 from lgo_letters.output import write_atomic
-from lgo_letters.release.ledgers import load_published, write_published
+from lgo_letters.release.corrections import (
+    corrections_csv,
+    keep_released_text,
+    publication_correction,
+)
+from lgo_letters.release.ledgers import (
+    load_published,
+    load_published_corrections,
+    write_published,
+)
 from lgo_letters.release.message import publication_name
 from lgo_letters.release.state import YearState, why_not_released
+from lgo_letters.release.text import letter_text
 from lgo_letters.renderer import Templates
 
 INDEX_TEMPLATE = "publish/index.html.j2"
+CORRECTIONS = "corrections.csv"  # published letters replaced by corrected ones
 # Contacts are for sending, not for the public figures; the bundle names its own files.
 PRIVATE_COLUMNS = frozenset({"email", "cc", "html_file", "pdf_file"})
 
@@ -37,6 +48,7 @@ class PublishReport:
     # Letters of this year already in the target folder that this bundle does not have
     # (a council whose record has gone): left as they are, and named.
     left_over: list[Path] = field(default_factory=list)
+    corrected: list[str] = field(default_factory=list)  # published letters now replaced
 
 
 def public_table(table: YearTable) -> YearTable:
@@ -125,12 +137,22 @@ def publish(
         report.written.append(target / name)
     write_atomic(target / "index.html", index)
     report.written.append(target / "index.html")
-    report.left_over = _letters_not_in(target, year.year, set(report.written))
 
     published = load_published(year.year_dir)
-    for letter, files in letters:
-        published[letter.slug] = sha256_bytes(
-            files[publication_name(letter.slug, year.year, ".pdf")]
-        )
-    write_published(year.year_dir, published)
+    corrections = load_published_corrections(year.year_dir)
+    for letter, _files in letters:
+        assert letter.approval is not None
+        text, before = letter_text(letter.html), published.get(letter.slug)
+        if before is not None and before != letter.approval.pdf_sha256:
+            corrections.append(publication_correction(year.year_dir, letter, before, text))
+            report.corrected.append(letter.slug)
+        keep_released_text(year.year_dir, letter.slug, letter.approval.pdf_sha256, text)
+        published[letter.slug] = letter.approval.pdf_sha256
+    if corrections:  # every correction of the year's published letters, this one's or earlier
+        names = {slug: letter.name for slug, letter in year.letters.items()}
+        pdfs = {slug: publication_name(slug, year.year, ".pdf") for slug in year.letters}
+        write_atomic(target / CORRECTIONS, corrections_csv(corrections, names, pdfs))
+        report.written.append(target / CORRECTIONS)
+    report.left_over = _letters_not_in(target, year.year, set(report.written))
+    write_published(year.year_dir, published, corrections)
     return report

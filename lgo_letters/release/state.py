@@ -22,10 +22,11 @@ from lgo_letters.build.inputs import (
 )
 from lgo_letters.build.manifest import Manifest
 from lgo_letters.context import TypeAverages
-from lgo_letters.errors import OutputError
+from lgo_letters.errors import InputError, OutputError, UsageError
 from lgo_letters.letter import LetterFailure, make_letter
 from lgo_letters.output import write_atomic
 from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year, year_signature
+from lgo_letters.release.addresses import address_conflicts
 from lgo_letters.release.ledgers import (
     Approval,
     LetterInputs,
@@ -54,9 +55,12 @@ class LetterState:
     html_sha256: str | None = None
     approval: Approval | None = None
     changes: tuple[str, ...] = ()  # why an approval no longer holds
-    sent: list[SentMessage] = field(default_factory=list)
+    attempts: list[SentMessage] = field(default_factory=list)  # every attempt to send it
     emails: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
+    # An address or domain of this letter's that another council's record also has (and
+    # year.yaml does not list as shared): the letter is held back until it is resolved.
+    address_conflicts: tuple[str, ...] = ()
     published: bool = False  # this very PDF was published
 
     @property
@@ -65,8 +69,43 @@ class LetterState:
         return self.approval is not None and not self.changes
 
     @property
+    def sent(self) -> list[SentMessage]:
+        """The messages the server accepted, oldest first."""
+        return [attempt for attempt in self.attempts if attempt.sent]
+
+    @property
     def last_sent(self) -> SentMessage | None:
-        return self.sent[-1] if self.sent else None
+        sent = self.sent
+        return sent[-1] if sent else None
+
+    @property
+    def last_attempt(self) -> SentMessage | None:
+        return self.attempts[-1] if self.attempts else None
+
+    @property
+    def superseded(self) -> bool:
+        """Sent, then corrected: the letter approved now is not the one last sent."""
+        last = self.last_sent
+        return (
+            self.approved
+            and last is not None
+            and self.approval is not None
+            and last.pdf_sha256 != self.approval.pdf_sha256
+        )
+
+    @property
+    def address_changes(self) -> list[str]:
+        """How the record's addresses differ from those it had when approved."""
+        if self.approval is None:
+            return []
+        return [
+            change
+            for label, then, now in (
+                ("email", self.approval.email, self.emails),
+                ("cc", self.approval.cc, self.cc),
+            )
+            if then is not None and (change := _address_change(label, list(then), list(now)))
+        ]
 
 
 @dataclass
@@ -155,16 +194,17 @@ def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
     manifest = Manifest.load(out_dir, year)
     approvals = load_approvals(year_dir)
     published = load_published(year_dir)
-    sent: dict[str, list[SentMessage]] = {}
+    attempts: dict[str, list[SentMessage]] = {}
     for message in load_sent(year_dir):
-        sent.setdefault(message.council, []).append(message)
+        attempts.setdefault(message.council, []).append(message)
     cache = None if render_all else _HtmlCache(out_dir)
 
     letters: dict[str, LetterState] = {}
     for slug, problems in records.failed.items():
         letters[slug] = LetterState(slug, slug, problems[0].file, tuple(map(str, problems)))
     if records.year_record is not None:
-        year_hash = sha256_bytes(records.year_record.model_dump_json())
+        # Who the letters may share addresses with changes no letter.
+        year_hash = sha256_bytes(records.year_record.model_dump_json(exclude={"shared_addresses"}))
         templates_hash = _templates_hash(templates, year)
         engine_hash = sha256_bytes(json.dumps(engine_fingerprint(), sort_keys=True))
         signature = year_signature(records, templates)
@@ -208,13 +248,38 @@ def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
         _note_build(state, manifest, out_dir)
     if cache:
         cache.save()
+    shared = records.year_record.shared_addresses if records.year_record else []
+    names = {slug: entry.record.name for slug, entry in records.councils.items()}
+    for slug, conflicts in address_conflicts(records.councils, shared).items():
+        letters[slug].address_conflicts = tuple(c.message(names) for c in conflicts)
     for slug, state in letters.items():
         state.approval = approvals.get(slug)
-        state.sent = sent.get(slug, [])
+        state.attempts = attempts.get(slug, [])
         state.published = state.pdf_sha256 is not None and published.get(slug) == state.pdf_sha256
         if state.approval is not None:
             state.changes = tuple(changes_since_approval(state, state.approval))
     return YearState(year, year_dir, prepared, dict(sorted(letters.items())))
+
+
+def load_year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
+    """The year's state for approve, review, status, send and publish; InputError with the
+    problems of a damaged ledger, or of year.yaml (without which no letter can be made)."""
+    state = year_state(paths, year, render_all)
+    records = state.prepared.records
+    if records.year_record is None:
+        raise InputError([p for p in state.prepared.problems if p.file == records.year_file])
+    return state
+
+
+def chosen(state: YearState, slugs: list[str]) -> list[str]:
+    """`slugs`, once each is known to be a council of the year (UsageError otherwise)."""
+    unknown = [slug for slug in slugs if slug not in state.letters]
+    if unknown:
+        raise UsageError(
+            f"no council record for {', '.join(unknown)} in {state.year} "
+            f"(valid: {', '.join(state.letters) or 'none'})"
+        )
+    return slugs
 
 
 def _note_build(state: LetterState, manifest: Manifest, out_dir: Path) -> None:
@@ -234,6 +299,12 @@ def _note_build(state: LetterState, manifest: Manifest, out_dir: Path) -> None:
         state.pdf_sha256, state.html_sha256 = built_pdf.sha256, built_html.sha256
     else:
         state.build = STALE
+
+
+def _address_change(label: str, then: list[str], now: list[str]) -> str | None:
+    if [a.casefold() for a in then] == [a.casefold() for a in now]:
+        return None
+    return f"{label} {', '.join(then) or 'none'} → {', '.join(now) or 'none'}"
 
 
 def why_not_released(state: LetterState) -> str | None:

@@ -37,6 +37,23 @@ Paragraph = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(check_paragraph)
 ]
 
+
+def check_one_line(value: str) -> str:
+    """No line break: the value goes into an email header (a subject, From or To), where a
+    line break would end the header, or let text pose as another one."""
+    for char in value:
+        if char in "\n\r\v\f\x85\u2028\u2029":
+            raise ValueError(
+                "holds a line break: write it on one line (it goes into the email's "
+                "headers: its subject, From or To)"
+            )
+    return value
+
+
+# A line that reaches an email header: a council's name (the subject), its recipients (To),
+# the sender's name (From).
+HeaderText = Annotated[Text, AfterValidator(check_one_line)]
+
 # An ONS GSS code: a letter for the nation and eight digits, e.g. E07000107.
 _GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
 
@@ -58,6 +75,21 @@ def check_email_address(value: str) -> str:
         reason = str(error).rstrip(".")
         raise ValueError(
             f"'{value}' is not an email address: {reason[:1].lower()}{reason[1:]}"
+        ) from None
+    return value
+
+
+def check_address_or_domain(value: str) -> str:
+    """An email address (a@b.org) or a mail domain (b.org), checked for form."""
+    if "@" in value:
+        return check_email_address(value)
+    try:
+        validate_email(f"postmaster@{value}", check_deliverability=False)
+    except EmailNotValidError as error:
+        reason = str(error).rstrip(".")
+        raise ValueError(
+            f"'{value}' is neither an email address nor a mail domain: "
+            f"{reason[:1].lower()}{reason[1:]}"
         ) from None
     return value
 
@@ -111,7 +143,7 @@ FactValue = Count | Text | dt.date | list[Text]
 class Sender(Record):
     """Who the letters are emailed from (`lgo-letters send`)."""
 
-    name: Text
+    name: HeaderText
     address: EmailAddress
     reply_to: EmailAddress | None = None
 
@@ -150,6 +182,10 @@ class YearRecord(Record):
     councils_list: Text | None = None
     # From and Reply-To of the emailed letters; `send` needs it, nothing else does.
     sender: Sender | None = None
+    # Addresses and domains more than one council's record may give (a shared service's
+    # mailbox): any other address or domain two councils share is a warning, and `send`
+    # holds both letters back (lgo_letters/release/addresses.py).
+    shared_addresses: list[Annotated[Text, AfterValidator(check_address_or_domain)]] = []
     # When a change since last year is flagged (`lgo-letters compare`).
     checks: Checks = Checks()
 
@@ -172,9 +208,9 @@ class CouncilRecord(Record):
     # Where the record's format comes from, for "2020's format (...) has no place for x".
     format_source: ClassVar[str] = "this year's letter format"
 
-    name: Text
+    name: HeaderText
     type: AuthorityType
-    recipients: Annotated[list[Text], Field(min_length=1)]
+    recipients: Annotated[list[HeaderText], Field(min_length=1)]
     role: Text
     salutation: Text | None = None
     # The council's ONS GSS code; spreadsheets are matched to records by it.
