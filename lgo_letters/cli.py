@@ -216,7 +216,7 @@ def preview(
 
 
 @app.command()
-@with_paths(out=None)
+@with_paths(out="Where the letters are built (read by --review for their state).")
 def serve(
     paths: Paths,
     year: Year,
@@ -226,15 +226,23 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the index in the default browser.")
     ] = False,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            help="The review desk: each letter's state, figures and flags; approve and "
+            "unapprove in the browser (the only way serve writes).",
+        ),
+    ] = False,
 ) -> int:
     """Serve YEAR's letters on 127.0.0.1, reloading open pages whenever a file is saved."""
     from lgo_letters.commands.serve import run_serve
 
-    return run_serve(paths, year, port, open_browser)
+    return run_serve(paths, year, port, open_browser, review)
 
 
 @app.command()
-@with_paths(out=None)
+@with_paths(out="Where the records cache is kept, in <out>/.cache/<year>/.")
 def validate(
     paths: Paths,
     years: Annotated[
@@ -463,6 +471,25 @@ def approve(
 
 @app.command()
 @with_paths()
+def unapprove(
+    paths: Paths,
+    year: Year,
+    slugs: Annotated[list[str], typer.Argument(help="Council slugs (their records' file names).")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the approval is withdrawn (kept in the log).")
+    ],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who withdraws it (default: git user name, login).")
+    ] = None,
+) -> int:
+    """Withdraw approvals until the letter is sent; the reason is kept in the approvals log."""
+    from lgo_letters.commands.approve import run_unapprove
+
+    return run_unapprove(paths, year, slugs, reason, by)
+
+
+@app.command()
+@with_paths()
 def review(paths: Paths, year: Year, slugs: Councils = None) -> int:
     """For letters changed since approval: why, and their text difference sentence by sentence."""
     from lgo_letters.commands.approve import run_review
@@ -546,13 +573,23 @@ def send(
 def publish(
     paths: Paths,
     year: Year,
-    to: Annotated[Path, typer.Option("--to", help="Folder to write the bundle into.")],
+    to: Annotated[
+        Path, typer.Option("--to", help="The website's folder: the bundle goes into DIR/YEAR/.")
+    ],
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="The address DIR is served at: the figures then give each letter's URL.",
+        ),
+    ] = None,
 ) -> int:
-    """Write the website's bundle: every approved letter (PDF, HTML), the figures as CSV and
-    JSON, and an index.html; refuses while any letter is a draft or not approved."""
+    """Write the website's bundle into DIR/YEAR/: every approved letter (PDF, HTML), the
+    public figures as CSV and JSON, and an index.html; refuses while any letter is a draft
+    or not approved, and never replaces a file it did not write."""
     from lgo_letters.commands.publish import run_publish
 
-    return run_publish(paths, year, to)
+    return run_publish(paths, year, to, base_url)
 
 
 def main() -> None:

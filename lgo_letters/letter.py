@@ -17,6 +17,7 @@ from lgo_letters.context import LetterContext
 from lgo_letters.errors import Problem, TemplateError
 from lgo_letters.project import PreparedYear
 from lgo_letters.renderer.html import render_html, style_text, with_stylesheet
+from lgo_letters.renderer.webfont import font_face_css
 
 if TYPE_CHECKING:
     from lgo_letters.renderer.pdf import PdfRenderer
@@ -35,8 +36,10 @@ class Letter:
 
     @property
     def html(self) -> str:
-        """The letter as one self-contained HTML file: stylesheet and images inline."""
-        return with_stylesheet(self.document, style_text(self.stylesheet))
+        """The letter as one self-contained HTML file: stylesheet, images and the font (each
+        face it uses, subset to what it draws) inline."""
+        fonts = font_face_css(self.document, self.stylesheet)
+        return with_stylesheet(self.document, style_text(self.stylesheet), fonts)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -157,14 +158,36 @@ def write_atomic(path: Path, data: bytes | str, durable: bool = True) -> None:
     commit(write_temporary(path, data, durable), path)
 
 
+# How often a writer that waits for a folder's lock for a while tries again.
+_LOCK_POLL_SECONDS = 0.05
+
+
+def _wait_for_lock(descriptor: int, busy: str, timeout: float) -> None:
+    import fcntl
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise UsageError(busy) from None
+            time.sleep(_LOCK_POLL_SECONDS)
+
+
 @contextlib.contextmanager
 def folder_lock(
-    folder: Path, busy: str, waiting: Callable[[], None] | None = None
+    folder: Path,
+    busy: str,
+    waiting: Callable[[], None] | None = None,
+    timeout: float | None = None,
 ) -> Iterator[None]:
     """One writer at a time in `folder` (a build in its output folder; a send, an approve or
     a publish in its year's data folder): a lock on the folder itself, so no lock file is
     left in it. Another holder makes it a UsageError saying `busy`; or, given `waiting`, that
-    is called (to say so) and the lock is waited for."""
+    is called (to say so) and the lock is waited for: for ever, or for `timeout` seconds
+    (then the UsageError)."""
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock
@@ -178,7 +201,10 @@ def folder_lock(
             if waiting is None:
                 raise UsageError(busy) from None
             waiting()
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            if timeout is None:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            else:
+                _wait_for_lock(descriptor, busy, timeout)
         yield
     finally:
         os.close(descriptor)

@@ -6,21 +6,24 @@ Commands call prepare_year() and then render what they need.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import gc
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lgo_letters.caches import cache_folder
 from lgo_letters.completeness import year_warnings
 from lgo_letters.context import LetterContext, TypeAverages, letter_context, year_averages
 from lgo_letters.errors import InputError, Problem, UsageError
 from lgo_letters.renderer.templates import LetterFormat, Templates, data_uri
 from lgo_letters.schema import (
     CouncilEntry,
-    CouncilRecord,
     YearRecords,
     load_council,
     load_year,
 )
+from lgo_letters.schema.loader import records_cache
 from lgo_letters.schema.slugs import SLUG_RULE, check_slugs, is_slug
 
 __all__ = ["Paths", "PreparedYear", "UsageError", "check_year", "prepare_year"]
@@ -73,6 +76,18 @@ def check_year(paths: Paths, year: int) -> Templates:
     return Templates(paths.templates)
 
 
+def year_templates(
+    paths: Paths, year: int, templates: Templates | None = None
+) -> tuple[Templates, LetterFormat]:
+    """The templates and letter format of `year`, or UsageError saying why the year's
+    letters cannot be made at all (no folder, no letter template, a broken format.yaml)."""
+    templates = templates or check_year(paths, year)
+    try:
+        return templates, templates.letter_format(year)
+    except InputError as error:
+        raise UsageError("\n".join(map(str, error.problems))) from None
+
+
 def year_signature(records: YearRecords, templates: Templates) -> str:
     """The signature every letter of the year carries, as a data: URI."""
     year_record = records.year_record
@@ -87,23 +102,58 @@ def prepare_year(
     only: Iterable[str] = (),
     templates: Templates | None = None,
     unpooled: Sequence[Path] = (),
+    cache: bool = False,
 ) -> PreparedYear:
     """Validate the year's records and make a letter context for every valid council.
 
     `unpooled` are record files lettered with the year's averages but not pooled into
     them (the golden edge cases). Problems are collected, never raised: a bad record loses
-    only its own letter.
+    only its own letter. With `cache`, valid records are kept in
+    <out>/.cache/<year>/records.json, so an unchanged record is not read again (the
+    whole-year commands that have an output folder: build, validate, status, export).
     """
-    templates = templates or check_year(paths, year)
+    # Everything made here lives as long as the year: the cycle collector would only walk
+    # it again and again while it grows (a full pass every 25% more objects).
+    with _collector_paused():
+        return _prepare_year(paths, year, only, templates, unpooled, cache)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cycle collection while the year loads; then what was made goes straight to the
+    oldest generation (gc.freeze, then gc.unfreeze), so the collector does not walk it
+    twice more on its way there. Nothing stays frozen: a server that prepares the year
+    again and again leaves its old years to the collector."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        letter_format = templates.letter_format(year)
-    except InputError as error:
-        raise UsageError("\n".join(map(str, error.problems))) from None
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def _prepare_year(
+    paths: Paths,
+    year: int,
+    only: Iterable[str],
+    templates: Templates | None,
+    unpooled: Sequence[Path],
+    cache: bool,
+) -> PreparedYear:
+    templates, letter_format = year_templates(paths, year, templates)
 
     only = list(only)
     check_slugs(only)
 
-    records = load_year(paths.data / str(year), year, letter_format.format)
+    records = load_year(
+        paths.data / str(year),
+        year,
+        letter_format.format,
+        records_cache(cache_folder(paths.out, year), letter_format.format) if cache else None,
+    )
     prepared = PreparedYear(
         year, templates, records, letter_format, {}, problems=list(records.problems)
     )
@@ -130,9 +180,11 @@ def prepare_year(
     prepared.warnings, list_problems = year_warnings(records, prepared.averages)
     prepared.problems.extend(list_problems)
     signature = year_signature(records, templates)
-    by_type: dict[str, list[CouncilRecord]] = {}
-    for entry in records.councils.values():
-        by_type.setdefault(entry.record.type, []).append(entry.record)
+    # One mapping of averages per type, shared by its letters (a letter needs its type's
+    # averages, never the type's records: holding those per letter grew with the square
+    # of the councils).
+    nothing = dict.fromkeys(letter_format.format.declared.averages)
+    by_type = {kind: dict(averages.rates) for kind, averages in prepared.averages.items()}
     entries = [*sorted(records.councils.items()), *prepared.unpooled.items()]
     for slug, entry in entries:
         if only and slug not in only:
@@ -142,7 +194,7 @@ def prepare_year(
             year,
             entry.record,
             year_record,
-            tuple(by_type.get(entry.record.type, ())),
+            by_type.get(entry.record.type, nothing),
             signature,
         )
     return prepared

@@ -103,6 +103,18 @@ def change_record(root: Path, slug: str, **statistics: int) -> None:
     write_record(file, record)
 
 
+def make_publishable(root: Path) -> None:
+    """Elsworth's figures confirmed: no draft left; then every letter approved."""
+    record_file = root / "data" / str(YEAR) / "councils" / "elsworth.yaml"
+    record = yaml.safe_load(record_file.read_text())
+    record["draft"] = False
+    record_file.write_text(yaml.safe_dump(record))
+    built = lgo(root, "build", "--only", "elsworth")
+    assert built.code == 0, built.stderr
+    approved = lgo(root, "approve", "--all", "--by", "Jane Smith")
+    assert approved.code == 0, approved.stderr
+
+
 class Running:
     """`lgo-letters COMMAND 2021 ARGS` on the project at root in a child process (for
     signals, and to watch its lines as they come), its stderr read line by line."""

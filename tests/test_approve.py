@@ -127,7 +127,7 @@ def test_a_template_edit_undoes_every_approval(release_project: Path):
     assert lgo(release_project, "approve", "ashby", "ynys-mon", "--by", "J").code == 0
     # status keeps each letter's HTML hash by its inputs; a template edit must still show.
     assert status_rows(release_project)["ashby"]["approval"] == "approved"
-    assert (release_project / "output" / str(YEAR) / ".status-cache.json").is_file()
+    assert (release_project / "output" / ".cache" / str(YEAR) / "letters.json").is_file()
     template = release_project / "templates" / "2021" / "letter.html.j2"
     template.write_text(template.read_text().replace("challenging year", "difficult year"))
 
@@ -146,7 +146,10 @@ def test_status_lines_summary_json_and_csv(release_project: Path):
     result = lgo(release_project, "status")
     assert result.code == 0
     lines = result.stdout.splitlines()
-    assert lines[-1] == ("2021: 7 councils — 5 approved, 1 changed since approval, 1 draft; 0 sent")
+    assert lines[-1] == (
+        "2021: 7 councils — 5 approved (5 without being opened in the review desk), "
+        "1 changed since approval, 1 draft; 0 sent"
+    )
     by_slug = {line.split(":")[0]: line for line in lines[:-1]}
     assert list(by_slug) == [
         "ashby", "barnfield", "carrow", "denholm", "elsworth", "fenwick", "ynys-mon"

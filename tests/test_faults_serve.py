@@ -41,7 +41,7 @@ def request(live, method: str, path: str, host: str | None = None) -> tuple[int,
             connection.putheader("Host", host)
         connection.endheaders()
         response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        return response.status, response.headers, response.read()  # names: any case
     finally:
         connection.close()
 
@@ -95,6 +95,34 @@ def test_a_client_that_sends_half_a_request_is_disconnected(served) -> None:  # 
     finally:
         for client in clients:
             client.close()
+
+
+def test_a_client_that_drips_its_request_is_cut_off_at_the_deadline(served) -> None:  # type: ignore[no-untyped-def]
+    # Issue 21: one header byte every 5 s kept a connection open past 45 s, since each byte
+    # restarted a timeout that was meant for the whole request (20 s; 1 s here). A byte every
+    # 0.1 s, for at most ~20 s: a server that keeps the client that long fails the test.
+    head = b"GET /ashby HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 200
+    started = time.monotonic()  # before the connection: the server's deadline starts at it
+    client = socket.create_connection(_address(served), timeout=30)
+    client.settimeout(0.1)  # how long each byte waits for the server's close
+    closed_after = None
+    try:
+        for byte in head:
+            try:
+                client.sendall(bytes([byte]))
+                if client.recv(1) == b"":
+                    closed_after = time.monotonic() - started
+                    break
+            except TimeoutError:
+                continue  # still open: the next byte
+            except (BrokenPipeError, ConnectionResetError):
+                closed_after = time.monotonic() - started
+                break
+    finally:
+        client.close()
+    assert closed_after is not None, "the dripping client was never disconnected"
+    # At the deadline (asyncio may fire a timer a clock tick early), well before the end.
+    assert 0.9 <= closed_after < 5
 
 
 @pytest.mark.parametrize("since", ["²", "9" * 5000, "-1", ""])

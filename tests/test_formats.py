@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from lgo_letters.context.averages import year_averages
 from lgo_letters.context.delay import compliance_delay
-from lgo_letters.context.letter import letter_context
+from lgo_letters.context.letter import Rate, letter_context
 from lgo_letters.errors import InputError
 from lgo_letters.schema.formats import check_record
 from lgo_letters.schema.loader import load_format
+from lgo_letters.schema.models import CouncilRecord
 from tests.errorcases import invoke
 from tests.helpers import REPO
 from tests.records import council, write_council
@@ -101,13 +103,20 @@ def test_rate_is_given_or_pooled_from_the_years_records(tmp_path: Path) -> None:
         return year_format.record_model.model_validate(data)
 
     districts = [record("district", 8, 5), record("district", 0, 0), record("district", 2, 0)]
-    pooled = letter_context("a", 2030, districts[0], year, districts).rate("done", "asked", "done")
+    county = record("county", 3, 3)
+    averages = year_averages(year, [*districts, county], year_format.declared.averages)
+    assert (averages["district"].source, averages["county"].source) == ("computed", "given")
+
+    def rate(slug: str, council: CouncilRecord) -> Rate:
+        context = letter_context(slug, 2030, council, year, averages[council.type].rates)
+        return context.rate("done", "asked", "done")
+
+    pooled = rate("a", districts[0])
     # 5 of 8 is 62.5%, half up 63; the average is pooled: 5 of 10.
     assert (pooled.part, pooled.whole, pooled.percent, pooled.average) == (5, 8, 63, 50)
-    none = letter_context("b", 2030, districts[1], year, districts).rate("done", "asked", "done")
+    none = rate("b", districts[1])
     assert none.percent is None  # never 0% over zero cases
-    county = record("county", 3, 3)
-    given = letter_context("c", 2030, county, year, [county]).rate("done", "asked", "done")
+    given = rate("c", county)
     assert (given.percent, given.average) == (100, 40)
 
 

@@ -4,6 +4,7 @@ and the page-picture comparison."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,17 +35,29 @@ def a_letter(tmp_path_factory: pytest.TempPathFactory) -> Letter:
     return letter
 
 
+# The <style> element of the letter's font, as normalised: one line a face.
+_FONT_STYLE = re.compile(r"<style>\n(?:@font-face \{[^\n]*\}\n)+</style>\n")
+
+
 def normalised(letter: Letter, body: str, stylesheet: str = "p {}") -> str:
-    """normalise_html of `letter` with `body` as its document, between <head> and </html>."""
+    """normalise_html of `letter` with `body` as its document, between <head> and </html>,
+    without the font's <style> element (test_the_real_letter... looks at it)."""
     document = f"<html><head></head>\n{body}\n</html>"
-    return normalise_html(replace(letter, document=document, stylesheet=stylesheet))
+    text = normalise_html(replace(letter, document=document, stylesheet=stylesheet))
+    return _FONT_STYLE.sub("", text, count=1)
 
 
 def test_the_real_letter_is_its_html_file_one_sentence_a_line(a_letter: Letter) -> None:
     text = normalise_html(a_letter)
     assert text.endswith("</html>\n") and "\n\n\n" not in text
     assert "<style>/* stylesheet sha256=" in text
-    assert ";base64," not in text  # every embedded image is shown by its sha256
+    assert ";base64," not in text  # every embedded image and font is shown by its sha256
+    # The font: a <style> element of its own, one face a line, each by its sha256.
+    fonts = _FONT_STYLE.search(text)
+    assert fonts is not None
+    faces = fonts.group(0).splitlines()[1:-1]
+    assert len(faces) == 3
+    assert all(re.search(r'url\("data:font/woff2;sha256=[0-9a-f]{64}"\)', f) for f in faces)
     sentences = [line for line in text.splitlines() if line.endswith(".") and " " in line]
     assert len(sentences) > 10
 

@@ -4,19 +4,15 @@ else."""
 from __future__ import annotations
 
 import hashlib
+import json
 from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 import lgo_letters
-from lgo_letters.build import inputs
-from lgo_letters.build.inputs import (
-    engine_fingerprint,
-    file_sha256,
-    letter_input_hash,
-    sha256_bytes,
-)
+from lgo_letters.hashing import file_sha256, sha256_bytes
+from lgo_letters.inputs import engine_fingerprint, letter_input_hash
 from lgo_letters.renderer.fonts import font_files
 
 
@@ -55,11 +51,16 @@ def test_the_same_html_gives_the_same_hash_and_any_change_another() -> None:
 
 
 @pytest.mark.parametrize("item", ["weasyprint", "font-subsetter", "source:renderer/pdf.py"])
-def test_a_change_in_the_engine_changes_every_letters_hash(
-    monkeypatch: pytest.MonkeyPatch, item: str
-) -> None:
+def test_a_change_in_the_engine_changes_every_letters_hash(item: str) -> None:
     html = sha256_bytes("<p>Dear Mrs Jolly</p>")
     before = letter_input_hash(html)
+    assert letter_input_hash(html, engine_fingerprint()) == before
     changed = {**engine_fingerprint(), item: "something else"}
-    monkeypatch.setattr(inputs, "engine_fingerprint", lambda: changed)
-    assert letter_input_hash(html) != before
+    assert letter_input_hash(html, changed) != before
+
+
+def test_the_input_hash_is_the_one_every_manifest_so_far_records() -> None:
+    # Manifests written before keep matching: a letter is not rebuilt for a new formula.
+    html = sha256_bytes("<p>Dear Mrs Jolly</p>")
+    inputs = {"html": html, "engine": engine_fingerprint()}
+    assert letter_input_hash(html) == sha256_bytes(json.dumps(inputs, sort_keys=True))

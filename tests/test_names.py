@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lgo_letters.schema.names import name_key
+from lgo_letters.schema.names import name_key, sort_key
 from tests.errorcases import invoke
 from tests.exchange_helpers import YEAR, YEAR_FILE, make_year, record
 
@@ -55,3 +55,43 @@ def test_the_duplicate_check_and_import_agree(tmp_path: Path, name: str) -> None
     (listed / "data" / str(YEAR) / "councils.csv").write_text(f'code,name\n,"{name}"\n')
     run = invoke("validate", str(YEAR), *folders(listed))
     assert ("is not on the official list" in run.stderr) != same, run.stderr
+
+
+# Where a council is listed (sort_key): under the place it is named for.
+
+
+def test_councils_sort_under_the_place_they_are_named_for():
+    names = [
+        "City of London",
+        "Barnet, London Borough of",
+        "London Borough of Bexley",
+        "The Royal Borough of Kingston upon Thames",
+        "Council of the Isles of Scilly",
+        "Ashford Borough Council",
+        "City of Bradford Metropolitan District Council",
+        "Lambeth Council",
+        "Cityville District Council",  # "City" is part of its name here
+    ]
+    assert sorted(names, key=sort_key) == [
+        "Ashford Borough Council",
+        "Barnet, London Borough of",  # B
+        "London Borough of Bexley",  # B
+        "City of Bradford Metropolitan District Council",  # B
+        "Cityville District Council",
+        "Council of the Isles of Scilly",  # I
+        "The Royal Borough of Kingston upon Thames",  # K
+        "Lambeth Council",
+        "City of London",  # L
+    ]
+
+
+def test_a_records_sort_name_places_it():
+    hull = "Kingston upon Hull City Council"
+    names = {"Hartlepool Borough Council": None, hull: "Hull", "Isle of Wight Council": None}
+    assert sorted(names, key=lambda name: sort_key(name, names[name])) == [
+        "Hartlepool Borough Council",
+        hull,
+        "Isle of Wight Council",
+    ]
+    # Accents and case are set aside as in every comparison of names.
+    assert sort_key("Cyngor Sir Ynys Môn")[0] == sort_key("CYNGOR SIR YNYS MON")[0]

@@ -4,6 +4,7 @@ to a letter: both checked on a project folder of the test's own records."""
 from __future__ import annotations
 
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,56 @@ def test_a_pdf_that_cannot_be_laid_out_costs_that_letter_named_by_its_record(
         f"{paths.data / '2021/councils/half.yaml'}: PDF rendering failed: "
         "RuntimeError: no room for the panel",
     )
+
+
+_TYPES = ("district", "unitary", "county", "metropolitan", "london")
+_RECORD = """\
+name: Council {index} {kind}
+type: {kind}
+recipients: [Ms Example]
+role: Chief Executive
+statistics:
+  investigations: {investigations}
+  upheld: {upheld}
+  satisfactory_remedies: 1
+  compliance_outcomes: 2
+  complied: 2
+"""
+
+
+def _year_of(root: Path, councils: int) -> Paths:
+    """A 2021 year of `councils` records of every type: only district averages are given,
+    so the other four types' averages are pooled from their records."""
+    shutil.copytree(REPO / "templates", root / "templates")
+    folder = root / "data" / "2021" / "councils"
+    folder.mkdir(parents=True)
+    (folder.parent / "year.yaml").write_text(year_file(2021))
+    for index in range(councils):
+        kind = _TYPES[index % len(_TYPES)]
+        text = _RECORD.format(
+            index=index, kind=kind, investigations=4 + index % 7, upheld=2 + index % 3
+        )
+        (folder / f"council-{index}.yaml").write_text(text, encoding="utf-8")
+    return Paths(root / "data", root / "templates", root / "output")
+
+
+def _peak_memory_of_prepare_year(paths: Paths) -> int:
+    tracemalloc.start()
+    try:
+        prepared = prepare_year(paths, 2021)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert not prepared.problems
+    return peak
+
+
+@pytest.mark.slow  # reads 6,000 records, twice over, with every allocation traced
+def test_preparing_a_year_takes_memory_in_proportion_to_its_councils(tmp_path: Path) -> None:
+    # Each letter once held its own tuple of every council of its type: memory grew with
+    # the square of the councils (3 GB at 20,000). Twice the councils: about twice the
+    # memory, never four times. Measured with the records cache cold and then warm.
+    small, large = _year_of(tmp_path / "small", 2_000), _year_of(tmp_path / "large", 4_000)
+    for cache in ("cold", "warm"):
+        ratio = _peak_memory_of_prepare_year(large) / _peak_memory_of_prepare_year(small)
+        assert ratio < 2.5, f"records cache {cache}: 4,000 councils took {ratio:.2f}× the memory"

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.release import SENDABLE, YEAR, Running, change_record, lgo, rebuild
+from tests.release import SENDABLE, YEAR, Running, change_record, lgo, make_publishable, rebuild
 from tests.smtpserver import Recorder, smtp_server
-from tests.test_publish import make_publishable
 from tests.test_send import approve_all, councils_of, sent_councils, sent_log
 
 pytestmark = pytest.mark.slow  # builds letters (once a session), runs send in a process
@@ -118,14 +117,15 @@ def test_publishing_a_corrected_letter_replaces_it_and_lists_the_correction(
     release_project: Path,
 ):
     make_publishable(release_project)
-    bundle = release_project / "site"
-    assert lgo(release_project, "publish", "--to", str(bundle)).code == 0
+    site = release_project / "site"
+    bundle = site / str(YEAR)  # publish writes DIR/<year>/
+    assert lgo(release_project, "publish", "--to", str(site)).code == 0
     assert not (bundle / "corrections.csv").exists()  # nothing corrected yet
 
     change_record(release_project, "ashby", investigations=8)
     rebuild(release_project)
     assert lgo(release_project, "approve", "ashby", "--by", "Jane Smith").code == 0
-    result = lgo(release_project, "publish", "--to", str(bundle))
+    result = lgo(release_project, "publish", "--to", str(site))
 
     assert result.code == 0, result.stderr
     assert "ashby: its published letter is replaced by the corrected one" in result.stderr
@@ -142,7 +142,8 @@ def test_publishing_a_corrected_letter_replaces_it_and_lists_the_correction(
         "“50% of complaints we investigated were upheld.” now reads “63% of complaints we "
         "investigated were upheld.”" in row["what_changed"]
     )
+    assert '<a href="corrections.csv">' in (bundle / "index.html").read_text("utf-8")
     # Published again, unchanged: the same bundle, the correction still listed.
     before = (bundle / "corrections.csv").read_bytes()
-    assert lgo(release_project, "publish", "--to", str(bundle)).code == 0
+    assert lgo(release_project, "publish", "--to", str(site)).code == 0
     assert (bundle / "corrections.csv").read_bytes() == before

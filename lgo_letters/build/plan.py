@@ -1,10 +1,15 @@
-"""The build's planning phase: every letter rendered by Jinja (microseconds a letter), and
-for each, which of its files are out of date.
+"""The build's planning phase: for each letter, which of its files are out of date.
 
 A letter's HTML is rewritten when its bytes differ from the file on disk; its PDF is laid
 out again when the manifest does not record the file on disk as built from the letter's
 current input hash. HTML already current is recorded in the manifest (so a lost manifest is
 rebuilt without rewriting a file).
+
+The input hash comes from the letter's HTML. A letter whose sources (lgo_letters/inputs.py)
+are those its HTML was last made from takes that HTML's digest from the cache
+(HtmlDigests) and is not rendered at all when its files are current; any other letter is
+rendered with Jinja (about a millisecond). The files on disk are hashed only when their
+size or times changed since they were last hashed (FileDigests).
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lgo_letters.build.inputs import file_sha256, letter_input_hash, sha256_bytes
 from lgo_letters.build.manifest import BuiltFile, Manifest
 from lgo_letters.build.options import BuildOptions
 from lgo_letters.build.report import Failure
+from lgo_letters.caches import FileDigests
+from lgo_letters.hashing import file_sha256, sha256_bytes
+from lgo_letters.inputs import HtmlDigest, HtmlDigests, letter_sources, year_sources
 from lgo_letters.letter import LetterFailure, make_letter
 from lgo_letters.project import PreparedYear
 
@@ -75,14 +82,32 @@ def out_of_date(
     out_dir: Path,
     manifest: Manifest,
     options: BuildOptions,
+    sha256_of: Callable[[Path], str | None] = file_sha256,
 ) -> OutOfDate:
     """Which of a letter's files this build must write, given its HTML's sha256 and its
-    input hash: those of the asked-for formats that --force or a change calls for."""
-    html = options.html and (options.force or file_sha256(out_dir / f"{slug}.html") != html_sha256)
+    input hash: those of the asked-for formats that --force or a change calls for. The
+    files on disk are hashed by `sha256_of`."""
+    html = options.html and (options.force or sha256_of(out_dir / f"{slug}.html") != html_sha256)
     pdf = options.pdf and (
-        options.force or not manifest.up_to_date(slug, out_dir / f"{slug}.pdf", input_hash)
+        options.force
+        or not manifest.up_to_date(slug, out_dir / f"{slug}.pdf", input_hash, sha256_of)
     )
     return OutOfDate(html, pdf)
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """What earlier runs learned (lgo_letters/caches.py): each letter's HTML digest by its
+    sources, and the output files' sha256 by their size and times. Without them (tests of
+    the plan alone) every letter is rendered and every file hashed."""
+
+    html: HtmlDigests | None = None
+    files: FileDigests | None = None
+
+    def save(self) -> None:
+        for cache in (self.html, self.files):
+            if cache is not None:
+                cache.save()
 
 
 def plan_letters(
@@ -91,27 +116,43 @@ def plan_letters(
     out_dir: Path,
     manifest: Manifest,
     stop: Callable[[], bool],
+    remembered: Remembered = Remembered(),
 ) -> Plan:
-    """Render every letter and decide what to write; a stop leaves the rest unplanned."""
+    """Decide what to write, rendering the letters that must be (or whose HTML is not
+    known); a stop leaves the rest unplanned."""
     planned: list[PlannedLetter] = []
     unchanged: list[str] = []
     failures: list[Failure] = []
+    current_html: list[tuple[str, str, Path, HtmlDigest]] = []  # recorded once, at the end
+    sha256_of = remembered.files.sha256 if remembered.files else file_sha256
+    shared = year_sources(prepared) if remembered.html and prepared.letters else None
     for slug in prepared.letters:
         if stop():
             break
+        name = prepared.letters[slug].council.name
+        html_file = out_dir / f"{slug}.html"
+        sources = letter_sources(prepared, shared, slug) if shared else None
+        known = remembered.html.get(sources) if remembered.html and sources else None
+        if known is not None and not options.force:
+            writes = _writes(slug, known, out_dir, manifest, options, sha256_of)
+            if not (writes.html or writes.pdf):
+                if options.html:
+                    current_html.append((slug, name, html_file, known))
+                unchanged.append(slug)
+                continue
         letter = make_letter(prepared, slug)
         if isinstance(letter, LetterFailure):
             failures.append(Failure(slug, letter.reasons))
             continue
         html = letter.html
-        html_sha256 = sha256_bytes(html)
-        input_hash = letter_input_hash(html_sha256)
-        name = letter.context.council.name
-        writes = out_of_date(slug, html_sha256, input_hash, out_dir, manifest, options)
+        if remembered.html and sources:
+            digest = remembered.html.put(sources, html)
+        else:
+            digest = HtmlDigest.of(html)
+        writes = _writes(slug, digest, out_dir, manifest, options, sha256_of)
         if options.html and not writes.html:
             # Already on disk: the manifest records it (a lost manifest is rebuilt this way).
-            html_file = out_dir / f"{slug}.html"
-            manifest = manifest.recording(slug, name, html_file, html_entry(input_hash, html))
+            current_html.append((slug, name, html_file, digest))
         if not (writes.html or writes.pdf):
             unchanged.append(slug)
             continue
@@ -123,12 +164,51 @@ def plan_letters(
                 html,
                 letter.document,
                 letter.stylesheet,
-                input_hash,
+                digest.input_hash,
                 write_html=writes.html,
                 make_pdf=writes.pdf,
             )
         )
+    manifest = _recording_html(manifest, current_html)
     return Plan(tuple(planned), tuple(unchanged), tuple(failures), manifest)
+
+
+def _writes(
+    slug: str,
+    digest: HtmlDigest,
+    out_dir: Path,
+    manifest: Manifest,
+    options: BuildOptions,
+    sha256_of: Callable[[Path], str | None],
+) -> OutOfDate:
+    return out_of_date(
+        slug, digest.sha256, digest.input_hash, out_dir, manifest, options, sha256_of
+    )
+
+
+def _recording_html(
+    manifest: Manifest, current: list[tuple[str, str, Path, HtmlDigest]]
+) -> Manifest:
+    """`manifest` with the HTML files found current recorded: those it does not already
+    record just so (in an up-to-date build, none)."""
+    entries = []
+    for slug, name, file, digest in current:
+        council, built = manifest.councils.get(slug), manifest.file(slug, file.name)
+        if (
+            council is not None
+            and built is not None
+            and (council.name, council.input) == (name, digest.input_hash)
+            and (built.input, built.sha256, built.bytes, built.pages)
+            == (digest.input_hash, digest.sha256, digest.size, None)
+        ):
+            continue
+        entries.append((slug, name, file, _built(digest)))
+    return manifest.recording_all(entries)
+
+
+def _built(digest: HtmlDigest) -> BuiltFile:
+    """The manifest's entry of a letter's HTML file, as `digest` describes it."""
+    return BuiltFile(input=digest.input_hash, sha256=digest.sha256, bytes=digest.size)
 
 
 def record_failures(prepared: PreparedYear, options: BuildOptions) -> tuple[Failure, ...]:

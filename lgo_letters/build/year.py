@@ -34,18 +34,19 @@ from lgo_letters.build.combined import (
     update_combined,
 )
 from lgo_letters.build.folder import check_output_folder, remove_leftover_temporaries
-from lgo_letters.build.inputs import engine_fingerprint, harfbuzz_subset_available
 from lgo_letters.build.manifest import MANIFEST, Checkpoints, Manifest
 from lgo_letters.build.options import BuildOptions
 from lgo_letters.build.pdfs import PdfsWritten, render_pdfs
-from lgo_letters.build.plan import Plan, plan_letters, record_failures
+from lgo_letters.build.plan import Plan, Remembered, plan_letters, record_failures
 from lgo_letters.build.pool import warm_up
 from lgo_letters.build.progress import BuildProgress
 from lgo_letters.build.report import BuildReport, Failure
 from lgo_letters.build.signals import StopSignals
 from lgo_letters.build.stale import clean, stale_councils
 from lgo_letters.build.write import LettersWritten, write_html_letters
+from lgo_letters.caches import file_digests
 from lgo_letters.errors import OutputError, UsageError
+from lgo_letters.inputs import HtmlDigests, engine_fingerprint, harfbuzz_subset_available
 from lgo_letters.output import folder_lock
 from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
 
@@ -83,7 +84,7 @@ def build_year(
     out_dir = paths.out / str(year)
     if options.pdf and (options.force or not (out_dir / MANIFEST).is_file()):
         warm_up()  # every PDF will be built: load the workers' WeasyPrint while records load
-    prepared = prepare_year(paths, year, options.only, templates)
+    prepared = prepare_year(paths, year, options.only, templates, cache=True)
     checked = BuildReport(
         year, out_dir, problems=tuple(prepared.problems), warnings=tuple(prepared.warnings)
     )
@@ -110,8 +111,9 @@ def build_year(
         checked = dataclasses.replace(checked, manifest_damage=loaded.damage)
         saved = Checkpoints(loaded.with_engine(engine_fingerprint()))
         refused = None
+        remembered = Remembered(HtmlDigests(paths.out, year), file_digests(paths.out, year))
         try:
-            plan = plan_letters(prepared, options, out_dir, saved.latest, build.stop)
+            plan = plan_letters(prepared, options, out_dir, saved.latest, build.stop, remembered)
             known = [*prepared.records.councils, *prepared.records.failed]
             stale = stale_councils(known, options.only, plan.manifest)
             if folder.refusal is not None and (plan.letters or (options.clean and stale)):
@@ -126,6 +128,7 @@ def build_year(
             # Last, and however the build ends: it names only files already in place. Not
             # when the folder refused the build: nothing was written, the manifest neither.
             manifest_error = "" if refused else _write_manifest(saved.latest)
+            remembered.save()
     if refused is not None:
         return finish(refused, interrupted_by=build.stop.received)
     return finish(report, manifest_error=manifest_error, interrupted_by=build.stop.received)

@@ -128,7 +128,8 @@ def trace_prepared(prepared: PreparedYear, slug: str, provenance: Provenance) ->
             )
         )
         key = f"averages.{council.type}.{name}"
-        if letter.given_averages is not None:
+        type_averages = prepared.averages.get(council.type)
+        if type_averages is not None and type_averages.source == "given":
             line = _line(year_doc, key)
             at = f"{year_file}:{line}" if line else str(year_file)
             traced.append(

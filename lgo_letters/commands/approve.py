@@ -1,11 +1,20 @@
-"""`lgo-letters approve YEAR SLUG ... | --all` and `lgo-letters review YEAR [SLUG]`."""
+"""`lgo-letters approve YEAR SLUG ... | --all`, `lgo-letters unapprove YEAR SLUG ...` and
+`lgo-letters review YEAR [SLUG]`."""
 
 from __future__ import annotations
 
 from lgo_letters.checking.compare import Flag, compare_years, previous_year
 from lgo_letters.errors import InputError, UsageError
 from lgo_letters.project import Paths, check_year
-from lgo_letters.release.approval import approve, approver_name, checked_approver, text_changes
+from lgo_letters.release.approval import (
+    approve,
+    approver_name,
+    check_reason,
+    checked_approver,
+    text_changes,
+    unapprove,
+)
+from lgo_letters.release.history import HistoryEntry, load_history
 from lgo_letters.release.lock import year_lock
 from lgo_letters.release.state import YearState, chosen, load_year_state
 from lgo_letters.report import err, out
@@ -20,7 +29,8 @@ def run_approve(paths: Paths, year: int, slugs: list[str], every: bool, by: str 
         raise UsageError("name the councils to approve, or give --all (not both)")
     approver = checked_approver(by if by is not None else approver_name())
     check_year(paths, year)
-    # Read and written under the year's lock: a second approve waits, then reads afresh.
+    # Read and written under the year's lock: a second approve (or the review desk) waits,
+    # then reads afresh.
     with year_lock(paths.data / str(year), year, "approve", waiting=_say):
         state = load_year_state(paths, year)
         report = approve(state, list(state.letters) if every else chosen(state, slugs), approver)
@@ -42,24 +52,64 @@ def run_approve(paths: Paths, year: int, slugs: list[str], every: bool, by: str 
     return 1 if report.refused else 0
 
 
+def run_unapprove(paths: Paths, year: int, slugs: list[str], reason: str, by: str | None) -> int:
+    """Withdraw approvals (until the letter is sent), with a reason kept in the history."""
+    try:
+        why = check_reason(reason)
+    except ValueError as error:
+        raise UsageError(f"--reason {reason!r}: {error}") from None
+    person = checked_approver(by if by is not None else approver_name())
+    check_year(paths, year)
+    with year_lock(paths.data / str(year), year, "approve", waiting=_say):
+        state = load_year_state(paths, year)
+        report = unapprove(state, chosen(state, slugs), person, why)
+    for slug in report.approved:
+        out.print(f"unapproved {slug}", markup=False)
+    for slug, refused in report.refused.items():
+        _say(f"{slug}: not unapproved: {refused}")
+    return 1 if report.refused else 0
+
+
+def history_line(entry: HistoryEntry) -> str:
+    """One approval or unapproval, as `review` prints it."""
+    done = "approved" if entry.action == "approve" else "unapproved"
+    line = f"{entry.at} {done} by {entry.by} ({entry.via}; HTML sha256 {entry.html_sha256[:12]}…)"
+    return line + (f": {entry.reason}" if entry.reason else "")
+
+
 def run_review(paths: Paths, year: int, slugs: list[str]) -> int:
     state = load_year_state(paths, year)
-    letters = [state.letters[s] for s in chosen(state, slugs)] or list(state.letters.values())
+    history = load_history(state.year_dir)
+    named = chosen(state, slugs)
+    letters = [state.letters[s] for s in named] or list(state.letters.values())
     flags = year_on_year_flags(paths, state)
     changed = [letter for letter in letters if letter.approval is not None and letter.changes]
-    for letter in changed:
-        assert letter.approval is not None
-        out.print(
-            f"== {letter.slug} ({letter.name}): approved by {letter.approval.by} at "
-            f"{letter.approval.at}, changed since: {'; '.join(letter.changes)}",
-            markup=False,
-        )
+    readdressed = [letter for letter in letters if letter.address_changes]
+    # Named letters are shown whatever their state; otherwise the changed ones.
+    for letter in letters if named else changed:
+        approval = letter.approval
+        if approval is None:
+            out.print(f"== {letter.slug} ({letter.name}): not approved", markup=False)
+        elif not letter.changes:
+            out.print(
+                f"== {letter.slug} ({letter.name}): approved by {approval.by} at "
+                f"{approval.at}, unchanged since",
+                markup=False,
+            )
+        else:
+            out.print(
+                f"== {letter.slug} ({letter.name}): approved by {approval.by} at "
+                f"{approval.at}, changed since: {'; '.join(letter.changes)}",
+                markup=False,
+            )
         for flag in flags.get(letter.slug, []):
             out.print(f"year-on-year flag {flag.describe()}", markup=False)
-        lines = text_changes(state, letter)
-        for line in lines or ["(the text is the same; only how it is built changed)"]:
-            out.print(line, markup=False)
-    readdressed = [letter for letter in letters if letter.address_changes]
+        if approval is not None and letter.changes:
+            lines = text_changes(state, letter)
+            for line in lines or ["(the text is the same; only how it is built changed)"]:
+                out.print(line, markup=False)
+        for entry in (e for e in history if e.council == letter.slug):
+            out.print(f"   history: {history_line(entry)}", markup=False)
     for letter in readdressed:
         assert letter.approval is not None
         out.print(

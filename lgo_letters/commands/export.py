@@ -15,7 +15,7 @@ from lgo_letters.report import err, print_problems
 def run_export(paths: Paths, year: int, target: Path, with_last_year: bool = False) -> int:
     if target.suffix.lower() not in WRITERS:
         raise UsageError(f"cannot export to {target}: the file must end in {', '.join(WRITERS)}")
-    prepared = prepare_year(paths, year)
+    prepared = prepare_year(paths, year, cache=True)
     if prepared.problems:
         # A table with a council missing, or pooled averages without it, would be wrong.
         print_problems(prepared.problems)

@@ -20,11 +20,12 @@ def _report_change(changed: list[Path], site: LetterSite) -> None:
     err.print(f"changed: {names}{more} — reloading ({status})", markup=False)
 
 
-def run_serve(paths: Paths, year: int, port: int, open_browser: bool) -> int:
+def run_serve(paths: Paths, year: int, port: int, open_browser: bool, review: bool = False) -> int:
     check_year(paths, year)
-    with serving(paths, year, port, on_change=_report_change) as live:
+    with serving(paths, year, port, on_change=_report_change, review=review) as live:
         out.print(live.url, markup=False)
-        err.print(f"Serving the {year} letters at {live.url} — press Ctrl+C to stop.", markup=False)
+        what = "review desk" if review else "letters"
+        err.print(f"Serving the {year} {what} at {live.url} — press Ctrl+C to stop.", markup=False)
         if open_browser:
             webbrowser.open(live.url)
         try:

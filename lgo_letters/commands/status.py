@@ -9,13 +9,14 @@ import json
 from lgo_letters.context.numbers import counted
 from lgo_letters.exchange.formulas import guard_formula
 from lgo_letters.project import Paths
+from lgo_letters.release.history import DESK, HistoryEntry, approved_via, load_history
 from lgo_letters.release.state import LetterState, YearState, load_year_state
 from lgo_letters.report import err, out
 
 COLUMNS = (
     "council", "name", "record", "draft", "build", "approval", "approved_by",
-    "approved_at", "changes", "address_changes", "address_conflicts", "sending",
-    "sent_at", "sent_to", "message_id", "attempts", "last_attempt_at",
+    "approved_at", "approved_via", "changes", "address_changes", "address_conflicts",
+    "sending", "sent_at", "sent_to", "message_id", "attempts", "last_attempt_at",
     "last_attempt_result", "last_reply", "published",
 )  # fmt: skip
 
@@ -42,7 +43,7 @@ def to_retry(letter: LetterState) -> bool:
     return last is not None and not last.sent
 
 
-def letter_row(letter: LetterState) -> dict[str, object]:
+def letter_row(letter: LetterState, history: list[HistoryEntry]) -> dict[str, object]:
     approval, sent, last = letter.approval, letter.last_sent, letter.last_attempt
     if approval is None:
         approval_state = "not approved"
@@ -57,6 +58,10 @@ def letter_row(letter: LetterState) -> dict[str, object]:
         "approval": approval_state,
         "approved_by": approval.by if approval else None,
         "approved_at": approval.at if approval else None,
+        # desk, command line, or None: not in the approvals log (made before it was kept)
+        "approved_via": approved_via(history, letter.slug, approval.html_sha256)
+        if approval
+        else None,
         "changes": list(letter.changes),
         "address_changes": letter.address_changes,
         "address_conflicts": list(letter.address_conflicts),
@@ -123,6 +128,9 @@ def summary(state: YearState, rows: list[dict[str, object]]) -> str:
     ):
         if number:
             parts.append(f"{number} {label}")
+    unread = sum(row["approval"] == "approved" and row["approved_via"] != DESK for row in rows)
+    if unread:
+        parts[0] += f" ({unread} without being opened in the review desk)"
     sent = sum(bool(row["sent_at"]) for row in rows)
     tail = [f"{sent} sent"]
     for label, number in (
@@ -157,10 +165,11 @@ def run_status(
     paths: Paths, year: int, as_json: bool, as_csv: bool, only_failed: bool = False
 ) -> int:
     state = load_year_state(paths, year, render_all=False)
+    history = load_history(state.year_dir)
     letters = [letter for letter in state.letters.values() if not only_failed or to_retry(letter)]
-    rows = [letter_row(letter) for letter in letters]
+    rows = [letter_row(letter, history) for letter in letters]
     if as_json:
-        every = [letter_row(letter) for letter in state.letters.values()]
+        every = [letter_row(letter, history) for letter in state.letters.values()]
         document = {"year": year, "summary": summary(state, every), "councils": rows}
         print(json.dumps(document, indent=1, ensure_ascii=False))
     elif as_csv:
@@ -175,7 +184,8 @@ def run_status(
             out.print(_retry_line(state, letter), markup=False)
         err.print(f"{year}: {counted(len(letters), 'letter')} to send again", markup=False)
     else:
-        for letter in letters:
-            out.print(_line(letter), markup=False)
-        out.print(summary(state, rows), markup=False)
+        # One print for all the lines: rich takes a tenth of a millisecond a call (2 s for
+        # 20,000 councils), and the text is the same.
+        lines = [_line(letter) for letter in letters]
+        out.print("\n".join([*lines, summary(state, rows)]), markup=False)
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lgo_letters.checking.compare import compare_years, previous_year
 from lgo_letters.errors import InputError, Problem, UsageError
-from lgo_letters.project import Paths, PreparedYear, prepare_year
+from lgo_letters.project import Paths, PreparedYear, prepare_year, year_templates
 from lgo_letters.release.addresses import address_warnings
 from lgo_letters.report import err, print_problems, print_warnings
 
@@ -19,8 +19,11 @@ def run_validate(paths: Paths, years: list[int], strict: bool = False) -> int:
     warnings = []
     councils = 0
     flags: dict[int, int] = {}
+    # Every year's folders first: a year that cannot be checked at all stops the command
+    # before any other is read (and before anything is kept in the records cache).
+    templates = {year: year_templates(paths, year)[0] for year in years}
     for year in years:
-        prepared = prepare_year(paths, year)
+        prepared = prepare_year(paths, year, templates=templates[year], cache=True)
         problems.extend(prepared.problems)
         warnings.extend(prepared.warnings)
         year_record = prepared.records.year_record

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
-from lgo_letters.context.averages import pooled_rate, record_count
+from lgo_letters.context.averages import record_count
 from lgo_letters.context.delay import ComplianceDelay, compliance_delay
 from lgo_letters.context.numbers import join_names, percent
 from lgo_letters.schema.models import STANDARD_RATES, CouncilRecord, RateSpec, Signatory, YearRecord
@@ -60,10 +60,10 @@ class LetterContext:
     period_end: dt.date
     recipients: str  # "A, B & C", as the salutation has them
     salutation: str
-    # The similar-authority averages year.yaml gives for this council's type, if any.
-    given_averages: Mapping[str, int] | None
-    # The year's records of this council's type, pooled where no average is given.
-    similar: tuple[CouncilRecord, ...]
+    # The similar-authority averages of this council's type, by the format's averages key:
+    # given in year.yaml, or pooled from the year's records of the type (None where no
+    # case could make one). One mapping, shared by every letter of the type.
+    averages: Mapping[str, int | None]
     signatory: Signatory
     signature_image: str | None  # a data: URI, ready for <img src>
     # Year-specific facts the wording prints (year.yaml `facts`).
@@ -91,12 +91,11 @@ class LetterContext:
     def rate(self, part: str, whole: str, average: str) -> Rate:
         """`part` of `whole` (count names) and the similar-authority `average` (a key of the
         format's averages): given in year.yaml for the type, or pooled from the year's
-        records of the type (sum of parts / sum of wholes)."""
-        if self.given_averages is not None:
-            similar = self.given_averages[average]
-        else:
-            similar = pooled_rate(self.similar, part, whole)
-        return Rate(self.count(part), self.count(whole), similar)
+        records of the type (sum of parts / sum of wholes, computed once for the year)."""
+        if average not in self.averages:
+            known = ", ".join(self.averages) or "none"
+            raise KeyError(f"'{average}' is not one of the format's averages ({known})")
+        return Rate(self.count(part), self.count(whole), self.averages[average])
 
     def declared_rate(self, average: str, rate: RateSpec) -> Rate:
         """The rate a format declares under `averages` (format.yaml), by its key."""
@@ -137,13 +136,12 @@ def letter_context(
     year: int,
     council: CouncilRecord,
     year_record: YearRecord,
-    similar: Sequence[CouncilRecord],
+    averages: Mapping[str, int | None],
     signature_image: str | None = None,
 ) -> LetterContext:
-    """The context of one council's letter; `similar` are the year's pooled records of its
-    type (for averages year.yaml does not give)."""
+    """The context of one council's letter; `averages` are its type's similar-authority
+    averages (lgo_letters.context.averages.year_averages), shared by the type's letters."""
     recipients = join_names(council.recipients)
-    given = year_record.averages.get(council.type)
     return LetterContext(
         slug=slug,
         year=year,
@@ -155,8 +153,7 @@ def letter_context(
         period_end=dt.date(year, 3, 31),
         recipients=recipients,
         salutation=council.salutation or f"Dear {recipients}",
-        given_averages=given.model_dump() if given is not None else None,
-        similar=tuple(similar),
+        averages=averages,
         signatory=year_record.signatory,
         signature_image=signature_image,
         facts=_facts(year_record),

@@ -12,19 +12,11 @@ from collections.abc import Iterable
 
 from anyascii import anyascii
 
+from lgo_letters.schema.names import KIND_PREFIXES as _LEADING
 from lgo_letters.schema.names import name_key
 from lgo_letters.schema.slugs import is_slug
 
-# Words around a council's name that say what kind of council it is, not which one.
-_LEADING = (
-    "london borough of",
-    "royal borough of",
-    "metropolitan borough of",
-    "borough of",
-    "city and county of",
-    "city of",
-    "county of",
-)
+# Words after a council's name that say what kind of council it is, not which one.
 _TRAILING = (
     "metropolitan borough council",
     "metropolitan district council",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -55,6 +56,39 @@ class YearTable:
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+
+# What the public may see (`publish`): which council it is, every count and rate its year's
+# format declares and the similar-authority averages. The rest of the table (the slug,
+# recipients, role, salutation, email and cc, the draft flag, where the averages came
+# from, the built files and their sha256s) is for the Ombudsman's own use: `export`.
+PUBLIC_FIELDS = ("name", "code", "type")
+PUBLIC_KINDS = ("count", "percent")
+
+
+def is_public(column: Column) -> bool:
+    return column.name in PUBLIC_FIELDS or column.kind in PUBLIC_KINDS
+
+
+def public_table(
+    table: YearTable,
+    order: Sequence[str],
+    more: tuple[Column, ...] = (),
+    cells: Mapping[str, Mapping[str, Any]] | None = None,
+) -> YearTable:
+    """The public figures: the public columns of `table` (is_public), then the columns
+    `more`, whose cells `cells` gives by slug (the published letters' files); a row for
+    each slug of `order`, in that order."""
+    public = tuple(c for c in table.columns if is_public(c))
+    by_slug = {row["slug"]: row for row in table.rows}
+    rows = tuple(
+        {
+            **{c.name: by_slug[slug][c.name] for c in public},
+            **{c.name: (cells or {}).get(slug, {}).get(c.name) for c in more},
+        }
+        for slug in order
+    )
+    return YearTable(table.year, (*public, *more), rows)
 
 
 def _title(declared: FormatRecord, name: str) -> str:

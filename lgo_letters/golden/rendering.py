@@ -19,6 +19,7 @@ from lgo_letters.letter import Letter
 from lgo_letters.release.text import letter_text
 from lgo_letters.renderer.html import style_text, with_stylesheet
 from lgo_letters.renderer.raster import png_bytes
+from lgo_letters.renderer.webfont import font_face_css
 
 # Pages are kept small: 0.4 of 72 dpi (239 by 337 pixels for A4) in 16 greys is enough to
 # see a moved paragraph or a changed figure, at ~7 KB a page.
@@ -33,8 +34,9 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?]) (?=[A-Z])")
 
 def normalise_html(letter: Letter) -> str:
     """The letter's HTML file, laid out for readable diffs: one sentence a line, and each
-    embedded file (data: URI) and the stylesheet shown as its sha256, so a change to them
-    still shows, as one line (the page images show its effect; git shows the CSS).
+    embedded file (data: URI: images, the font's faces) and the stylesheet shown as its
+    sha256, so a change to them still shows, as one line (the page images show its effect;
+    git shows the CSS).
 
     A line break between sentences is the same white space to a browser as a space.
     """
@@ -45,7 +47,8 @@ def normalise_html(letter: Letter) -> str:
 
     # The sha256 of the <style> element's text as the HTML file holds it.
     style = hashlib.sha256(style_text(letter.stylesheet).encode("utf-8")).hexdigest()
-    html = with_stylesheet(letter.document, f"/* stylesheet sha256={style} */")
+    fonts = font_face_css(letter.document, letter.stylesheet)
+    html = with_stylesheet(letter.document, f"/* stylesheet sha256={style} */", fonts)
     html = _DATA_URI.sub(digest, html.replace("\r\n", "\n"))
     html = _SENTENCE_END.sub("\n", html)
     html = _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", html))

@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from lgo_letters.errors import InputError
+from lgo_letters.inputs import LetterSources
 from lgo_letters.output import write_atomic
 from lgo_letters.schema.errors import problem_at, problems_from_validation
 from lgo_letters.schema.yaml_reader import YamlDocument, read_yaml
@@ -61,6 +62,20 @@ class LetterInputs(_Entry):
     averages: dict[str, int | None]
     templates: Sha256
     engine: Sha256
+
+    @classmethod
+    def made_from(cls, sources: LetterSources, input_hash: str) -> LetterInputs:
+        """The parts of `sources` (lgo_letters/inputs.py) an approval records, and the
+        letter's input hash: hashes made here, so not checked again (status makes one for
+        every council)."""
+        return cls.model_construct(
+            input=input_hash,
+            record=sources.record,
+            year=sources.year.year_file,
+            averages=dict(sources.averages),
+            templates=sources.year.templates,
+            engine=sources.year.engine,
+        )
 
 
 class Approval(_Entry):
@@ -132,7 +147,8 @@ def load_approvals(year_dir: Path) -> dict[str, Approval]:
 def write_approvals(year_dir: Path, approvals: dict[str, Approval]) -> None:
     """The whole file, councils in order of slug, replaced atomically."""
     body = {slug: approvals[slug].model_dump(exclude_none=True) for slug in sorted(approvals)}
-    text = _APPROVALS_HEADER + (_dump(body) if body else "")
+    # No approval left (all withdrawn): an empty mapping, which reads back as one.
+    text = _APPROVALS_HEADER + (_dump(body) if body else "{}\n")
     write_atomic(year_dir / APPROVALS, text)
 
 

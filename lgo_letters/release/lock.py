@@ -33,11 +33,15 @@ def busy_message(command: str, year: int) -> str:
 
 @contextlib.contextmanager
 def year_lock(
-    year_dir: Path, year: int, command: str, waiting: Callable[[str], None] | None = None
+    year_dir: Path,
+    year: int,
+    command: str,
+    waiting: Callable[[str], None] | None = None,
+    timeout: float | None = None,
 ) -> Iterator[None]:
     """Hold the year's lock for the block. Without `waiting`, a held lock is a UsageError
     (`busy_message`); with it, `waiting` is told (a line for the person) and the lock is
-    waited for."""
+    waited for: for ever, or for `timeout` seconds (the review desk, which must answer)."""
     on_wait = None
     if waiting is not None:
         message = f"waiting for another {_either(list(CHANGERS))} of {year} to finish"
@@ -45,5 +49,5 @@ def year_lock(
         def on_wait() -> None:
             waiting(message)
 
-    with folder_lock(year_dir, busy_message(command, year), on_wait):
+    with folder_lock(year_dir, busy_message(command, year), on_wait, timeout):
         yield

@@ -2,30 +2,23 @@
 
 The letter is rendered afresh (Jinja only, a millisecond a letter) to get the build's
 input hash; the manifest says whether the files on disk were built from it; the approval
-says what was approved, and what it was made from, so a change since can be named.
+says what was approved, and what it was made from (lgo_letters/inputs.py), so a change
+since can be named.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-from collections.abc import Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
-from lgo_letters.build.inputs import (
-    engine_fingerprint,
-    file_sha256,
-    letter_input_hash,
-    sha256_bytes,
-)
 from lgo_letters.build.manifest import Manifest
-from lgo_letters.context import TypeAverages
-from lgo_letters.errors import InputError, OutputError, UsageError
+from lgo_letters.caches import file_digests
+from lgo_letters.errors import InputError, UsageError
+from lgo_letters.hashing import file_sha256
+from lgo_letters.inputs import HtmlDigest, HtmlDigests, letter_sources, year_sources
 from lgo_letters.letter import LetterFailure, make_letter
-from lgo_letters.output import write_atomic
-from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year, year_signature
+from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
 from lgo_letters.release.addresses import address_conflicts
 from lgo_letters.release.ledgers import (
     Approval,
@@ -116,78 +109,25 @@ class YearState:
     letters: dict[str, LetterState]
 
 
-def _templates_hash(templates: Templates, year: int) -> str:
-    """Every file of the templates folder this year's letters can use: not other years',
-    not the covering email's nor the publication index's."""
-    other_years = {p.name for p in templates.dir.iterdir() if p.name.isdigit() and p.is_dir()}
-    not_letters = (other_years - {str(year)}) | {"publish"}
-    files = sorted(
-        p
-        for p in templates.dir.rglob("*")
-        if p.is_file()
-        and p.relative_to(templates.dir).parts[0] not in not_letters
-        and not p.name.startswith("email.")
-    )
-    listing = [(str(p.relative_to(templates.dir)), file_sha256(p)) for p in files]
-    return sha256_bytes(json.dumps(listing))
-
-
-def _averages(averages: TypeAverages | None, names: Iterable[str]) -> dict[str, int | None]:
-    """Each of the format's averages a letter compares with (None: not to be had)."""
-    rates = averages.rates if averages else {}
-    return {name: rates.get(name) for name in names}
-
-
-# status only: the sha256 of each letter's HTML by what it is made from (see _HtmlCache).
-HTML_CACHE = ".status-cache.json"
-_PACKAGE = Path(__file__).resolve().parents[1]
-
-
-def _code_hash() -> str:
-    """lgo-letters' own source and the versions of Jinja and MarkupSafe: with the record,
-    year, averages, templates and signature image, everything a letter's HTML comes from."""
-    listing = [
-        (str(p.relative_to(_PACKAGE)), file_sha256(p)) for p in sorted(_PACKAGE.rglob("*.py"))
-    ]
-    versions = [metadata.version(name) for name in ("jinja2", "markupsafe")]
-    return sha256_bytes(json.dumps([listing, versions]))
-
-
-class _HtmlCache:
-    """output/<year>/.status-cache.json: for `status` alone, which must be quick, each
-    letter's HTML sha256 keyed by the hashes of everything the HTML is made from, so an
-    unchanged letter is not rendered again. Commands that act (approve, send, publish)
-    always render."""
-
-    def __init__(self, out_dir: Path):
-        self.file = out_dir / HTML_CACHE
-        try:
-            self.known: dict[str, str] = dict(json.loads(self.file.read_text("utf-8")))
-        except (OSError, ValueError, TypeError):
-            self.known = {}
-        self.used: dict[str, str] = {}
-
-    def get(self, key: str) -> str | None:
-        found = self.known.get(key)
-        if found is not None:
-            self.used[key] = found
-        return found
-
-    def put(self, key: str, html_sha256: str) -> None:
-        self.used[key] = html_sha256
-
-    def save(self) -> None:
-        if self.used != self.known:
-            with contextlib.suppress(OutputError):  # only a cache: the next status renders
-                write_atomic(self.file, json.dumps(self.used, sort_keys=True), durable=False)
-
-
-def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
+def year_state(
+    paths: Paths,
+    year: int,
+    render_all: bool = True,
+    only: Collection[str] | None = None,
+    templates: Templates | None = None,
+) -> YearState:
     """Every council of the year and where its letter stands. With render_all=False (for
-    `status`), letters whose inputs match the cache are not rendered: their `html` is
-    empty."""
-    templates = check_year(paths, year)
-    prepared = prepare_year(paths, year, templates=templates)
+    `status` and the review desk's index, which must be quick), records already read are
+    taken from the records cache, letters whose sources are those their HTML was last made
+    from are not rendered (their `html` is empty: see inputs.HtmlDigests), and the files on
+    disk are hashed only when their size or times changed (caches.FileDigests). Commands
+    that act (approve, send, publish) read, render and hash everything afresh. With `only`,
+    just those councils' letters (the year is still read whole: pooled averages come from
+    every record). `templates` may be a Templates already in use, for its compiled
+    templates (it must be of the files as they are now)."""
+    checked = check_year(paths, year)
+    templates = templates or checked
+    prepared = prepare_year(paths, year, templates=templates, cache=not render_all)
     records = prepared.records
     year_dir = paths.data / str(year)
     out_dir = paths.out / str(year)
@@ -197,19 +137,19 @@ def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
     attempts: dict[str, list[SentMessage]] = {}
     for message in load_sent(year_dir):
         attempts.setdefault(message.council, []).append(message)
-    cache = None if render_all else _HtmlCache(out_dir)
+    known = None if render_all else HtmlDigests(paths.out, year)
+    files = None if render_all else file_digests(paths.out, year)
 
     letters: dict[str, LetterState] = {}
     for slug, problems in records.failed.items():
+        if only is not None and slug not in only:
+            continue
         letters[slug] = LetterState(slug, slug, problems[0].file, tuple(map(str, problems)))
-    if records.year_record is not None:
-        # Who the letters may share addresses with changes no letter.
-        year_hash = sha256_bytes(records.year_record.model_dump_json(exclude={"shared_addresses"}))
-        templates_hash = _templates_hash(templates, year)
-        engine_hash = sha256_bytes(json.dumps(engine_fingerprint(), sort_keys=True))
-        signature = year_signature(records, templates)
-        made_with = sha256_bytes(json.dumps([_code_hash(), sha256_bytes(signature)]))
+    shared = year_sources(prepared) if prepared.letters else None
     for slug, letter in prepared.letters.items():
+        assert shared is not None
+        if only is not None and slug not in only:
+            continue
         entry = records.councils[slug]
         state = LetterState(
             slug,
@@ -220,37 +160,23 @@ def year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
             cc=tuple(entry.record.cc or ()),
         )
         letters[slug] = state
-        record_hash = sha256_bytes(entry.record.model_dump_json())
-        averages = _averages(
-            prepared.averages.get(entry.record.type),
-            prepared.letter_format.format.declared.averages,
-        )
-        parts = [record_hash, year_hash, averages, templates_hash, made_with, slug]
-        key = sha256_bytes(json.dumps(parts, sort_keys=True))
-        html_sha = cache.get(key) if cache else None
-        if html_sha is None:
+        sources = letter_sources(prepared, shared, slug)
+        digest = known.get(sources) if known else None
+        if digest is None:
             made = make_letter(prepared, slug)
             if isinstance(made, LetterFailure):
                 state.problems = made.reasons
                 continue
             state.html = made.html  # as build writes it: the same bytes, the same hash
-            html_sha = sha256_bytes(state.html)
-            if cache:
-                cache.put(key, html_sha)
-        state.inputs = LetterInputs(
-            input=letter_input_hash(html_sha),
-            record=record_hash,
-            year=year_hash,
-            averages=averages,
-            templates=templates_hash,
-            engine=engine_hash,
-        )
-        _note_build(state, manifest, out_dir)
-    if cache:
-        cache.save()
-    shared = records.year_record.shared_addresses if records.year_record else []
+            digest = known.put(sources, state.html) if known else HtmlDigest.of(state.html)
+        state.inputs = LetterInputs.made_from(sources, digest.input_hash)
+        _note_build(state, manifest, out_dir, files.sha256 if files else file_sha256)
+    if known and files:
+        known.save()
+        files.save()
+    shared_addresses = records.year_record.shared_addresses if records.year_record else []
     names = {slug: entry.record.name for slug, entry in records.councils.items()}
-    for slug, conflicts in address_conflicts(records.councils, shared).items():
+    for slug, conflicts in address_conflicts(records.councils, shared_addresses).items():
         letters[slug].address_conflicts = tuple(c.message(names) for c in conflicts)
     for slug, state in letters.items():
         state.approval = approvals.get(slug)
@@ -282,7 +208,12 @@ def chosen(state: YearState, slugs: list[str]) -> list[str]:
     return slugs
 
 
-def _note_build(state: LetterState, manifest: Manifest, out_dir: Path) -> None:
+def _note_build(
+    state: LetterState,
+    manifest: Manifest,
+    out_dir: Path,
+    sha256_of: Callable[[Path], str | None],
+) -> None:
     assert state.inputs is not None
     pdf, html = out_dir / f"{state.slug}.pdf", out_dir / f"{state.slug}.html"
     built_pdf, built_html = (
@@ -292,8 +223,8 @@ def _note_build(state: LetterState, manifest: Manifest, out_dir: Path) -> None:
     if built_pdf is None or built_html is None:
         return  # NOT_BUILT: both the PDF and the HTML are needed
     current = state.inputs.input
-    if manifest.up_to_date(state.slug, pdf, current) and manifest.up_to_date(
-        state.slug, html, current
+    if manifest.up_to_date(state.slug, pdf, current, sha256_of) and manifest.up_to_date(
+        state.slug, html, current, sha256_of
     ):
         state.build, state.pdf = BUILT, pdf
         state.pdf_sha256, state.html_sha256 = built_pdf.sha256, built_html.sha256

@@ -2,36 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import resources
 
 FAMILY = "Source Sans Pro"
-# (file, CSS weight, CSS style)
-_FACES = (
-    ("SourceSansPro-Regular.ttf", 400, "normal"),
-    ("SourceSansPro-It.ttf", 400, "italic"),
-    ("SourceSansPro-Semibold.ttf", 600, "normal"),
-    ("SourceSansPro-Bold.ttf", 700, "normal"),
+
+
+@dataclass(frozen=True)
+class FontFace:
+    file: str  # in the font package's files/ folder
+    weight: int  # CSS font-weight
+    style: str  # CSS font-style
+
+
+FACES = (
+    FontFace("SourceSansPro-Regular.ttf", 400, "normal"),
+    FontFace("SourceSansPro-It.ttf", 400, "italic"),
+    FontFace("SourceSansPro-Semibold.ttf", 600, "normal"),
+    FontFace("SourceSansPro-Bold.ttf", 700, "normal"),
 )
 
 
+def font_file(name: str):
+    return resources.files("font_source_sans_pro") / "files" / name
+
+
 def font_files() -> list:
-    folder = resources.files("font_source_sans_pro") / "files"
-    return [folder / name for name, _, _ in _FACES]
+    return [font_file(face.file) for face in FACES]
 
 
 def upright_font_files() -> list:
     """The faces record text is set in (no template sets it in italics)."""
-    return [
-        file for file, (_, _, style) in zip(font_files(), _FACES, strict=True) if style == "normal"
-    ]
+    return [font_file(face.file) for face in FACES if face.style == "normal"]
 
 
 def font_face_css() -> str:
     """@font-face rules pointing at the installed font files."""
     rules = []
-    for file, (_, weight, style) in zip(font_files(), _FACES, strict=True):
+    for face in FACES:
         rules.append(
-            f'@font-face {{ font-family: "{FAMILY}"; src: url("{file.as_uri()}"); '
-            f"font-weight: {weight}; font-style: {style}; }}"
+            f'@font-face {{ font-family: "{FAMILY}"; src: url("{font_file(face.file).as_uri()}"); '
+            f"font-weight: {face.weight}; font-style: {face.style}; }}"
         )
     return "\n".join(rules)

@@ -4,7 +4,8 @@ The template makes the document; the year's stylesheet (templates/static/letter.
 kept apart from it, so the PDF renderer gets it as a stylesheet (parsed once for every
 letter) and only the HTML file carries it inline, in a <style> element at the end of
 <head>. The cascade is the same both ways: the stylesheet comes after anything the
-document itself declares.
+document itself declares. The HTML file also carries the letter's font (renderer/webfont.py)
+in a <style> element of its own, just before: WeasyPrint never sees it.
 """
 
 from __future__ import annotations
@@ -63,10 +64,13 @@ def style_text(stylesheet: str) -> str:
     return f"\n{stylesheet}\n"
 
 
-def with_stylesheet(document: str, style: str) -> str:
+def with_stylesheet(document: str, style: str, fonts: str = "") -> str:
     """The document with a <style> element holding `style` (the text of style_text(), or
-    a stand-in for it) at the end of its <head>."""
-    return document.replace(_END_OF_HEAD, f"<style>{style}</style>\n{_END_OF_HEAD}", 1)
+    a stand-in for it) at the end of its <head>, and before it, when given, one holding
+    `fonts` (the @font-face rules of renderer/webfont.py)."""
+    elements = f"<style>{fonts}</style>\n" if fonts else ""
+    elements += f"<style>{style}</style>\n"
+    return document.replace(_END_OF_HEAD, f"{elements}{_END_OF_HEAD}", 1)
 
 
 def _template_location(templates: Templates, error: Exception) -> str:

@@ -6,21 +6,33 @@ whose record has a problem is left out, and the others carry on.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import io
+import json
+import typing
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from lgo_letters.caches import KeyedCache
 from lgo_letters.errors import InputError, Problem
+from lgo_letters.hashing import code_version, json_sha256, sha256_bytes
 from lgo_letters.schema.errors import describe, problem_at, problems_from_validation
 from lgo_letters.schema.formats import YearFormat, check_format, check_record, make_format
 from lgo_letters.schema.models import CouncilRecord, FormatRecord, GoldenSettings, YearRecord
 from lgo_letters.schema.names import name_key
 from lgo_letters.schema.slugs import record_file_problem
-from lgo_letters.schema.yaml_reader import YamlDocument, read_regular_file, read_yaml
+from lgo_letters.schema.yaml_reader import (
+    YamlDocument,
+    parse_yaml_bytes,
+    read_file_bytes,
+    read_regular_file,
+    read_yaml,
+)
 
 M = TypeVar("M", bound=BaseModel)
 # A signature is a small picture: a few hundred pixels a side, tens of kilobytes.
@@ -162,6 +174,72 @@ def load_council(file: Path, year_format: YearFormat) -> CouncilRecord:
     return validate_council(read_yaml(file), year_format)
 
 
+# The packages that decide what a record file reads as, besides lgo-letters' own code.
+_READING_PACKAGES = ("pyyaml", "pydantic", "pydantic-core", "email-validator")
+
+
+def records_cache(folder: Path, year_format: YearFormat) -> KeyedCache:
+    """The cache of a year's valid records (records.json in the year's cache folder): each
+    record, as validated, by the sha256 of its file's bytes. Valid only for the year's
+    format as it is and this very code: any change to either and it is ignored."""
+    version = json_sha256(
+        [code_version(*_READING_PACKAGES), year_format.year, year_format.declared.model_dump()]
+    )
+    return KeyedCache(folder / "records.json", "records", version, keep_unused=False)
+
+
+def _cached_council(file: Path, year_format: YearFormat, cache: KeyedCache | None) -> CouncilRecord:
+    """load_council, through `cache`: a file whose bytes were read before as a valid record
+    is not parsed and checked again. Only valid records are kept; the bytes hashed are the
+    bytes parsed, so a file that changes meanwhile is never taken for the one cached."""
+    if cache is None:
+        return load_council(file, year_format)
+    raw = read_file_bytes(file)
+    digest = sha256_bytes(raw)
+    cached = cache.get(digest)
+    if cached is not None:
+        try:
+            return _restored(year_format.record_model, json.loads(cached))
+        except (ValueError, TypeError, KeyError, AttributeError):  # not of this format
+            cache.forget(digest)
+    record = validate_council(parse_yaml_bytes(file, raw), year_format)
+    cache.put(digest, record.model_dump_json(exclude_unset=True))
+    return record
+
+
+def _restored(model: type[M], data: dict[str, Any]) -> M:
+    """A model from what model_dump_json(exclude_unset=True) made of it, when the model
+    validated those very values before (the records cache): not validated again, which
+    would run every text and address check of every record once more. Nested models and
+    dates (the only values JSON does not give back as they were) are made again."""
+    nested, dates = _restoring(model)
+    values = dict(data)
+    for name, kind in nested.items():
+        if name in values:
+            values[name] = _restored(kind, values[name])
+    for name in dates:
+        if values.get(name) is not None:
+            values[name] = dt.date.fromisoformat(values[name])
+    if not values.keys() <= model.model_fields.keys():
+        raise KeyError("a field the model does not have")
+    return model.model_construct(_fields_set=set(data), **values)
+
+
+@functools.lru_cache(maxsize=32)  # a year's models are made anew each time it is read
+def _restoring(model: type[BaseModel]) -> tuple[dict[str, type[BaseModel]], tuple[str, ...]]:
+    """The fields of `model` that hold a model (by name), and those that hold a date."""
+    nested: dict[str, type[BaseModel]] = {}
+    dates = []
+    for name, spec in model.model_fields.items():
+        kinds = typing.get_args(spec.annotation) or (spec.annotation,)
+        for kind in kinds:
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                nested[name] = kind
+        if dt.date in kinds:
+            dates.append(name)
+    return nested, tuple(dates)
+
+
 def validate_council(document: YamlDocument, year_format: YearFormat) -> CouncilRecord:
     """A council record's data as read (or as `import` would write it), validated against
     its year's format."""
@@ -218,13 +296,20 @@ def record_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith(".")
+        (
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith(".")
+        ),
+        key=lambda p: p.name,  # all in one folder: as Paths sort, at a tenth of the cost
     )
 
 
-def load_year(year_dir: Path, year: int, year_format: YearFormat) -> YearRecords:
+def load_year(
+    year_dir: Path, year: int, year_format: YearFormat, cache: KeyedCache | None = None
+) -> YearRecords:
+    """The year's file and every council record of data/<year>/, with every problem;
+    valid records already in `cache` (records_cache) are taken from it."""
     year_file = year_dir / "year.yaml"
     records = YearRecords(year, year_file, None)
     try:
@@ -242,13 +327,15 @@ def load_year(year_dir: Path, year: int, year_format: YearFormat) -> YearRecords
         try:
             if (message := record_file_problem(file.name)) is not None:
                 raise InputError([Problem(file, None, None, "", message)])
-            record = load_council(file, year_format)
+            record = _cached_council(file, year_format, cache)
         except InputError as error:
             records.problems.extend(error.problems)
             records.failed.setdefault(slug, []).extend(error.problems)
             continue
         records.councils[slug] = CouncilEntry(slug, file, record)
     _fail_duplicates(records)
+    if cache is not None:
+        cache.save()
     return records
 
 

@@ -224,6 +224,10 @@ class CouncilRecord(Record):
     # Year-on-year flags (`lgo-letters compare`) someone has looked at: flag → why the
     # change is right ("upheld_percent: new complaints process, confirmed 3 July").
     checked: dict[FieldName, Text] = {}
+    # Where lists of councils (the publication's index) put it, when the name itself does
+    # not say: "Kingston upon Thames" for "Royal Borough of Kingston upon Thames" is found
+    # without it (lgo_letters.schema.names.sort_key); never printed.
+    sort_name: Text | None = None
 
 
 # Record keys every year has; a format's `fields` cannot redeclare them.

@@ -87,6 +87,8 @@ def _missing_from_font(text: str) -> str | None:
 
 
 def _longest_mark_run(text: str) -> int:
+    if text.isascii():  # no combining marks: the common case, at C speed
+        return 0
     longest = run = 0
     for char in text:
         run = run + 1 if unicodedata.combining(char) else 0

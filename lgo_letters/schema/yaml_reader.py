@@ -21,6 +21,7 @@ a record (it is a wrong file, a paste gone wrong, or hostile).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -287,18 +288,34 @@ def read_regular_file(file: Path, limit: int) -> bytes:
     """At most `limit` + 1 bytes of `file`, which must be a regular file (after links).
 
     Opened without blocking: a named pipe in the data folder would otherwise wait for a
-    writer for ever. Raises OSError, or ValueError naming what the file is instead.
+    writer for ever (a regular file reads the same either way). Raises OSError, or
+    ValueError naming what the file is instead.
     """
     fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "rb") as handle:
-        kind = stat.S_IFMT(os.fstat(fd).st_mode)
+    try:
+        status = os.fstat(fd)
+        kind = stat.S_IFMT(status.st_mode)
+        if kind == stat.S_IFDIR:  # as open() says it
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         if kind != stat.S_IFREG:
             raise ValueError(f"not a regular file but {_NOT_REGULAR.get(kind, 'a special file')}")
-        os.set_blocking(fd, True)
-        return handle.read(limit + 1)
+        chunks = []
+        wanted = limit + 1
+        while wanted > 0:
+            asked = min(wanted, max(status.st_size + 1, 65_536))
+            chunk = os.read(fd, asked)
+            chunks.append(chunk)
+            wanted -= len(chunk)
+            if not chunk or len(chunk) < asked:  # at the end: one read for most files
+                break
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
-def _read_text(file: Path) -> str:
+def read_file_bytes(file: Path) -> bytes:
+    """The bytes of a YAML file, or InputError naming the file when it cannot be read or
+    is far too large to be a record."""
     try:
         # Read at most one byte past the limit: a huge file is refused without being read whole.
         raw = read_regular_file(file, MAX_FILE_BYTES)
@@ -314,6 +331,14 @@ def _read_text(file: Path) -> str:
                 "kilobytes, so this is not a record file"
             ),
         )
+    return raw
+
+
+def _read_text(file: Path) -> str:
+    return _decode(file, read_file_bytes(file))
+
+
+def _decode(file: Path, raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as error:
@@ -357,6 +382,12 @@ def _compose(file: Path, text: str) -> yaml.Node | None:
 def read_yaml(file: Path) -> YamlDocument:
     """Parse `file`; raise InputError naming the file, line and column on any fault."""
     return parse_yaml(file, _read_text(file))
+
+
+def parse_yaml_bytes(file: Path, raw: bytes) -> YamlDocument:
+    """Parse `raw`, the bytes read from `file` (read_file_bytes): what was hashed is what
+    is parsed. InputError naming the file, line and column on any fault."""
+    return parse_yaml(file, _decode(file, raw))
 
 
 def parse_yaml(file: Path, text: str) -> YamlDocument:

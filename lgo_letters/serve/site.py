@@ -8,6 +8,7 @@ escape as exceptions: they become pages that say what is wrong and where.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -55,9 +56,17 @@ class _Snapshot:
 
 
 class LetterSite:
-    def __init__(self, paths: Paths, year: int):
+    def __init__(
+        self,
+        paths: Paths,
+        year: int,
+        prepared_elsewhere: Callable[[], PreparedYear | None] | None = None,
+    ):
         self.paths = paths
         self.year = year
+        # The review desk reads the year anyway: its PreparedYear serves the letters too,
+        # rather than the year being read twice after each change (None: read it here).
+        self.prepared_elsewhere = prepared_elsewhere
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
         # Set up on the first PDF request; WeasyPrint renders one letter at a time.
@@ -76,6 +85,10 @@ class LetterSite:
             return self._snapshot
 
     def _prepare(self) -> _Snapshot:
+        if self.prepared_elsewhere is not None:
+            prepared = self.prepared_elsewhere()
+            if prepared is not None:
+                return _Snapshot(prepared)
         try:
             return _Snapshot(prepare_year(self.paths, self.year))
         except UsageError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,14 @@ DEBOUNCE_MS = 1600
 # the first time, to say it is watching); watchfiles looks once a step, so in effect the
 # longer of this and the step: start() and stop() take about STEP_MS.
 _WAKE_MS = 50
+# Files whose changes say nothing about the letters: status's cache (the desk writes it) and
+# the temporary files of an atomic write (the rename into place is seen as the change).
+_IGNORED = re.compile(r"\.status-cache\.json|\..+\.lgo-letters-[a-z0-9_]{8}\.tmp")
+
+
+class _Filter(watchfiles.DefaultFilter):
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        return not _IGNORED.fullmatch(Path(path).name) and super().__call__(change, path)
 
 
 class Watcher:
@@ -70,6 +79,7 @@ class Watcher:
             debounce=self.debounce_ms,
             step=self.step_ms,
             stop_event=self._stop,
+            watch_filter=_Filter(),
             rust_timeout=_WAKE_MS,
             yield_on_timeout=True,
             raise_interrupt=False,

@@ -1,0 +1,189 @@
+"""What earlier runs learned, kept in <out>/.cache/<year>/ so that a whole-year command
+does not do again what it did before: valid records by their file's sha256
+(records.json), each letter's HTML sha256 by what the letter is made from
+(letters.json), and each output file's sha256 by its size and times (files.json).
+
+A cache is only ever a shortcut. Each is one file, written whole to a temporary file and
+renamed into place (lgo_letters.output), so two runs writing at once leave one or the
+other's, and a run killed while writing leaves the previous one. Its first line says
+which cache it is, the version of the code and data it is valid for, and the sha256 of
+the rest: a cache of another version, a damaged one (cut short, edited by hand, not JSON)
+or one that cannot be read is ignored, and the command does the work. A cache that cannot
+be written costs nothing but time. Nothing in the year's output folder itself changes,
+so the folder holds only the letters and their manifest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from lgo_letters.errors import OutputError
+from lgo_letters.hashing import sha256_bytes
+from lgo_letters.output import is_own_temporary, write_atomic
+
+FORMAT = 1
+# A temporary file of a cache this old was left by a run killed while writing it.
+_ABANDONED_SECONDS = 600
+# An output file's sha256 is taken from the cache only when the file had not changed for
+# this long when it was hashed: a change after that always gives it a new change time,
+# even on file systems whose clocks tick coarsely.
+SETTLED_NS = 2_000_000_000
+
+
+def cache_folder(out: Path, year: int) -> Path:
+    """Where a year's caches live: beside its output folder, not in it."""
+    return out / ".cache" / str(year)
+
+
+class KeyedCache:
+    """One cache file: text values by text key, for one `version` of the code and data.
+
+    `get` answers from what the file held; `put` adds or replaces an entry; `save` writes
+    the file again when anything changed, keeping the entries that were read but not
+    replaced unless `keep_unused` is False (then only those got or put this run remain, so
+    the file never grows with entries no longer wanted).
+    """
+
+    def __init__(self, file: Path, name: str, version: str, keep_unused: bool = True):
+        self.file = file
+        self.header = {"cache": name, "format": FORMAT, "version": version}
+        self.keep_unused = keep_unused
+        self.known = _read(file, self.header)
+        self.used: dict[str, str] = {}
+        self.forgotten: set[str] = set()
+
+    def get(self, key: str) -> str | None:
+        if key in self.used:
+            return self.used[key]
+        found = self.known.get(key) if key not in self.forgotten else None
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, key: str, value: str) -> None:
+        self.used[key] = value
+
+    def forget(self, key: str) -> None:
+        """Leave `key` out of the file from now on."""
+        self.forgotten.add(key)
+        self.used.pop(key, None)
+
+    def entries(self) -> dict[str, str]:
+        kept = {**self.known, **self.used} if self.keep_unused else dict(self.used)
+        return {k: v for k, v in kept.items() if k not in self.forgotten or k in self.used}
+
+    def save(self) -> None:
+        """Write the cache when it changed; never raises (it is only a cache)."""
+        entries = self.entries()
+        if entries == self.known:
+            return
+        body = json.dumps(entries, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        header = json.dumps({**self.header, "sha256": sha256_bytes(body)}, sort_keys=True)
+        with contextlib.suppress(OutputError, OSError):
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            _remove_abandoned(self.file)
+            write_atomic(self.file, f"{header}\n{body}\n", durable=False)
+        self.known = entries
+
+
+def _remove_abandoned(file: Path) -> None:
+    """This cache's temporary files left by runs killed while writing it (never one that
+    another run may still be writing)."""
+    now = time.time()
+    for leftover in file.parent.glob(f".{file.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if is_own_temporary(leftover) and now - leftover.stat().st_mtime > _ABANDONED_SECONDS:
+                leftover.unlink()
+
+
+def _read(file: Path, header: Mapping[str, object]) -> dict[str, str]:
+    """The entries of the cache file, or none when it is missing, of another version,
+    damaged or unreadable."""
+    try:
+        text = file.read_text(encoding="utf-8")
+        first, body = text.rstrip("\n").split("\n", 1)
+        said = json.loads(first)
+        if not isinstance(said, dict) or {**said, "sha256": None} != {**header, "sha256": None}:
+            return {}
+        if said.get("sha256") != sha256_bytes(body):
+            return {}
+        entries = json.loads(body)
+    except (OSError, ValueError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return {k: v for k, v in entries.items() if isinstance(v, str)}
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """How a file stood when it was hashed: any change to it changes one of these."""
+
+    device: int
+    inode: int
+    size: int
+    modified_ns: int
+    changed_ns: int
+
+    @classmethod
+    def of(cls, status: os.stat_result) -> _Seen:
+        return cls(
+            status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+        )
+
+    def text(self) -> str:
+        fields = (self.device, self.inode, self.size, self.modified_ns, self.changed_ns)
+        return " ".join(map(str, fields))
+
+
+class FileDigests:
+    """The sha256 of output files (letters' HTML and PDF), read again only when a file's
+    size, times or inode changed since it was last hashed.
+
+    A file's entry is kept only when the file had not changed for SETTLED_NS before it was
+    hashed, so a change made in the same tick of the file system's clock as the hashing
+    can never go unseen: a file just written is hashed again next time, once.
+    """
+
+    def __init__(self, cache: KeyedCache):
+        self.cache = cache
+
+    def sha256(self, path: Path) -> str | None:
+        """The sha256 of the regular file at `path`; None when there is none to read."""
+        try:
+            status = path.stat()
+        except OSError:
+            return None
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        seen = _Seen.of(status)
+        known = self.cache.get(path.name)
+        if known is not None:
+            recorded, _, digest = known.rpartition(" ")
+            if recorded == seen.text():
+                return digest
+            self.cache.forget(path.name)
+        hashed_at = time.time_ns()
+        try:
+            digest = sha256_bytes(path.read_bytes())
+            after = path.stat()
+        except OSError:
+            return None
+        if _Seen.of(after) == seen and seen.changed_ns < hashed_at - SETTLED_NS:
+            self.cache.put(path.name, f"{seen.text()} {digest}")
+        return digest
+
+    def save(self) -> None:
+        self.cache.save()
+
+
+def file_digests(out: Path, year: int) -> FileDigests:
+    """The sha256 of the year's output files (files.json in its cache folder)."""
+    return FileDigests(KeyedCache(cache_folder(out, year) / "files.json", "files", "1"))
