@@ -22,8 +22,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from lgo_letters.build.inputs import file_sha256
 from lgo_letters.errors import InputError, Problem
+from lgo_letters.hashing import file_sha256
 from lgo_letters.output import write_atomic
 
 RECORD = ".lgo-letters-publish.json"

@@ -23,7 +23,6 @@ from typing import Any
 
 import jinja2
 
-from lgo_letters.build.inputs import sha256_bytes
 from lgo_letters.build.manifest import Manifest
 from lgo_letters.exchange.table import (
     WRITERS,
@@ -32,6 +31,7 @@ from lgo_letters.exchange.table import (
     public_table,
     year_table,
 )
+from lgo_letters.hashing import sha256_bytes
 from lgo_letters.output import (
     ensure_output_folder,
     folder_lock,

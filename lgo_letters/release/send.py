@@ -28,10 +28,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
-from lgo_letters.build.inputs import sha256_bytes
 from lgo_letters.build.signals import StopSignals
 from lgo_letters.context.letter import Correction
 from lgo_letters.errors import OutputError, TemplateError, UsageError
+from lgo_letters.hashing import sha256_bytes
 from lgo_letters.output import write_atomic
 from lgo_letters.release.addresses import mailbox
 from lgo_letters.release.corrections import keep_released_text, sending_correction
