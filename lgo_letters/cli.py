@@ -276,15 +276,13 @@ def new_year(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be created; write nothing.")
     ] = False,
-    cases: Annotated[
-        Path, typer.Option("--cases", help="Folder of edge-case records: <cases>/<year>/councils/.")
-    ] = Path("tests/golden_cases"),
 ) -> int:
-    """Start YEAR from PREVIOUS: its templates, year.yaml and records without figures (draft),
-    and the checklist of every figure, date and field to look at. Never overwrites."""
+    """Start YEAR from PREVIOUS: its templates, year.yaml, records without figures (draft)
+    and golden edge cases, and the checklist of every figure, date and field to look at.
+    Never overwrites."""
     from lgo_letters.commands.newyear import run_new_year
 
-    return run_new_year(paths, cases, year, previous, dry_run)
+    return run_new_year(paths, year, previous, dry_run)
 
 
 formats_app = typer.Typer(help="Years' letter formats: what changed between two.")
@@ -429,27 +427,22 @@ def export(
 
 
 @app.command()
-@with_paths(out="Diff images go to <out>/golden-diff/.")
+@with_paths(out="Diff images and changed PDFs go to <out>/golden-diff/.")
 def check(
     paths: Paths,
     years: Annotated[
-        list[int] | None, typer.Argument(help="Years to check (default: every year with cases).")
+        list[int] | None, typer.Argument(help="Years to check (default: every year in data).")
     ] = None,
     update: Annotated[
         bool, typer.Option("--update", help="Rewrite the golden files and list what changed.")
     ] = False,
-    golden: Annotated[
-        Path, typer.Option("--golden", help="Folder of golden files: <golden>/<year>/<slug>/.")
-    ] = Path("tests/golden"),
-    cases: Annotated[
-        Path, typer.Option("--cases", help="Folder of edge-case records: <cases>/<year>/councils/.")
-    ] = Path("tests/golden_cases"),
 ) -> int:
-    """Render every golden case afresh and compare it with its golden files (exit 1 on change)."""
+    """Render every golden case afresh and compare it with its golden files in
+    data/<year>/golden/ (exit 1 on change)."""
     from lgo_letters.commands.check import run_check
     from lgo_letters.golden import GoldenPaths
 
-    return run_check(GoldenPaths(paths, golden, cases), years or [], update)
+    return run_check(GoldenPaths(paths), years or [], update)
 
 
 Councils = Annotated[

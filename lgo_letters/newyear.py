@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,14 @@ from typing import Any
 import yaml
 
 from lgo_letters.errors import InputError, UsageError
-from lgo_letters.schema.loader import council_files, load_format
+from lgo_letters.output import staging_folder
+from lgo_letters.schema.loader import (
+    GOLDEN_SETTINGS_FILE,
+    council_files,
+    edge_case_files,
+    golden_folder,
+    load_format,
+)
 from lgo_letters.schema.models import FormatRecord
 from lgo_letters.schema.yaml_reader import read_yaml
 
@@ -31,6 +37,8 @@ _FIGURE = re.compile(rf"\d|\b({_MONTHS})\b|letter\.facts\.|_date\b|\|\s*(counted
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 _TAG = re.compile(r"<[^>]+>|\{%.*?%\}", re.S)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z{])")
+# A letter year has four digits, as year folders and dates do.
+YEARS = range(1000, 10000)
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,11 @@ def _year_file(previous_file: Path, year: int, previous: int) -> tuple[str, list
     checklist = []
     for key in ("letter_date", "publication_date"):
         if isinstance(data.get(key), dt.date):
+            if not dt.MINYEAR <= data[key].year + moved <= dt.MAXYEAR:
+                raise UsageError(
+                    f"{previous_file}: {key}: {data[key].isoformat()} moved on to {year} "
+                    "would not be a date: fix it before carrying it over"
+                )
             day = _next_year(data[key], moved)
             lines.append(f"{key}: {day.isoformat()}   # CHECK: {previous}'s moved on a year")
             checklist.append(f"{key}: {day.isoformat()} ({previous}'s moved on a year)")
@@ -130,10 +143,14 @@ def _declared(format_file: Path, year: int) -> FormatRecord:
         raise UsageError("\n".join(map(str, error.problems))) from None
 
 
-def plan_new_year(
-    data: Path, templates: Path, cases: Path, year: int, previous: int
-) -> NewYearPlan:
+def plan_new_year(data: Path, templates: Path, year: int, previous: int) -> NewYearPlan:
     """What `new-year` would create, or UsageError when it would overwrite anything."""
+    for value in (year, previous):
+        if value not in YEARS:
+            raise UsageError(
+                f"{value} is not a letter year: a year has four digits "
+                f"({YEARS.start} to {YEARS.stop - 1})"
+            )
     plan = NewYearPlan(year, previous)
     sources = {
         "templates": (templates / str(previous), templates / str(year)),
@@ -144,9 +161,6 @@ def plan_new_year(
             raise UsageError(f"no {what} folder for {previous} at {source}")
         if target.exists():
             raise UsageError(f"{target} already exists: new-year never overwrites a year")
-    cases_source, cases_target = cases / str(previous), cases / str(year)
-    if cases_target.exists():
-        raise UsageError(f"{cases_target} already exists: new-year never overwrites a year")
 
     template_source, template_target = sources["templates"]
     plan.folders.append(template_target)
@@ -161,11 +175,12 @@ def plan_new_year(
         text = _council_file(file)
         if text is not None:
             plan.files.append(NewFile(data_target / "councils" / file.name.lower(), text))
-    if cases_source.is_dir():
-        plan.folders.append(cases_target)
-        for file in sorted(p for p in cases_source.rglob("*") if p.is_file()):
-            plan.files.append(NewFile(cases_target / file.relative_to(cases_source), None, file))
-
+    # The golden checks' edge cases and settings carry over; golden files do not (the
+    # first `check --update` of the new year writes them).
+    golden_source = golden_folder(data_source)
+    carried = [golden_source / GOLDEN_SETTINGS_FILE, *edge_case_files(data_source)]
+    for file in (f for f in carried if f.is_file()):
+        plan.files.append(NewFile(data_target / file.relative_to(data_source), None, file))
     template = template_source / "letter.html.j2"
     if template.is_file():
         new_template = str(template_target / template.name)
@@ -189,7 +204,7 @@ def write_new_year(plan: NewYearPlan) -> None:
     """Each new folder is made aside and renamed into place: it appears whole or not at all."""
     for folder in plan.folders:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        staging = staging_folder(folder.parent, prefix=f".{folder.name}-")
         try:
             for new in plan.files:
                 if not new.path.is_relative_to(folder):

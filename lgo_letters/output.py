@@ -208,3 +208,11 @@ def folder_lock(
         yield
     finally:
         os.close(descriptor)
+
+
+def staging_folder(parent: Path, prefix: str) -> Path:
+    """A new empty folder in `parent`, to fill and then rename into place whole, with the
+    permissions any new folder gets (mkdtemp's are private to their owner)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    folder.chmod(0o777 & ~_umask())
+    return folder

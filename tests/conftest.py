@@ -3,13 +3,15 @@ test modules import from those, never from here."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.browser import CHROMIUM, LAUNCH_ARGS, why_no_browser
-from tests.helpers import LONG_NAMES_RECORD, bundled_years, copy_project, run_cli
+from tests.helpers import LONG_NAMES_RECORD, REPO, bundled_years, copy_project, run_cli
 from tests.outside_tools import require
 
 # Fixtures that build whole years with the real command, in child processes: a test that
@@ -28,6 +30,58 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+# The fast tier never reads the bundled data/: it is the user's project (a new year, new
+# councils, records without figures right after `new-year`), not the tests'. Only the tests
+# of the bundled letters themselves read it, and they are marked slow. Enforced here: while
+# a test that is not slow runs (its fixtures' set-up included), opening or listing anything
+# under data/ fails it.
+_BUNDLED_DATA = str(REPO / "data")
+_READS = {"open", "os.listdir", "os.scandir"}
+_guarded: list[str] = []  # the test being guarded, while it runs
+_bundled_reads: list[str] = []
+
+
+def _refuse_bundled_data(event: str, args: tuple) -> None:
+    if not _guarded or event not in _READS or not args or isinstance(args[0], int):
+        return
+    try:
+        path = os.path.abspath(os.fsdecode(args[0] if args[0] is not None else "."))
+    except (TypeError, ValueError):
+        return
+    if path == _BUNDLED_DATA or path.startswith(_BUNDLED_DATA + os.sep):
+        _bundled_reads.append(path)
+        raise AssertionError(
+            f"{_guarded[0]} is in the fast tier but read the bundled {path}: use the tests' "
+            "own records (tests/fixtures/project), or mark it @pytest.mark.slow"
+        )
+
+
+sys.addaudithook(_refuse_bundled_data)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    fast = item.get_closest_marker("slow") is None
+    if fast:
+        _guarded.append(item.nodeid)
+    try:
+        yield
+    finally:
+        _guarded.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A read of data/ that the code under test caught and hid still fails the test."""
+    outcome = yield
+    report = outcome.get_result()
+    if _bundled_reads:
+        if report.passed:
+            report.outcome = "failed"
+            report.longrepr = f"the fast tier read the bundled data/: {_bundled_reads[0]}"
+        _bundled_reads.clear()
 
 
 @pytest.fixture(scope="session")

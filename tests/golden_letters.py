@@ -1,5 +1,6 @@
-"""Every golden case's letter (the bundled councils and the edge cases), made through the one
-path every command uses, for the tests that check letters with outside tools."""
+"""Every golden case's letter of the tests' own project (its councils and its edge cases, in
+tests/fixtures/project/data/<year>/golden/cases/), made through the one path every command
+uses, for the tests that check letters with outside tools. Never the bundled data/."""
 
 from __future__ import annotations
 
@@ -8,18 +9,11 @@ from pathlib import Path
 from lgo_letters.golden import GoldenPaths, GoldenSession
 from lgo_letters.letter import Letter, make_letter
 from lgo_letters.project import Paths
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import PROJECT_DATA, REPO
 
 
 def golden_session(out: Path) -> GoldenSession:
-    return GoldenSession(
-        GoldenPaths(
-            Paths(REPO / "data", REPO / "templates", out),
-            REPO / "tests" / "golden",
-            REPO / "tests" / "golden_cases",
-        )
-    )
+    return GoldenSession(GoldenPaths(Paths(PROJECT_DATA, REPO / "templates", out)))
 
 
 def golden_letters(session: GoldenSession) -> dict[str, Letter]:

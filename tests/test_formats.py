@@ -166,3 +166,66 @@ def test_a_plural_without_a_noun_is_refused(tmp_path: Path) -> None:
     assert found == [
         "format.yaml:2:22: statistics.due.plural: a plural goes with a noun: give its noun"
     ]
+
+
+def test_names_pydantic_or_python_keep_for_themselves_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as raised:
+        _format(
+            tmp_path,
+            "statistics:\n"
+            "  model_config: {type: count}\n"
+            "  cases: {type: count}\n"
+            "fields:\n"
+            "  copy: {type: text}\n"
+            "  class: {type: count}\n"
+            "  format_source: {type: text}\n"
+            "averages: {model_dump: {part: cases, whole: cases}}\n"
+            "facts:\n"
+            "  json: {type: count}\n",
+        )
+    found = [str(p).removeprefix(f"{tmp_path}/") for p in raised.value.problems]
+    taken = "is taken by the models that check the records (pydantic): choose another name"
+    assert found == [
+        f"format.yaml:2:3: statistics.model_config: 'model_config' {taken}",
+        f"format.yaml:5:3: fields.copy: 'copy' {taken}",
+        "format.yaml:6:3: fields.class: 'class' is a Python keyword: choose another name",
+        f"format.yaml:7:3: fields.format_source: 'format_source' {taken}",
+        f"format.yaml:8:12: averages.model_dump: 'model_dump' {taken}",
+        f"format.yaml:10:3: facts.json: 'json' {taken}",
+    ]
+
+
+@pytest.mark.parametrize("command", [("validate", "2021"), ("export", "2021", "--to", "x.csv")])
+def test_a_reserved_name_in_format_yaml_stops_validate_and_export_located(
+    in_project: Path, command: tuple[str, ...]
+) -> None:
+    format_file = in_project / "templates/2021/format.yaml"
+    text = format_file.read_text()
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("fields:"))
+    format_file.write_text(text.replace("fields:", "fields:\n  model_config: {type: count}", 1))
+    run = invoke(*command, "--data", "data", "--templates", "templates")
+    assert run.code == 2, run.stderr
+    assert (
+        f"error: templates/2021/format.yaml:{line + 1}:3: fields.model_config: 'model_config' "
+        "is taken by the models that check the records (pydantic)" in run.stderr
+    )
+
+
+def test_an_at_most_circle_is_refused_once_where_it_starts(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as raised:
+        _format(
+            tmp_path,
+            "statistics:\n"
+            "  cases: {type: count}\n"
+            "  upheld: {type: count, at_most: remedied}\n"
+            "  remedied: {type: count, at_most: complied}\n"
+            "fields:\n"
+            "  complied: {type: count, at_most: upheld}\n"
+            "  late: {type: count, at_most: complied}\n"
+            "  again: {type: count, at_most: late}\n",
+        )
+    found = [str(p).removeprefix(f"{tmp_path}/") for p in raised.value.problems]
+    assert found == [
+        "format.yaml:3:25: statistics.upheld.at_most: at_most goes round in a circle "
+        "(upheld → remedied → complied → upheld): no count can be at most itself"
+    ]

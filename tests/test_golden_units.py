@@ -6,12 +6,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from lgo_letters.golden.compare import Status, compare_brief
 from lgo_letters.golden.pixels import compare_page, compare_pages
-from lgo_letters.golden.rendering import normalise_html, page_text
+from lgo_letters.golden.rendering import Rendering, normalise_html, page_text
+from lgo_letters.golden.store import BriefRecord, golden_slugs
 from lgo_letters.letter import Letter, make_letter
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.renderer.raster import png_bytes
@@ -175,3 +178,64 @@ def test_compare_pages_reports_only_the_pages_that_differ() -> None:
     changes = compare_pages(golden, current)
     # page 2 has no golden picture (a missing file), page 4 is new
     assert [(c.page, c.share) for c in changes] == [(2, 1.0), (4, 1.0)]
+
+
+# Brief records: a council's text and its PDF's sha256
+
+
+def test_a_brief_record_is_its_sha256_a_blank_line_and_its_text() -> None:
+    record = BriefRecord("Dear Ms Marshall\nAnnual Review letter 2020\n", "ab" * 32)
+    content = record.content()
+    assert (
+        content
+        == f"pdf sha256: {'ab' * 32}\n\nDear Ms Marshall\nAnnual Review letter 2020\n".encode()
+    )
+    assert BriefRecord.parse(content) == record
+    # A file not in the format keeps its text and no sha256, so it differs and shows why.
+    assert BriefRecord.parse(b"Dear Ms Marshall\n") == BriefRecord("Dear Ms Marshall\n", "")
+
+
+def test_a_brief_record_compares_text_and_sha256(a_letter: Letter) -> None:
+    rendering = Rendering(a_letter, b"%PDF-1.7 made up")
+    assert rendering.text.splitlines()[:2] == [
+        "Local Government & Social Care OMBUDSMAN",
+        "21 July 2021",
+    ]
+    same = BriefRecord(rendering.text, rendering.pdf_sha256)
+    assert compare_brief("2021/testshire", rendering, same).status is Status.MATCH
+    assert compare_brief("2021/testshire", rendering, None).status is Status.NEW
+
+    edited = BriefRecord(rendering.text.replace("21 July 2021", "22 July 2021"), same.pdf_sha256)
+    result = compare_brief("2021/testshire", rendering, edited)
+    assert result.status is Status.CHANGED and not result.pdf_differs
+    assert result.report()[:5] == [
+        "CHANGED  2021/testshire",
+        "  Text differs:",
+        "    --- golden/2021/testshire.txt",
+        "    +++ current/2021/testshire.txt",
+        "    @@ -1,3 +1,3 @@",
+    ]
+    assert "    -22 July 2021" in result.report() and "    +21 July 2021" in result.report()
+
+    other_pdf = BriefRecord(rendering.text, "0" * 64)
+    result = compare_brief("2021/testshire", rendering, other_pdf)
+    assert result.status is Status.CHANGED and result.pdf_differs
+    assert result.report() == [
+        "CHANGED  2021/testshire",
+        "  PDF differs from its sha256 (its text does not)",
+    ]
+
+
+def test_golden_slugs_are_brief_files_and_full_folders_not_the_cases(tmp_path: Path) -> None:
+    for name in ("ashby.txt", "README.txt", "settings.yaml", "notes.md"):
+        (tmp_path / name).write_text("x")
+    for folder, files in {
+        "carrow": ["pdf.sha256"],
+        "cases": ["pdf.sha256", "x.yaml"],
+        "empty": [],
+        "other": ["notes.md"],
+    }.items():
+        (tmp_path / folder).mkdir()
+        for name in files:
+            (tmp_path / folder / name).write_text("x")
+    assert golden_slugs(tmp_path, reserved="cases") == ["ashby", "carrow"]

@@ -3,7 +3,9 @@ templates/2022/ and data/2022/ only, in a temporary copy of the project."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -72,10 +74,12 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (tmp_path / "data" / str(year) / "year.yaml").write_text(year_file(year))
         for slug, record in COUNCILS.items():
             write_council(tmp_path, slug, record, year=year)
-    cases = tmp_path / "cases" / "2021" / "councils"
+    cases = tmp_path / "data" / "2021" / "golden" / "cases"
     cases.mkdir(parents=True)
     write_council(tmp_path, "late", council(late_remedies=2), year=2021)
     (tmp_path / "data/2021/councils/late.yaml").rename(cases / "late.yaml")
+    (cases.parent / "settings.yaml").write_text("sample_councils: [carrow]\n")
+    (cases.parent / "ashby.txt").write_text("pdf sha256: 0\n\nlast year's golden record\n")
     return tmp_path
 
 
@@ -99,10 +103,7 @@ def html_files(project: Path) -> dict[str, str]:
 
 
 def new_year(project: Path, *extra: str):  # type: ignore[no-untyped-def]
-    return invoke(
-        "new-year", "2022", "--from", "2021", "--cases", "cases",
-        *folders(project), *extra,
-    )  # fmt: skip
+    return invoke("new-year", "2022", "--from", "2021", *folders(project), *extra)
 
 
 def write_2022(project: Path) -> None:
@@ -175,7 +176,15 @@ def test_a_new_year_by_editing_only_its_own_folders(project: Path) -> None:
     # The checklist names last year's facts and each sentence with a figure.
     assert "facts.online_workshops: 21 is 2021's figure" in run.stdout
     assert "templates/2022/letter.html.j2" in run.stdout and "online workshops" in run.stdout
-    assert (project / "cases/2022/councils/late.yaml").is_file()
+    # The golden checks' edge cases and settings carry over; last year's golden files do not.
+    assert (project / "data/2022/golden/cases/late.yaml").is_file()
+    assert (project / "data/2022/golden/settings.yaml").read_text() == (
+        "sample_councils: [carrow]\n"
+    )
+    assert sorted(p.name for p in (project / "data/2022/golden").iterdir()) == [
+        "cases",
+        "settings.yaml",
+    ]
     carried = yaml.safe_load((project / "data/2022/councils/ashby.yaml").read_text())
     assert carried == {
         "name": "Ashby District Council",
@@ -255,3 +264,34 @@ def test_formats_diff_shows_wording_and_fields(project: Path) -> None:
     named = invoke("formats", "diff", "2021", "2022", "--council", "ashby", *folders(project))
     assert named.code == 0, named.stderr
     assert "+ We issued two public reports about your Council this year." in named.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("new-year", "99999", "--from", "2021"), "99999"),
+        (("new-year", "0", "--from", "2021"), "0"),
+        (("new-year", "2022", "--from", "0"), "0"),
+    ],
+)
+def test_a_year_out_of_range_is_a_usage_error(
+    project: Path, args: tuple[str, ...], named: str
+) -> None:
+    run = invoke(*args, *folders(project))
+    assert run.code == 2, run.stderr
+    assert f"error: {named} is not a letter year: a year has four digits" in run.stderr
+    assert sorted(p.name for p in (project / "data").iterdir()) == ["2020", "2021"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_new_folders_get_the_permissions_the_users_umask_gives(project: Path, umask: int) -> None:
+    previous = os.umask(umask)
+    try:
+        assert new_year(project).code == 0
+    finally:
+        os.umask(previous)
+    folders_made = [project / "templates/2022", project / "data/2022"]
+    folders_made += [p for f in folders_made for p in f.rglob("*") if p.is_dir()]
+    assert {f: stat.S_IMODE(f.stat().st_mode) for f in folders_made} == dict.fromkeys(
+        folders_made, 0o777 & ~umask
+    )

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from lgo_letters.letter import LetterPdf, letter_pdf
+from lgo_letters.renderer.pdf import PdfRenderer
 from tests.extraction import EXTRACTORS, broken_sentences, statistics_sentences, why_reader_missing
 from tests.golden_letters import golden_letters, golden_session
 from tests.helpers import SEED_LETTERS, SEEDS
@@ -35,9 +36,10 @@ def golden_cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pa
     sentences of its statistics page."""
     out = tmp_path_factory.mktemp("cases")
     session = golden_session(out / "output")
+    renderer = PdfRenderer(session.case_set.templates.dir)
     cases = {}
     for name, letter in golden_letters(session).items():
-        made = letter_pdf(letter, session.renderer.pdf)
+        made = letter_pdf(letter, renderer)
         assert isinstance(made, LetterPdf), made
         pdf = out / f"{name.replace('/', '-')}.pdf"
         pdf.write_bytes(made.pdf)

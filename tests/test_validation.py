@@ -31,6 +31,7 @@ def edit(project: Path, relative: str, old: str, new: str) -> None:
     file.write_text(text.replace(old, new, 1))
 
 
+@pytest.mark.slow  # reads the bundled data/ (the fast tier never does: see tests/conftest.py)
 def test_bundled_records_are_valid() -> None:
     result = in_folder(REPO, "validate")
     assert result.code == 0, result.stderr

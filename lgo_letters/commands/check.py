@@ -19,10 +19,7 @@ def run_check(paths: GoldenPaths, years: list[int], update: bool) -> int:
     session = GoldenSession(paths, years)
     print_problems(session.case_set.problems)
     outcomes = []
-    for case in session.cases:
-        outcomes.append(session.check(case, update))
-        _print(outcomes[-1])
-    for outcome in session.gone(update):
+    for outcome in session.run(update):
         outcomes.append(outcome)
         _print(outcome)
 
@@ -34,13 +31,12 @@ def run_check(paths: GoldenPaths, years: list[int], update: bool) -> int:
         updated = [o for o in outcomes if o.updated]
         err.print(
             f"{len(outcomes)} case(s): {summary}; golden files updated for "
-            f"{len(updated)} ({seconds}) in {paths.golden}",
+            f"{len(updated)} ({seconds})",
             markup=False,
         )
         if updated:
-            err.print(
-                "review the change with: git diff --stat -- " + str(paths.golden), markup=False
-            )
+            folders = " ".join(str(paths.golden(year)) for year in session.years)
+            err.print(f"review the change with: git diff --stat -- {folders}", markup=False)
         return 1 if broken else 0
     failed = [o for o in outcomes if not o.passed]
     err.print(f"{len(outcomes)} case(s): {summary} ({seconds})", markup=False)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lgo_letters.newyear import plan_new_year, write_new_year
 from lgo_letters.project import Paths
 from lgo_letters.report import out
 
 
-def run_new_year(paths: Paths, cases: Path, year: int, previous: int, dry_run: bool) -> int:
-    plan = plan_new_year(paths.data, paths.templates, cases, year, previous)
+def run_new_year(paths: Paths, year: int, previous: int, dry_run: bool) -> int:
+    plan = plan_new_year(paths.data, paths.templates, year, previous)
     if not dry_run:
         write_new_year(plan)
     verb = "would create" if dry_run else "created"

@@ -9,7 +9,14 @@ from pathlib import Path
 
 from lgo_letters.golden.pixels import PageChange, compare_pages
 from lgo_letters.golden.rendering import Rendering
-from lgo_letters.golden.store import HTML_FILE, TEXT_FILE, GoldenRecord, page_file
+from lgo_letters.golden.store import (
+    BRIEF_SUFFIX,
+    HTML_FILE,
+    TEXT_FILE,
+    BriefRecord,
+    FullRecord,
+    page_file,
+)
 from lgo_letters.output import write_atomic
 from lgo_letters.renderer.raster import png_bytes
 
@@ -28,12 +35,16 @@ class Status(Enum):
 class CaseResult:
     name: str
     status: Status
-    html_diff: list[str] = field(default_factory=list)
-    text_diff: list[str] = field(default_factory=list)
+    # (label, unified diff): the HTML and the PDF's text of a full record, the text of a
+    # brief one.
+    diffs: list[tuple[str, list[str]]] = field(default_factory=list)
     page_changes: list[PageChange] = field(default_factory=list)
-    # The PDF's bytes differ from the golden sha256, but its text and pages do not.
+    # A full record: the PDF's bytes differ from the golden sha256, its text and pages do not.
     bytes_only: bool = False
+    # A brief record: the PDF's bytes differ from the golden sha256 (no pages to compare).
+    pdf_differs: bool = False
     diff_images: list[Path] = field(default_factory=list)
+    new_pdf: Path | None = None  # a brief record's new PDF, put out for a look
 
     @property
     def passed(self) -> bool:
@@ -43,7 +54,7 @@ class CaseResult:
         """One picture per changed page: <diff_dir>/<year>/<slug>/page-N.png."""
         for change in self.page_changes:
             path = diff_dir / self.name / page_file(change.page)
-            write_atomic(path, png_bytes(change.image))
+            write_atomic(path, png_bytes(change.image), durable=False)
             self.diff_images.append(path)
 
     def report(self) -> list[str]:
@@ -57,7 +68,7 @@ class CaseResult:
         if self.status is Status.GONE:
             return [f"GONE     {self.name}: golden files for a case that no longer exists"]
         lines = [f"CHANGED  {self.name}"]
-        for label, diff in (("HTML", self.html_diff), ("PDF text", self.text_diff)):
+        for label, diff in self.diffs:
             if diff:
                 lines.append(f"  {label} differs:")
                 lines.extend(f"    {line}" for line in diff[:DIFF_LINES])
@@ -66,7 +77,12 @@ class CaseResult:
         for index, change in enumerate(self.page_changes):
             where = f": {self.diff_images[index]}" if index < len(self.diff_images) else ""
             lines.append(f"  page {change.page}: {change.percent} of pixels changed{where}")
-        if not (self.html_diff or self.text_diff or self.page_changes):
+        if self.pdf_differs:
+            changed = any(diff for _, diff in self.diffs)
+            text = "its text does too" if changed else "its text does not"
+            where = f"; the new PDF: {self.new_pdf}" if self.new_pdf else ""
+            lines.append(f"  PDF differs from its sha256 ({text}){where}")
+        elif not (any(diff for _, diff in self.diffs) or self.page_changes):
             lines.append("  only the PDF's bytes differ")
         return lines
 
@@ -85,15 +101,31 @@ def unified_diff(golden: str, current: str, name: str) -> list[str]:
     ]
 
 
-def compare_case(name: str, rendering: Rendering, golden: GoldenRecord | None) -> CaseResult:
+def compare_full(name: str, rendering: Rendering, golden: FullRecord | None) -> CaseResult:
+    """A case that keeps pictures of its pages: HTML, then (unless the PDF's bytes are the
+    same) the PDF's text and every page's pixels."""
     if golden is None:
         return CaseResult(name, Status.NEW)
-    html_diff = unified_diff(golden.html, rendering.html, HTML_FILE)
+    html_diff = unified_diff(golden.html, rendering.html, f"{name}/{HTML_FILE}")
     if rendering.pdf_sha256 == golden.pdf_sha256 and golden.complete:
         # The fast path: the same bytes make the same text and pages.
-        return CaseResult(name, Status.CHANGED if html_diff else Status.MATCH, html_diff)
-    text_diff = unified_diff(golden.pdf_text, rendering.pdf_text, TEXT_FILE)
+        status = Status.CHANGED if html_diff else Status.MATCH
+        return CaseResult(name, status, [("HTML", html_diff)])
+    text_diff = unified_diff(golden.pdf_text, rendering.pdf_text, f"{name}/{TEXT_FILE}")
     page_changes = compare_pages(golden.page_pngs, rendering.page_images)
     if html_diff or text_diff or page_changes:
-        return CaseResult(name, Status.CHANGED, html_diff, text_diff, page_changes)
+        diffs = [("HTML", html_diff), ("PDF text", text_diff)]
+        return CaseResult(name, Status.CHANGED, diffs, page_changes)
     return CaseResult(name, Status.MATCH, bytes_only=True)
+
+
+def compare_brief(name: str, rendering: Rendering, golden: BriefRecord | None) -> CaseResult:
+    """A council's brief record: its text, sentence by sentence, and its PDF's sha256. With
+    no pages kept, a PDF whose bytes differ is a change, whatever its text says."""
+    if golden is None:
+        return CaseResult(name, Status.NEW)
+    text_diff = unified_diff(golden.text, rendering.text, f"{name}{BRIEF_SUFFIX}")
+    pdf_differs = rendering.pdf_sha256 != golden.pdf_sha256
+    if not (text_diff or pdf_differs):
+        return CaseResult(name, Status.MATCH)
+    return CaseResult(name, Status.CHANGED, [("Text", text_diff)], pdf_differs=pdf_differs)

@@ -1,27 +1,23 @@
 """One case rendered afresh, in the forms the golden files keep.
 
-The normalised HTML, the PDF's sha256, the PDF's text page by page and a small greyscale
-picture of each page. Text and pictures are made only when asked for: when the sha256
-matches the golden one, nothing else about the PDF needs looking at.
+The letter's text one sentence a line, the normalised HTML, the PDF's sha256, the PDF's
+text page by page and a small greyscale picture of each page. Each is made only when asked
+for: when the sha256 matches the golden one, nothing else about the PDF needs looking at.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from functools import cached_property
 
-import pypdf
 import pypdfium2
 from PIL import Image, ImageOps
 
-from lgo_letters.golden.cases import GoldenCase
-from lgo_letters.letter import Letter, LetterFailure, letter_pdf, make_letter
-from lgo_letters.renderer import Templates
+from lgo_letters.letter import Letter
+from lgo_letters.release.text import letter_text
 from lgo_letters.renderer.html import style_text, with_stylesheet
-from lgo_letters.renderer.pdf import PdfRenderer
 from lgo_letters.renderer.raster import png_bytes
 from lgo_letters.renderer.webfont import font_face_css
 
@@ -68,10 +64,38 @@ def page_text(pages: list[str]) -> str:
     return "\n".join(parts) + "\n"
 
 
+def pdf_pages_text(pdf: bytes) -> list[str]:
+    """The text of each page, as PDFium (Chromium's PDF reader) extracts it."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        pages = []
+        for page in document:
+            text_page = page.get_textpage()
+            pages.append(text_page.get_text_range().replace("\r\n", "\n"))
+            text_page.close()
+            page.close()
+        return pages
+    finally:
+        document.close()
+
+
 @dataclass
 class Rendering:
-    html: str  # normalised
+    """One case's letter, made afresh: its HTML file and its PDF."""
+
+    letter: Letter
     pdf: bytes
+
+    @cached_property
+    def html(self) -> str:
+        """The normalised HTML (a full record's letter.html)."""
+        return normalise_html(self.letter)
+
+    @cached_property
+    def text(self) -> str:
+        """The letter's words, one sentence a line (a brief record's text)."""
+        # The document without its stylesheet: the same words, less to parse.
+        return letter_text(self.letter.document)
 
     @cached_property
     def pdf_sha256(self) -> str:
@@ -79,8 +103,7 @@ class Rendering:
 
     @cached_property
     def pdf_text(self) -> str:
-        reader = pypdf.PdfReader(io.BytesIO(self.pdf))
-        return page_text([page.extract_text() or "" for page in reader.pages])
+        return page_text(pdf_pages_text(self.pdf))
 
     @cached_property
     def page_images(self) -> list[Image.Image]:
@@ -99,19 +122,3 @@ class Rendering:
     @cached_property
     def page_pngs(self) -> list[bytes]:
         return [png_bytes(image) for image in self.page_images]
-
-
-class CaseRenderer:
-    """Renders cases with one PDF renderer, so fonts are set up once per run."""
-
-    def __init__(self, templates: Templates):
-        self.pdf = PdfRenderer(templates.dir)
-
-    def render(self, case: GoldenCase) -> Rendering | LetterFailure:
-        letter = make_letter(case.prepared, case.slug)
-        if isinstance(letter, LetterFailure):
-            return letter
-        made = letter_pdf(letter, self.pdf)
-        if isinstance(made, LetterFailure):
-            return made
-        return Rendering(normalise_html(letter), made.pdf)

@@ -10,6 +10,7 @@ that adds a panel, a paragraph or a field.
 from __future__ import annotations
 
 import datetime as dt
+import keyword
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,9 +101,78 @@ def make_format(year: int, file: Path, declared: FormatRecord) -> YearFormat:
     return YearFormat(year, file, declared, record, year_model)
 
 
+# Attributes of the models a year's records become (pydantic's `model_config`, `copy`,
+# `json` ..., and `format_source`): a field of that name would break the model or shadow them.
+_MODEL_ATTRIBUTES = frozenset(
+    name for model in (CouncilRecord, YearRecord) for name in dir(model) if not name.startswith("_")
+)
+
+
+def reserved_name(name: str) -> str | None:
+    """Why `name` cannot name a field, statistic, fact or rate of a format, or None."""
+    if keyword.iskeyword(name):
+        return f"'{name}' is a Python keyword"
+    if name.startswith("model_") or name in _MODEL_ATTRIBUTES:
+        return f"'{name}' is taken by the models that check the records (pydantic)"
+    return None
+
+
+def _reserved_names(declared: FormatRecord) -> list[Finding]:
+    sections = {
+        "statistics": declared.statistics,
+        "fields": declared.fields,
+        "facts": declared.facts,
+        "averages": declared.averages,
+    }
+    return [
+        (f"{section}.{name}", f"{why}: choose another name")
+        for section, names in sections.items()
+        for name in names
+        if (why := reserved_name(name)) is not None
+    ]
+
+
+def _at_most_cycles(declared: FormatRecord) -> list[Finding]:
+    """Counts that are, through `at_most`, at most themselves: each circle once, located at
+    its first count in the file."""
+    specs = {**declared.statistics, **declared.fields}
+    # Only references check_format accepts: a count at most another count.
+    limits = {
+        name: spec.at_most
+        for name, spec in specs.items()
+        if spec.type == "count"
+        and spec.at_most not in (None, name)
+        and getattr(specs.get(spec.at_most or ""), "type", None) == "count"
+    }
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for start in limits:
+        path: list[str] = []
+        name: str | None = start
+        while name is not None and name not in seen and name not in path:
+            path.append(name)
+            name = limits.get(name)
+        seen.update(path)
+        if name is None or name not in path:
+            continue  # the chain ends, or joins a chain already looked at
+        circle = path[path.index(name) :]
+        first = min(circle, key=list(limits).index)
+        turn = circle.index(first)
+        circle = circle[turn:] + circle[:turn]
+        section = "statistics" if first in declared.statistics else "fields"
+        chain = " → ".join([*circle, first])
+        findings.append(
+            (
+                f"{section}.{first}.at_most",
+                f"at_most goes round in a circle ({chain}): no count can be at most itself",
+            )
+        )
+    return findings
+
+
 def check_format(declared: FormatRecord) -> list[Finding]:
     """What the types alone cannot say: names that clash and references that go nowhere."""
-    findings: list[Finding] = []
+    findings: list[Finding] = _reserved_names(declared)
     counts = {
         name
         for section in (declared.statistics, declared.fields)
@@ -154,7 +224,7 @@ def check_format(declared: FormatRecord) -> list[Finding]:
                         f"(counts: {', '.join(sorted(counts))})",
                     )
                 )
-    return findings
+    return findings + _at_most_cycles(declared)
 
 
 def _value(record: BaseModel, name: str) -> Any:

@@ -23,7 +23,7 @@ from lgo_letters.errors import InputError, Problem
 from lgo_letters.hashing import code_version, json_sha256, sha256_bytes
 from lgo_letters.schema.errors import describe, problem_at, problems_from_validation
 from lgo_letters.schema.formats import YearFormat, check_format, check_record, make_format
-from lgo_letters.schema.models import CouncilRecord, FormatRecord, YearRecord
+from lgo_letters.schema.models import CouncilRecord, FormatRecord, GoldenSettings, YearRecord
 from lgo_letters.schema.names import name_key
 from lgo_letters.schema.slugs import record_file_problem
 from lgo_letters.schema.yaml_reader import (
@@ -263,10 +263,36 @@ def load_format(file: Path, year: int) -> YearFormat:
     return make_format(year, file, declared)
 
 
+# A year's golden checks live in its data folder: data/<year>/golden/ holds the golden
+# files, its settings.yaml and, in cases/, the edge-case records.
+GOLDEN_FOLDER = "golden"
+EDGE_CASES_FOLDER = "cases"
+GOLDEN_SETTINGS_FILE = "settings.yaml"
+
+
+def golden_folder(year_dir: Path) -> Path:
+    return year_dir / GOLDEN_FOLDER
+
+
+def edge_case_files(year_dir: Path) -> list[Path]:
+    """The year's golden edge-case records, data/<year>/golden/cases/*.yaml."""
+    return record_files(golden_folder(year_dir) / EDGE_CASES_FOLDER)
+
+
+def load_golden_settings(file: Path) -> tuple[YamlDocument, GoldenSettings]:
+    """data/<year>/golden/settings.yaml, validated (with the document, to locate what the
+    caller finds wrong in it), or InputError."""
+    return _validate(file, GoldenSettings)
+
+
 def council_files(year_dir: Path) -> list[Path]:
-    """Every file in councils/ that looks meant as a record: named *.yaml or *.yml in any
+    """Every file in councils/ that looks meant as a record (see record_files)."""
+    return record_files(year_dir / "councils")
+
+
+def record_files(folder: Path) -> list[Path]:
+    """Every file in `folder` that looks meant as a record: named *.yaml or *.yml in any
     case (so "Dartford.YAML" is reported, not silently skipped); hidden files are not."""
-    folder = year_dir / "councils"
     if not folder.is_dir():
         return []
     return sorted(

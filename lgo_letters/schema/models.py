@@ -20,6 +20,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from lgo_letters.schema.slugs import SLUG_RULE, is_slug
 from lgo_letters.schema.text import MAX_COUNT, check_line, check_paragraph
 
 AuthorityType = Literal["county", "district", "metropolitan", "unitary", "london"]
@@ -329,3 +330,20 @@ class FormatRecord(Record):
         counts = {name: f"statistics.{name}" for name in self.statistics}
         counts.update((name, name) for name, spec in self.fields.items() if spec.type == "count")
         return counts
+
+
+def check_slug(value: str) -> str:
+    if not is_slug(value):
+        raise ValueError(f"'{value}' is not a council's slug: {SLUG_RULE}, as its record's name")
+    return value
+
+
+Slug = Annotated[str, AfterValidator(check_slug)]
+
+
+class GoldenSettings(Record):
+    """data/<year>/golden/settings.yaml: how the year's golden files are kept."""
+
+    # Councils whose golden files keep pictures of their pages, their HTML and their PDF's
+    # text, as the edge cases' do; every other council keeps its text and its PDF's sha256.
+    sample_councils: list[Slug] = []
