@@ -252,3 +252,51 @@ def test_status_csv_guards_formulas_as_export_does(release_project: Path):
     rows = {row["council"]: row for row in csv.DictReader(io.StringIO(table.stdout))}
     assert rows["ashby"]["name"] == "'" + record["name"]  # shown as text, never run
     assert rows["barnfield"]["name"] == "Barnfield District Council"
+
+
+def history_of(root: Path) -> list[tuple[str, str]]:
+    log = yaml.safe_load((year_dir(root) / "approvals-log.yaml").read_text("utf-8"))
+    return [(entry["action"], entry["council"]) for entry in log["log"]]
+
+
+def test_an_approvals_log_ending_in_a_yaml_end_marker_gets_its_entries_before_it(
+    release_project: Path,
+):
+    """approvals-log.yaml is appended to as sent.yaml is: before a `...` a person left at
+    its end (else status, approve and the desk could not read the year any more), and a
+    log laid out by hand is written afresh with every entry kept."""
+    log = year_dir(release_project) / "approvals-log.yaml"
+    assert lgo(release_project, "approve", "ashby", "--by", "J").code == 0
+    log.write_text(log.read_text("utf-8") + "...\n", "utf-8")
+
+    assert lgo(release_project, "approve", "barnfield", "--by", "J").code == 0
+    assert lgo(release_project, "unapprove", "ashby", "--reason", "queried").code == 0
+
+    assert "\n...\n" not in log.read_text("utf-8")
+    assert lgo(release_project, "status").code == 0
+    assert history_of(release_project) == [
+        ("approve", "ashby"), ("approve", "barnfield"), ("unapprove", "ashby")
+    ]  # fmt: skip
+    # A layout an entry cannot just be added to (the list in flow style): written afresh.
+    entries = yaml.safe_load(log.read_text("utf-8"))["log"]
+    log.write_text("# by hand\nlog: " + json.dumps(entries) + "\n", "utf-8")
+    assert lgo(release_project, "approve", "carrow", "--by", "J").code == 0
+    assert history_of(release_project)[-2:] == [("unapprove", "ashby"), ("approve", "carrow")]
+    assert lgo(release_project, "review", "carrow").code == 0
+
+
+def test_a_record_that_cannot_be_read_shows_no_address_change(release_project: Path):
+    """While a record has problems its addresses are unknown, not gone: status and review
+    must not say `email ceo@… → none`."""
+    assert lgo(release_project, "approve", "ashby", "--by", "J").code == 0
+    change_record(release_project, "ashby", upheld=99)  # more upheld than investigated
+
+    status = lgo(release_project, "status")
+    review = lgo(release_project, "review")
+
+    assert status.code == 0 and review.code == 0
+    ashby = next(line for line in status.stdout.splitlines() if line.startswith("ashby: "))
+    assert "changed since approval" in ashby
+    assert "addresses changed" not in ashby and "→ none" not in ashby
+    assert status_rows(release_project)["ashby"]["address_changes"] == []
+    assert "addresses changed since its approval" not in review.stdout

@@ -4,6 +4,7 @@ GET) without anything changing."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from urllib.parse import urlencode
 import pytest
 
 from lgo_letters.release.approval import CHANGED_WHILE_READING
+from lgo_letters.release.ledgers import SentMessage, append_sent
 from lgo_letters.release.lock import year_lock
 from tests.desk import (
     EVERY_STATE,
@@ -28,7 +30,7 @@ from tests.desk import (
 )
 from tests.helpers import REPO
 from tests.records import council
-from tests.release import YEAR, folders, lgo, rebuild, write_record
+from tests.release import YEAR, change_record, folders, lgo, rebuild, write_record
 from tests.textutil import html_text
 from tests.years import year_file
 
@@ -326,3 +328,42 @@ def test_next_letter_to_review_goes_round_the_letters_waiting(desk, release_proj
     assert http(desk, "POST", "/ashby/approve", form, origin(desk))[1]["Location"] == (
         "/_next?after=ashby"
     )
+
+
+def test_sent_then_corrected_is_superseded_only_once_approved_again_in_status_and_desk(
+    release_project: Path,
+) -> None:
+    """Issue 24's "sent, superseded by a corrected letter" is one rule, the same in `status`
+    and the desk: a letter changed after it was sent is "changed since approval" (and sent)
+    until the correction is approved; then it is superseded, and `send` needs --resend."""
+    root = release_project
+    assert lgo(root, "approve", "barnfield", "--by", "J").code == 0
+    append_sent(
+        year_dir(root),
+        SentMessage(
+            council="barnfield",
+            at="2021-07-22T09:00:00+00:00",
+            message_id="<barnfield@lgo.example>",
+            to=["ceo@barnfield.example"],
+            pdf_sha256=approvals(root)["barnfield"]["pdf_sha256"],
+        ),
+    )
+    change_record(root, "barnfield", complied=3)
+    rebuild(root)
+
+    def where() -> tuple[str, str, str]:
+        """(status's approval, status's sending, the desk's state) of Barnfield's letter."""
+        status = lgo(root, "status", "--json")
+        assert status.code == 0, status.stderr
+        row = next(r for r in json.loads(status.stdout)["councils"] if r["council"] == "barnfield")
+        with desk_server(root) as live:
+            page = http(live, "GET", "/")[2]
+        tag = re.search(r'<tr id="council-barnfield"[^>]*>', page)
+        assert tag is not None
+        stage = re.search(r'data-stage="([^"]+)"', tag.group(0))
+        assert stage is not None
+        return row["approval"], row["sending"], stage.group(1)
+
+    assert where() == ("changed since approval", "sent", "changed since approval")
+    assert lgo(root, "approve", "barnfield", "--by", "J").code == 0
+    assert where() == ("approved", "superseded", "sent but superseded")

@@ -14,7 +14,6 @@ from lgo_letters.release.history import COMMAND_LINE, HistoryEntry, append_histo
 from lgo_letters.release.ledgers import (
     Approval,
     approved_text_file,
-    load_approvals,
     now_utc,
     write_approvals,
 )
@@ -109,7 +108,7 @@ def approve(
     with `year` read under it.
     """
     report = ApprovalReport()
-    approvals = load_approvals(year.year_dir)
+    approvals = dict(year.approvals)
     at = now_utc()
     history: list[HistoryEntry] = []
     for slug in slugs:
@@ -173,7 +172,7 @@ def unapprove(
     is approved until it is sent: an approval the sent letter carries stays. Call under
     release.lock.year_lock, with `year` read under it."""
     report = ApprovalReport()
-    approvals = load_approvals(year.year_dir)
+    approvals = dict(year.approvals)
     at = now_utc()
     history: list[HistoryEntry] = []
     for slug in slugs:

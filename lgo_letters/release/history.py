@@ -3,8 +3,9 @@
 approvals.yaml holds what is approved now; this log keeps how it came to be: who approved
 or unapproved which letter, when, the letter's sha256 as approved, from where (the review
 desk of `serve --review`, or the command line) and, for an unapproval, why. It only grows:
-each entry is appended under the year's folder lock, the file rewritten whole and renamed
-into place, so a crash leaves the old log or the new one.
+each entry is appended under the year's folder lock by the function that appends to
+sent.yaml (ledgers.append_to_log): the file rewritten whole and renamed into place, so a
+crash leaves the old log or the new one.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from lgo_letters.errors import InputError
-from lgo_letters.output import write_atomic
-from lgo_letters.release.ledgers import Sha256, _dump, _Entry, _read_document
+from lgo_letters.release.ledgers import Sha256, _Entry, _read_document, append_to_log
 from lgo_letters.schema.errors import problems_from_validation
 
 HISTORY = "approvals-log.yaml"
@@ -29,7 +29,6 @@ _HEADER = """\
 # from the review desk (`serve --review`) or the command line, and why a letter was
 # unapproved. Appended as each is made; approvals.yaml holds what is approved now.
 # Commit this file.
-log:
 """
 
 
@@ -61,15 +60,16 @@ def load_history(year_dir: Path) -> list[HistoryEntry]:
 
 
 def append_history(year_dir: Path, entries: Iterable[HistoryEntry]) -> None:
-    """Add entries to the end of the log at once; what was there is kept byte for byte."""
-    new = [entry.model_dump(exclude_none=True) for entry in entries]
-    if not new:
-        return
-    file = year_dir / HISTORY
-    before = file.read_text(encoding="utf-8") if file.exists() else _HEADER
-    if not before.endswith("\n"):
-        before += "\n"
-    write_atomic(file, before + _dump(new))
+    """Add entries to the end of the log at once, as sent.yaml's are (append_to_log: what
+    was there is kept byte for byte, the entries go before a YAML end marker `...`)."""
+    append_to_log(
+        year_dir / HISTORY,
+        "log",
+        _HEADER,
+        [entry.model_dump(exclude_none=True) for entry in entries],
+        lambda: [entry.model_dump(exclude_none=True) for entry in load_history(year_dir)],
+        flow=False,
+    )
 
 
 def approved_via(history: list[HistoryEntry], slug: str, html_sha256: str) -> str | None:

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
@@ -170,17 +171,16 @@ def load_sent(year_dir: Path) -> list[SentMessage]:
 
 # A line that ends the YAML document (`...`, maybe followed by a comment).
 _DOCUMENT_END = re.compile(r"^\.\.\.[ \t]*(#.*)?$", re.MULTILINE)
-_SENT_KEY = re.compile(r"^sent:[ \t]*(#.*)?$", re.MULTILINE)
 
 
-def _appendable(text: str) -> bool:
-    """Whether an entry written at the end of `text` (`- council: …`) lands in its `sent:`
+def _appendable(text: str, key: str) -> bool:
+    """Whether an entry written at the end of `text` (`- council: …`) lands in its `key:`
     list: the list is the last key, in block style at the left margin, and nothing but its
     entries and comments follows it (as this module writes it)."""
-    keys = _SENT_KEY.findall(text)
-    if len(keys) != 1 or len(re.findall(r"^sent:", text, re.MULTILINE)) != 1:
+    starts = list(re.finditer(rf"^{key}:[ \t]*(#.*)?$", text, re.MULTILINE))
+    if len(starts) != 1 or len(re.findall(rf"^{key}:", text, re.MULTILINE)) != 1:
         return False
-    after = text[_SENT_KEY.search(text).end() :]  # type: ignore[union-attr]
+    after = text[starts[0].end() :]
     lines = [
         line for line in after.splitlines() if line.strip() and not line.lstrip().startswith("#")
     ]
@@ -189,30 +189,47 @@ def _appendable(text: str) -> bool:
     )
 
 
-def _log_text(entries: list[SentMessage]) -> str:
-    return _SENT_HEADER + _dump({"sent": [m.model_dump(exclude_none=True) for m in entries]})
-
-
-def append_sent(year_dir: Path, message: SentMessage) -> None:
-    """Add one entry to the end of sent.yaml at once. The file is rewritten whole and
+def append_to_log(
+    file: Path,
+    key: str,
+    header: str,
+    entries: list[dict[str, Any]],
+    every: Callable[[], list[dict[str, Any]]],
+    flow: bool = True,
+) -> None:
+    """Add entries to the end of a log that only grows (sent.yaml, approvals-log.yaml: a
+    mapping whose `key` holds the list of entries) at once. The file is rewritten whole and
     renamed into place (and flushed to disk first), so a crash leaves either the old log or
     the new one, never half an entry.
 
     What was there before is kept byte for byte, but for a document end marker (`...`),
-    which the entry must come before. A log laid out otherwise by hand (`sent: []`, an
+    which the entries must come before. A log laid out otherwise by hand (`key: []`, an
     indented list, another key after the list), where an entry at the end would not join
-    the list, is written afresh from its entries instead, in the layout above."""
-    file = year_dir / SENT
+    the list, is written afresh from its entries (`every()`, which raises InputError for a
+    damaged log) after `header`, in the layout above."""
+    if not entries:
+        return
     try:
         text = file.read_text(encoding="utf-8") if file.exists() else ""
     except (OSError, UnicodeDecodeError):
         text = ""
     text = _DOCUMENT_END.sub("", text).rstrip()
-    if text and _appendable(text):
-        new = text + "\n" + _dump([message.model_dump(exclude_none=True)])
+    if text and _appendable(text, key):
+        new = text + "\n" + _dump(entries, flow)
     else:
-        new = _log_text([*load_sent(year_dir), message])
+        new = header + _dump({key: [*every(), *entries]}, flow)
     write_atomic(file, new)
+
+
+def append_sent(year_dir: Path, message: SentMessage) -> None:
+    """Add one entry to the end of sent.yaml at once (see append_to_log)."""
+    append_to_log(
+        year_dir / SENT,
+        "sent",
+        _SENT_HEADER,
+        [message.model_dump(exclude_none=True)],
+        lambda: [m.model_dump(exclude_none=True) for m in load_sent(year_dir)],
+    )
 
 
 def _stamp(file: Path) -> tuple[int, int, int] | None:
@@ -311,11 +328,17 @@ def write_published(
     write_atomic(year_dir / PUBLISHED, _PUBLISHED_HEADER + _dump(body, flow=False))
 
 
+# libyaml's emitter where PyYAML has it: the same text, eight times faster than PyYAML's own
+# (approvals.yaml is written whole at each approval: 0.5 s of CPU for 340 letters).
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def _dump(data: object, flow: bool = True) -> str:
     """Block style, one key a line; with `flow`, the innermost lists and mappings on one
     line (`to: [a@b.org]`)."""
-    return yaml.safe_dump(
+    return yaml.dump(
         data,
+        Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=None if flow else False,

@@ -1,7 +1,8 @@
 """Where a letter is on its way out, as one word: the review desk's states, in order.
 
 Decided from the LetterState alone (record, build, approval, sent, published), so the
-desk's index, its filters and its counts say the same as `status`.
+desk's index, its filters and its counts say the same as `status`: "sent but superseded"
+is LetterState.superseded, the rule `status` and `send` use.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ DESCRIPTIONS = {
     CHANGED: "approved once, but the letter has changed since",
     APPROVED: "approved, exactly as built now",
     SENT: "sent, exactly as built now",
-    SUPERSEDED: "sent, but the letter has changed since: a correction to approve and resend",
+    SUPERSEDED: "sent, then corrected and approved again: --resend sends the correction",
     PUBLISHED: "published, exactly as built now",
 }
 
@@ -52,12 +53,15 @@ def stage(letter: LetterState) -> str:
         return FAILED
     if letter.draft:
         return DRAFT
+    # Before published: a corrected letter not yet resent needs doing, published or not.
+    if letter.superseded:
+        return SUPERSEDED
     if letter.published:
         return PUBLISHED
-    sent = letter.last_sent
-    if sent is not None:
-        current = letter.build == BUILT and sent.pdf_sha256 == letter.pdf_sha256
-        return SENT if current else SUPERSEDED
+    if letter.last_sent is not None:
+        # Changed since it was sent, not approved again: like any approved letter that
+        # changed (status says the same: "changed since approval", and "sent").
+        return CHANGED if letter.approval is not None and letter.changes else SENT
     if letter.approval is not None:
         return APPROVED if letter.approved else CHANGED
     return BUILT_STAGE if letter.build == BUILT else NOT_BUILT

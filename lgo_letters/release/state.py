@@ -55,6 +55,9 @@ class LetterState:
     # year.yaml does not list as shared): the letter is held back until it is resolved.
     address_conflicts: tuple[str, ...] = ()
     published: bool = False  # this very PDF was published
+    # False when the record could not be read (it has problems): its addresses are unknown,
+    # not none.
+    addresses_known: bool = True
 
     @property
     def approved(self) -> bool:
@@ -77,7 +80,14 @@ class LetterState:
 
     @property
     def superseded(self) -> bool:
-        """Sent, then corrected: the letter approved now is not the one last sent."""
+        """Sent, then corrected: its record (or a template) changed, it was rebuilt and
+        approved again, so the letter approved now is not the one last sent ("sent,
+        superseded by a corrected letter"): `send --resend` sends the correction.
+
+        The one rule for it: `status`, the review desk (release.stages), `send` and the
+        corrections all ask this. A letter changed since it was sent but not approved again
+        is not superseded: it is "changed since approval" (and was sent), as any approved
+        letter that changed is, until someone approves the correction."""
         last = self.last_sent
         return (
             self.approved
@@ -88,8 +98,9 @@ class LetterState:
 
     @property
     def address_changes(self) -> list[str]:
-        """How the record's addresses differ from those it had when approved."""
-        if self.approval is None:
+        """How the record's addresses differ from those it had when approved (none known
+        while the record cannot be read)."""
+        if self.approval is None or not self.addresses_known:
             return []
         return [
             change
@@ -107,6 +118,9 @@ class YearState:
     year_dir: Path
     prepared: PreparedYear
     letters: dict[str, LetterState]
+    # approvals.yaml as read with the letters (all of it, also with `only`): approving
+    # under the year's lock starts from these, not from a second reading of the file.
+    approvals: dict[str, Approval] = field(default_factory=dict)
 
 
 def year_state(
@@ -144,7 +158,9 @@ def year_state(
     for slug, problems in records.failed.items():
         if only is not None and slug not in only:
             continue
-        letters[slug] = LetterState(slug, slug, problems[0].file, tuple(map(str, problems)))
+        letters[slug] = LetterState(
+            slug, slug, problems[0].file, tuple(map(str, problems)), addresses_known=False
+        )
     shared = year_sources(prepared) if prepared.letters else None
     for slug, letter in prepared.letters.items():
         assert shared is not None
@@ -184,7 +200,7 @@ def year_state(
         state.published = state.pdf_sha256 is not None and published.get(slug) == state.pdf_sha256
         if state.approval is not None:
             state.changes = tuple(changes_since_approval(state, state.approval))
-    return YearState(year, year_dir, prepared, dict(sorted(letters.items())))
+    return YearState(year, year_dir, prepared, dict(sorted(letters.items())), approvals)
 
 
 def load_year_state(paths: Paths, year: int, render_all: bool = True) -> YearState:
