@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.browser import CHROMIUM, LAUNCH_ARGS, why_no_browser
-from tests.helpers import LONG_NAMES_RECORD, REPO, bundled_years, copy_project, run_cli
+from tests.helpers import LONG_NAMES_RECORD, REPO, bundled_years, run_cli
 from tests.outside_tools import require
+from tests.projects import make_project
 
 # Fixtures that build whole years with the real command, in child processes: a test that
 # uses one is slow whatever it does itself, so it is marked so here (`make test-fast`
@@ -95,10 +98,21 @@ def built_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def new_project(tmp_path: Path) -> Callable[..., Path]:
+    """Makes project copies in this test's temporary folder: new_project(name, **options)
+    is tests/projects.make_project(tmp_path / name, **options) (no name: tmp_path itself)."""
+
+    def new(name: str = "", **options: Any) -> Path:
+        return make_project(tmp_path / name if name else tmp_path, **options)
+
+    return new
+
+
+@pytest.fixture
+def project(new_project: Callable[..., Path]) -> Path:
     """The tests' own records (tests/fixtures/project/data) and the real templates, in a
     temporary folder a test may change."""
-    return copy_project(tmp_path)
+    return new_project()
 
 
 @pytest.fixture
@@ -124,7 +138,7 @@ def live_server(project: Path):
 def long_names_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The long-names stress record built in the 2020 and 2021 formats:
     <out>/<year>/long-names.*"""
-    root = copy_project(tmp_path_factory.mktemp("long-names"))
+    root = make_project(tmp_path_factory.mktemp("long-names"))
     for year in (2020, 2021):
         shutil.copy(LONG_NAMES_RECORD, root / "data" / str(year) / "councils")
         result = run_cli(

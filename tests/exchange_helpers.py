@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tests.helpers import REPO
+from tests.projects import make_project
 from tests.records import council
 from tests.years import year_file
 
@@ -27,7 +26,7 @@ def record(name: str, kind: str = "district", **overrides: Any) -> dict[str, Any
 
 def make_year(root: Path, councils: dict[str, dict[str, Any]], year_file: str = YEAR_FILE) -> Path:
     """`root` with templates/ and data/2021/ holding `councils` (slug → record)."""
-    shutil.copytree(REPO / "templates", root / "templates", dirs_exist_ok=True)
+    make_project(root, data=None)
     folder = root / "data" / str(YEAR) / "councils"
     folder.mkdir(parents=True, exist_ok=True)
     (folder.parent / "year.yaml").write_text(year_file, encoding="utf-8")

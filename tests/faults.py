@@ -3,13 +3,11 @@ records (never the bundled data), written into a temporary folder."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import yaml
 
-from tests import records
-from tests.helpers import REPO
+from tests import projects, records
 from tests.years import year_file
 
 YEAR = 2021
@@ -31,9 +29,8 @@ def council(name: str, **overrides: object) -> dict:
 def make_project(root: Path, councils: dict[str, dict] | None = None) -> Path:
     """`root` with templates/ and data/2021/ holding year.yaml and the given records (by
     slug; default: three councils, ashby, barnfield and carrow)."""
-    shutil.copytree(REPO / "templates", root / "templates")
+    projects.make_project(root, data=None, years=[YEAR])
     year_dir = root / "data" / str(YEAR)
-    (year_dir / "councils").mkdir(parents=True)
     (year_dir / "year.yaml").write_text(YEAR_FILE, encoding="utf-8")
     if councils is None:
         councils = {

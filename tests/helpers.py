@@ -7,7 +7,6 @@ check the bundled letters themselves.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"
-# The tests' own records (see fixtures/project/README.md), copied by the `project` fixture.
+# The tests' own records (see fixtures/project/README.md), copied by tests/projects.py.
 PROJECT_DATA = FIXTURES / "project" / "data"
 LONG_NAMES_RECORD = FIXTURES / "long-names" / "long-names.yaml"
 
@@ -55,13 +54,6 @@ def bundled_councils(year: int) -> list[str]:
 def year_without_templates(project: Path) -> int:
     """A year after every year that `project`'s templates/ has a letter format for."""
     return 1 + max(int(p.name) for p in (project / "templates").iterdir() if p.name.isdigit())
-
-
-def copy_project(root: Path) -> Path:
-    """`root` with the tests' own data/ and the real templates/, for a test to change."""
-    shutil.copytree(PROJECT_DATA, root / "data")
-    shutil.copytree(REPO / "templates", root / "templates")
-    return root
 
 
 def descendants(pid: int) -> dict[int, int]:

@@ -4,7 +4,6 @@ year.yaml (with a sender), the real templates, and letters built once by the rea
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import yaml
 
 from tests.errorcases import Run, invoke
 from tests.helpers import REPO, run_cli
+from tests.projects import make_project
 from tests.records import council
 from tests.years import FACTS
 
@@ -64,9 +64,8 @@ def write_record(file: Path, record: dict[str, Any]) -> None:
 
 def make_release_project(root: Path) -> Path:
     """root/templates, root/data/2021 with COUNCILS, and root/output/2021 built."""
-    shutil.copytree(REPO / "templates", root / "templates")
+    make_project(root, data=None, years=[YEAR])
     year_dir = root / "data" / str(YEAR)
-    (year_dir / "councils").mkdir(parents=True)
     write_record(year_dir / "year.yaml", YEAR_RECORD)
     for slug, record in COUNCILS.items():
         write_record(year_dir / "councils" / f"{slug}.yaml", record)

@@ -7,13 +7,12 @@ all complied), and every third council with every optional paragraph of the 2021
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tests.helpers import PROJECT_DATA, REPO
+from tests import projects
 from tests.records import council
 
 YEAR = 2021  # the format with every optional paragraph
@@ -120,10 +119,8 @@ def council_record(index: int, rng: random.Random) -> tuple[str, dict[str, Any]]
 
 def make_project(root: Path, count: int, seed: int = 2021) -> Path:
     """`root` with templates/ and data/<YEAR>/ holding `count` synthetic councils."""
-    shutil.copytree(REPO / "templates", root / "templates")
+    projects.make_project(root, data=None, years=[YEAR])
     year_dir = root / "data" / str(YEAR)
-    (year_dir / "councils").mkdir(parents=True)
-    shutil.copy(PROJECT_DATA / str(YEAR) / "year.yaml", year_dir / "year.yaml")
     rng = random.Random(seed)
     for index in range(count):
         slug, record = council_record(index, rng)

@@ -4,13 +4,13 @@ never holding a draft, on records made by the test."""
 from __future__ import annotations
 
 import json
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from tests.helpers import PROJECT_DATA, REPO, run_cli
+from tests.helpers import run_cli
 from tests.records import council, write_council
 from tests.textutil import collapse
 
@@ -21,11 +21,9 @@ COMBINED = f"_all-letters-{YEAR}.pdf"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(new_project: Callable[..., Path], tmp_path: Path) -> Path:
     """Two final letters and a draft, in a project of their own."""
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    (tmp_path / "data" / str(YEAR) / "councils").mkdir(parents=True)
-    shutil.copy(PROJECT_DATA / str(YEAR) / "year.yaml", tmp_path / "data" / str(YEAR))
+    new_project(data=None, years=[YEAR])
     write_council(tmp_path, "zeta", year=YEAR, record=council(name="Zeta Borough Council"))
     write_council(tmp_path, "alpha", year=YEAR, record=council(name="Alpha District Council"))
     write_council(

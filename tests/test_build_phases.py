@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,6 @@ from lgo_letters.output import folder_lock
 from lgo_letters.project import Paths, prepare_year
 from tests.errorcases import invoke
 from tests.faults import YEAR, council, make_project, write_record
-from tests.helpers import copy_project
 
 INPUT_A, INPUT_B = "a" * 64, "b" * 64
 
@@ -329,8 +329,8 @@ def test_the_exit_code_is_decided_by_the_report(outcome: dict, code: int) -> Non
     assert BuildReport(YEAR, Path("output"), **outcome).exit_code == code
 
 
-def test_one_build_of_a_year_at_a_time(tmp_path: Path) -> None:
-    root = copy_project(tmp_path)
+def test_one_build_of_a_year_at_a_time(new_project: Callable[..., Path]) -> None:
+    root = new_project()
     out = root / "output" / "2021"
     out.mkdir(parents=True)
     folders = ["--data", str(root / "data"), "--templates", str(root / "templates")]

@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,16 +26,15 @@ from lgo_letters.letter import Letter, make_letter
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.schema.loader import load_format, records_cache
 from tests.errorcases import invoke
-from tests.helpers import copy_project
 from tests.records import council, council_yaml
 
 YEAR = 2021
 
 
 @pytest.fixture
-def paths(tmp_path: Path) -> Paths:
+def paths(new_project: Callable[..., Path]) -> Paths:
     """The tests' own project (copied), with three more councils of 2021."""
-    root = copy_project(tmp_path / "project")
+    root = new_project("project")
     for name, kind in (("Ashby", "district"), ("Barnfield", "county"), ("Carrow", "county")):
         record = council(name=f"{name} Council", type=kind, email=[f"ceo@{name.lower()}.gov.uk"])
         file = root / "data" / str(YEAR) / "councils" / f"{name.lower()}.yaml"

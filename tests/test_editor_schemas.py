@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,6 @@ import pytest
 import yaml
 
 from tests.errorcases import invoke
-from tests.helpers import copy_project
 from tests.records import council
 
 
@@ -59,8 +59,8 @@ def _errors(validator: jsonschema.Validator, document: Any) -> list[str]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path)
+def project(new_project: Callable[..., Path]) -> Path:
+    return new_project()
 
 
 def test_every_valid_file_of_the_project_passes(project: Path) -> None:

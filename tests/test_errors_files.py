@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.errorcases import bound_by_permissions, invoke, run_process
-from tests.helpers import REPO, year_without_templates
+from tests.helpers import year_without_templates
 from tests.records import VALID_COUNCIL, write_council
 
 COUNCILS_2020 = {"ashfield", "dacorum", "harborough", "worcester"}
@@ -218,9 +219,9 @@ def test_a_missing_stylesheet_is_a_clear_error(in_project: Path) -> None:
 
 
 def test_a_format_file_is_validated_like_a_record(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, new_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    new_project(data=None)
     write_council(tmp_path, "dartford", VALID_COUNCIL)
     (tmp_path / "data/2021/year.yaml").write_text(
         "letter_date: 2021-07-21\npublication_date: 2021-07-28\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.errorcases import element_names, run_process
-from tests.helpers import copy_project
+from tests.projects import make_project
 from tests.records import dartford, write_council
 from tests.textutil import html_text, pdf_text
 
@@ -41,7 +41,7 @@ def hostile_record() -> dict:
 @pytest.fixture(scope="module")
 def hostile_letter(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, bytes]:
     """The plain dartford letter's HTML, and the hostile record's HTML and PDF."""
-    project = copy_project(tmp_path_factory.mktemp("hostile"))
+    project = make_project(tmp_path_factory.mktemp("hostile"))
     plain = run_process("build", "2021", "--format", "html", cwd=project)
     assert plain.code == 0, plain.stderr
     plain_html = (project / "output/2021/dartford.html").read_text()

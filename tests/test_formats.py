@@ -4,7 +4,7 @@ the compliance-delay cases computed in Python."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,6 @@ from lgo_letters.schema.formats import check_record
 from lgo_letters.schema.loader import load_format
 from lgo_letters.schema.models import CouncilRecord
 from tests.errorcases import invoke
-from tests.helpers import REPO
 from tests.records import council, write_council
 from tests.years import year_file
 
@@ -121,10 +120,9 @@ def test_rate_is_given_or_pooled_from_the_years_records(tmp_path: Path) -> None:
 
 
 def test_a_year_without_the_facts_its_format_prints_is_located(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, new_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    (tmp_path / "data/2021/councils").mkdir(parents=True)
+    new_project(data=None, years=[2021])
     write_council(tmp_path, "ashby", council(), year=2021)
     text = year_file(2021).replace(", people_reached: 2300", "")
     (tmp_path / "data/2021/year.yaml").write_text(text)

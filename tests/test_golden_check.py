@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.helpers import copy_project, run_cli
+from tests.helpers import run_cli
+from tests.projects import make_project
 
 # Slow: `lgo-letters check` in child processes, rendering every case's PDF and pages.
 pytestmark = pytest.mark.slow
@@ -72,7 +73,7 @@ def _golden(project: Path, year: int) -> Path:
 def golden_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Data, templates, one edge case a year and two sample councils, with golden files
     written by `check --update`."""
-    root = copy_project(tmp_path_factory.mktemp("golden-project"))
+    root = make_project(tmp_path_factory.mktemp("golden-project"))
     for year, samples in SAMPLES.items():
         cases = _golden(root, year) / "cases"
         kept = {name.split("/")[1] for name in EDGE_CASES if name.startswith(f"{year}/")}

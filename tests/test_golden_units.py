@@ -18,7 +18,7 @@ from lgo_letters.golden.store import BriefRecord, golden_slugs
 from lgo_letters.letter import Letter, make_letter
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.renderer.raster import png_bytes
-from tests.helpers import copy_project
+from tests.projects import make_project
 from tests.records import council, write_council
 
 # Normalising the HTML
@@ -27,7 +27,7 @@ from tests.records import council, write_council
 @pytest.fixture(scope="module")
 def a_letter(tmp_path_factory: pytest.TempPathFactory) -> Letter:
     """A real letter, made the one way letters are made; tests swap in their own HTML."""
-    project = copy_project(tmp_path_factory.mktemp("normalise"))
+    project = make_project(tmp_path_factory.mktemp("normalise"))
     write_council(project, "testshire", council())
     paths = Paths(project / "data", project / "templates", project / "output")
     letter = make_letter(prepare_year(paths, 2021, ["testshire"]), "testshire")

@@ -9,7 +9,6 @@ failed one with the template's file and line.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import urlopen
@@ -19,7 +18,7 @@ import pytest
 from lgo_letters.project import Paths
 from lgo_letters.serve import serving
 from tests.errorcases import invoke
-from tests.helpers import REPO
+from tests.projects import make_project
 from tests.records import VALID_COUNCIL
 from tests.years import year_file
 
@@ -38,9 +37,8 @@ FAULTS = {
 def faulty_project(root: Path, fault: str) -> int:
     """A project of two 2021 councils, `good` and `faulty`, whose template fails for
     `faulty` only; returns the template line of the fault."""
-    shutil.copytree(REPO / "templates", root / "templates")
+    make_project(root, data=None, years=[2021])
     year = root / "data" / "2021"
-    (year / "councils").mkdir(parents=True)
     (year / "year.yaml").write_text(year_file(2021))
     (year / "councils" / "good.yaml").write_text(VALID_COUNCIL)
     faulty = VALID_COUNCIL.replace("Dartford Borough Council", "Faulty District Council")

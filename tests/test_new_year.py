@@ -4,8 +4,8 @@ templates/2022/ and data/2022/ only, in a temporary copy of the project."""
 from __future__ import annotations
 
 import os
-import shutil
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,6 @@ import yaml
 from lgo_letters.letter import Letter, make_letter
 from lgo_letters.project import Paths, prepare_year
 from tests.errorcases import invoke
-from tests.helpers import REPO
 from tests.records import council, write_council
 from tests.textutil import html_text
 from tests.years import year_file
@@ -57,20 +56,17 @@ were completed on time.</p>
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(
+    tmp_path: Path, new_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Bundled templates; made-up 2020 and 2021 records (none of data/). Commands run in
     it, with the default folders, as the team would."""
     monkeypatch.chdir(tmp_path)
 
     # The shared templates and 2020 and 2021's formats only: a real templates/2022 (once
     # the team adds it) is not the made-up one this test makes.
-    def other_years(folder: str, names: list[str]) -> set[str]:
-        top = Path(folder) == REPO / "templates"
-        return {n for n in names if top and n.isdigit() and n not in ("2020", "2021")}
-
-    shutil.copytree(REPO / "templates", tmp_path / "templates", ignore=other_years)
+    new_project(data=None, years=(2020, 2021), template_years=(2020, 2021))
     for year in (2020, 2021):
-        (tmp_path / "data" / str(year) / "councils").mkdir(parents=True)
         (tmp_path / "data" / str(year) / "year.yaml").write_text(year_file(year))
         for slug, record in COUNCILS.items():
             write_council(tmp_path, slug, record, year=year)

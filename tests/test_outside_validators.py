@@ -23,8 +23,8 @@ from lgo_letters.project import Paths
 from lgo_letters.serve import serving
 from tests.desk import EVERY_STATE, desk_server, every_state, http, origin
 from tests.golden_letters import golden_letters, golden_session
-from tests.helpers import PROJECT_DATA, REPO
 from tests.outside_tools import axe_script, axe_violations, nu_problems
+from tests.projects import make_project
 from tests.records import council, write_council
 
 pytestmark = pytest.mark.slow
@@ -53,9 +53,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory, release_built: Path):
         found[f"letter {name}"] = (file, file.as_uri())
 
     project = root / "project"
-    shutil.copytree(REPO / "templates", project / "templates")
-    (project / "data" / "2020" / "councils").mkdir(parents=True)
-    shutil.copy(PROJECT_DATA / "2020" / "year.yaml", project / "data" / "2020")
+    make_project(project, data=None, years=[2020])
     write_council(project, "final", year=2020, record=council(name="Final Borough Council"))
     write_council(
         project, "draft", year=2020, record=council(name="Draft District Council", draft=True)

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from tests.helpers import PROJECT_DATA, REPO, run_cli
+from tests.helpers import run_cli
 from tests.pdfutil import DRAFT_MARK, marked_text, structure_tree
+from tests.projects import make_project
 from tests.records import council, write_council
 
 pytestmark = pytest.mark.slow
@@ -24,10 +24,8 @@ pytestmark = pytest.mark.slow
 def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """A final and a draft letter of each year's format, built with the real command."""
     root = tmp_path_factory.mktemp("structure")
-    shutil.copytree(REPO / "templates", root / "templates")
+    make_project(root, data=None, years=(2020, 2021))
     for year in (2020, 2021):
-        (root / "data" / str(year) / "councils").mkdir(parents=True)
-        shutil.copy(PROJECT_DATA / str(year) / "year.yaml", root / "data" / str(year))
         write_council(root, "final", year=year, record=council(name="Final Borough Council"))
         write_council(
             root, "draft", year=year, record=council(name="Draft District Council", draft=True)

@@ -4,8 +4,8 @@ to a letter: both checked on a project folder of the test's own records."""
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ import yaml
 
 from lgo_letters.letter import Letter, LetterFailure, letter_pdf, make_letter
 from lgo_letters.project import Paths, prepare_year
-from tests.helpers import REPO
+from tests.projects import make_project
 from tests.records import council
 from tests.years import year_file
 
@@ -25,11 +25,10 @@ def _write(file: Path, record: dict) -> Path:
 
 
 @pytest.fixture
-def paths(tmp_path: Path) -> Paths:
+def paths(tmp_path: Path, new_project: Callable[..., Path]) -> Paths:
     """A 2021 year with no given averages and one district council upholding 5 of 10."""
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    new_project(data=None, years=[2021])
     year = tmp_path / "data" / "2021"
-    year.mkdir(parents=True)
     (year / "year.yaml").write_text(year_file(2021))
     _write(year / "councils" / "half.yaml", council(name="Half District Council"))
     return Paths(tmp_path / "data", tmp_path / "templates", tmp_path / "output")
@@ -126,9 +125,8 @@ statistics:
 def _year_of(root: Path, councils: int) -> Paths:
     """A 2021 year of `councils` records of every type: only district averages are given,
     so the other four types' averages are pooled from their records."""
-    shutil.copytree(REPO / "templates", root / "templates")
+    make_project(root, data=None, years=[2021])
     folder = root / "data" / "2021" / "councils"
-    folder.mkdir(parents=True)
     (folder.parent / "year.yaml").write_text(year_file(2021))
     for index in range(councils):
         kind = _TYPES[index % len(_TYPES)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import io
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -339,10 +338,11 @@ with serving(paths, 2021, port=0) as live:
 """
 
 
-def test_serve_loads_weasyprint_only_for_the_first_pdf(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
+def test_serve_loads_weasyprint_only_for_the_first_pdf(
+    tmp_path: Path, new_project: Callable[..., Path]
+) -> None:
+    new_project(data=None, years=[2021])
     year = tmp_path / "data" / "2021"
-    (year / "councils").mkdir(parents=True)
     (year / "year.yaml").write_text(year_file(2021))
     (year / "councils" / "dartford.yaml").write_text(VALID_COUNCIL)
     result = subprocess.run(
