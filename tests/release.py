@@ -15,6 +15,7 @@ from tests.errorcases import Run, invoke
 from tests.helpers import REPO, run_cli
 from tests.projects import make_project
 from tests.records import council
+from tests.smtpserver import Recorder
 from tests.years import FACTS
 
 YEAR = 2021
@@ -142,3 +143,29 @@ class Running:
         """Its exit code and all it printed, once it has ended."""
         stdout, stderr = self.process.communicate(timeout=120)
         return Run(self.process.returncode, stdout, "".join(self.seen) + stderr)
+
+
+# What the send tests ask of a project after a send (tests/release/test_send*.py).
+def approve_all(root: Path) -> None:
+    result = lgo(root, "approve", "--all", "--by", "Jane Smith")
+    assert "approved ashby" in result.stdout, result.stderr
+
+
+def sent_log(root: Path) -> list[dict]:
+    """Every entry of sent.yaml: each attempt, sent or failed."""
+    file = root / "data" / str(YEAR) / "sent.yaml"
+    return (yaml.safe_load(file.read_text()) or {}).get("sent") or [] if file.exists() else []
+
+
+def sent_councils(root: Path) -> list[str]:
+    """The councils of the messages the server accepted, in order."""
+    return [e["council"] for e in sent_log(root) if e.get("result", "sent") == "sent"]
+
+
+def councils_of(recorder: Recorder) -> list[str]:
+    """Each received message's council, from its attachment's file name."""
+    names = []
+    for received in recorder.received:
+        (attachment,) = received.message.iter_attachments()
+        names.append(attachment.get_filename().removesuffix(f"-annual-review-letter-{YEAR}.pdf"))
+    return names

@@ -11,7 +11,16 @@ import yaml
 
 from lgo_letters.output import folder_lock
 from lgo_letters.release.smtp import PASSWORD_VARIABLE
-from tests.release import SENDABLE, YEAR, change_record, lgo
+from tests.release import (
+    SENDABLE,
+    YEAR,
+    approve_all,
+    change_record,
+    councils_of,
+    lgo,
+    sent_councils,
+    sent_log,
+)
 from tests.smtpserver import Recorder, smtp_server
 
 pytestmark = [
@@ -20,31 +29,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning"),
     pytest.mark.filterwarnings("ignore:Session.login_data is deprecated"),
 ]
-
-
-def approve_all(root: Path) -> None:
-    result = lgo(root, "approve", "--all", "--by", "Jane Smith")
-    assert "approved ashby" in result.stdout, result.stderr
-
-
-def sent_log(root: Path) -> list[dict]:
-    """Every entry of sent.yaml: each attempt, sent or failed."""
-    file = root / "data" / str(YEAR) / "sent.yaml"
-    return (yaml.safe_load(file.read_text()) or {}).get("sent") or [] if file.exists() else []
-
-
-def sent_councils(root: Path) -> list[str]:
-    """The councils of the messages the server accepted, in order."""
-    return [e["council"] for e in sent_log(root) if e.get("result", "sent") == "sent"]
-
-
-def councils_of(recorder: Recorder) -> list[str]:
-    """Each received message's council, from its attachment's file name."""
-    names = []
-    for received in recorder.received:
-        (attachment,) = received.message.iter_attachments()
-        names.append(attachment.get_filename().removesuffix(f"-annual-review-letter-{YEAR}.pdf"))
-    return names
 
 
 def test_messages_arrive_with_recipients_subject_and_the_letter_itself(release_project: Path):

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from tests.errorcases import Run, invoke
+from tests.exchange.test_exchange_import import councils, run_import, snapshot, write_xlsx
 from tests.exchange_helpers import YEAR, make_year, record
-from tests.test_exchange_import import councils, run_import, snapshot, write_xlsx
 
 PREVIOUS = YEAR - 1
 

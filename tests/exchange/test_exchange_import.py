@@ -420,7 +420,7 @@ def test_the_slug_rule() -> None:
     assert name_key("Brighton & Hove") == name_key("Brighton and Hove")
 
 
-SAMPLES = Path(__file__).resolve().parents[1] / "docs" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
 
 
 def test_the_sample_spreadsheets_in_the_readme_import(tmp_path: Path) -> None:

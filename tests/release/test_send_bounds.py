@@ -19,9 +19,18 @@ from tests.hostile_smtp import (
     endless_ehlo,
     hostile_server,
 )
-from tests.release import SENDABLE, YEAR, Running, lgo, write_record
+from tests.release import (
+    SENDABLE,
+    YEAR,
+    Running,
+    approve_all,
+    councils_of,
+    lgo,
+    sent_councils,
+    sent_log,
+    write_record,
+)
 from tests.smtpserver import Recorder, smtp_server
-from tests.test_send import approve_all, councils_of, sent_councils, sent_log
 
 pytestmark = pytest.mark.slow  # builds letters (once a session)
 

@@ -12,8 +12,14 @@ from openpyxl import Workbook
 
 from lgo_letters.exchange.values import to_count
 from tests.errorcases import invoke
+from tests.exchange.test_exchange_import import (
+    councils,
+    run_import,
+    snapshot,
+    write_csv,
+    write_xlsx,
+)
 from tests.exchange_helpers import YEAR, make_year, record
-from tests.test_exchange_import import councils, run_import, snapshot, write_csv, write_xlsx
 
 HASH = "0" * 64
 

@@ -13,9 +13,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.release import SENDABLE, YEAR, Running, change_record, lgo, make_publishable, rebuild
+from tests.release import (
+    SENDABLE,
+    YEAR,
+    Running,
+    approve_all,
+    change_record,
+    councils_of,
+    lgo,
+    make_publishable,
+    rebuild,
+    sent_councils,
+    sent_log,
+)
 from tests.smtpserver import Recorder, smtp_server
-from tests.test_send import approve_all, councils_of, sent_councils, sent_log
 
 pytestmark = pytest.mark.slow  # builds letters (once a session), runs send in a process
 
