@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
+from lgo_letters.pdfstep import pdf_failure
 
 LETTERS_PER_WORKER = 200
 ATTEMPTS = 2  # tries for a letter whose worker died under it
@@ -113,10 +114,8 @@ class PdfPool:
                     suspects.appendleft(job)
                 else:
                     times = deaths[job.slug]
-                    yield (
-                        job,
-                        PdfFailed(f"the worker process rendering this letter died ({times} times)"),
-                    )
+                    reason = f"the worker process rendering this letter died ({times} times)"
+                    yield job, PdfFailed(pdf_failure(job.slug, job.record_file, reason))
 
     def _generation(
         self, queue: deque[PdfJob], workers: int

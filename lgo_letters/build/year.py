@@ -40,7 +40,7 @@ from lgo_letters.build.pdfs import PdfsWritten, render_pdfs
 from lgo_letters.build.plan import Plan, Remembered, plan_letters, record_failures
 from lgo_letters.build.pool import warm_up
 from lgo_letters.build.progress import BuildProgress
-from lgo_letters.build.report import BuildReport, Failure
+from lgo_letters.build.report import BuildReport
 from lgo_letters.build.signals import StopSignals
 from lgo_letters.build.stale import clean, stale_councils
 from lgo_letters.build.write import LettersWritten, write_html_letters
@@ -201,8 +201,8 @@ def _letters_done(
     not_done = tuple(slug for slug in prepared.letters if slug not in finished)
     halting = html.halting or (pdfs.halting if pdfs else None)
     if halting is not None and not_done:
-        said = f"{halting.reasons[0]}; {len(not_done)} more letter(s) not attempted"
-        failures = tuple(Failure(f.slug, (said,)) if f is halting else f for f in failures)
+        said = halting.with_note(f"{len(not_done)} more letter(s) not attempted")
+        failures = tuple(said if f is halting else f for f in failures)
     return dataclasses.replace(
         report,
         built=built,

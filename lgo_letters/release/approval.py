@@ -81,7 +81,7 @@ def approver_name() -> str:
 
 def why_not_approvable(state: LetterState) -> str | None:
     if state.problems:
-        return f"it has problems: {state.problems[0]}"
+        return f"it has problems: {'; '.join(state.problems)}"
     if state.draft:
         return "it is a draft (draft: true in its record)"
     if state.build == NOT_BUILT:
