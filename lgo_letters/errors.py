@@ -102,7 +102,7 @@ class LetterFailure:
     worded everywhere, one a line: `file:line:col: field: message`.
 
     Made by lgo_letters.letter (record, year, template: `letter.make_letter` decides),
-    lgo_letters.pdfstep (pdf) and the build's writes (output)."""
+    lgo_letters.layout.step (pdf) and the build's writes (output)."""
 
     slug: str
     kind: FailureKind

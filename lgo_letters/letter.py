@@ -6,7 +6,7 @@ the live preview (`serve`), `preview` and `check` all ask these two functions. W
 wrong while making one letter (a problem in its record or in year.yaml, any exception from a
 template, any exception while laying out its PDF) comes back as the one failure type,
 errors.LetterFailure, each of its problems located by file, line and field: it costs that
-letter only, never the rest of the run. The PDF step itself is lgo_letters.pdfstep.
+letter only, never the rest of the run. The PDF step itself is lgo_letters.layout.step.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from lgo_letters.context import LetterContext
 from lgo_letters.errors import LetterFailure, Problem, TemplateError
-from lgo_letters.pdfstep import LetterPdf, render_letter_pdf
+from lgo_letters.layout.step import LetterPdf, render_letter_pdf
 from lgo_letters.project import PreparedYear
 from lgo_letters.renderer.html import render_html, style_text, with_stylesheet
 from lgo_letters.renderer.webfont import font_face_css
@@ -78,7 +78,7 @@ def make_letter(prepared: PreparedYear, slug: str) -> Letter | LetterFailure:
 
 
 def letter_pdf(letter: Letter, renderer: PdfRenderer) -> LetterPdf | LetterFailure:
-    """The letter laid out as a PDF by the one PDF step (lgo_letters.pdfstep)."""
+    """The letter laid out as a PDF by the one PDF step (lgo_letters.layout.step)."""
     return render_letter_pdf(
         renderer, letter.slug, letter.record_file, letter.document, letter.stylesheet
     )

@@ -20,13 +20,13 @@ from lgo_letters.build.combined import (
     decide_combined,
     update_combined,
 )
-from lgo_letters.build.manifest import MANIFEST, BuiltFile, CombinedEntry, Manifest
 from lgo_letters.build.options import BuildOptions
 from lgo_letters.build.plan import out_of_date, plan_letters
 from lgo_letters.build.report import BuildReport
 from lgo_letters.build.stale import clean, stale_councils
 from lgo_letters.errors import LetterFailure, Problem
 from lgo_letters.hashing import sha256_bytes
+from lgo_letters.manifest import MANIFEST, BuiltFile, CombinedEntry, Manifest
 from lgo_letters.output import folder_lock
 from lgo_letters.project import Paths, prepare_year
 from tests.errorcases import invoke

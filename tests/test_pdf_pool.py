@@ -20,9 +20,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
-from lgo_letters.build.pool import ATTEMPTS, PdfPool
-from lgo_letters.pdfstep import pdf_failure
+from lgo_letters.layout.jobs import PdfFailed, PdfJob, PdfWritten
+from lgo_letters.layout.pool import ATTEMPTS, PdfPool
+from lgo_letters.layout.step import pdf_failure
 
 DIED = f"the worker process rendering this letter died ({ATTEMPTS} times)"
 

@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from lgo_letters.build.jobs import PdfFailed, PdfJob
-from lgo_letters.build.manifest import BuiltFile, Manifest
 from lgo_letters.build.plan import PlannedLetter
-from lgo_letters.build.pool import PdfPool
 from lgo_letters.build.progress import BuildProgress
 from lgo_letters.build.write import LettersWritten, put_in_place
 from lgo_letters.errors import LetterFailure
+from lgo_letters.layout.jobs import PdfFailed, PdfJob
+from lgo_letters.layout.pool import PdfPool
+from lgo_letters.manifest import BuiltFile, Manifest
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lgo_letters.build.manifest import BuiltFile, Manifest
 from lgo_letters.build.options import BuildOptions
 from lgo_letters.caches import FileDigests
 from lgo_letters.errors import LetterFailure
 from lgo_letters.hashing import file_sha256, sha256_bytes
 from lgo_letters.inputs import HtmlDigest, HtmlDigests, letter_sources, year_sources
 from lgo_letters.letter import cannot_make, make_letter
+from lgo_letters.manifest import BuiltFile, Manifest
 from lgo_letters.project import PreparedYear
 
 

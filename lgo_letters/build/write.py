@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lgo_letters.build.jobs import PdfFailed, PdfWritten, output_failure
-from lgo_letters.build.manifest import Manifest
 from lgo_letters.build.plan import PlannedLetter
 from lgo_letters.errors import LetterFailure, OutputError
+from lgo_letters.layout.jobs import PdfFailed, PdfWritten, output_failure
+from lgo_letters.manifest import Manifest
 from lgo_letters.output import commit, discard, write_atomic, write_temporary
 
 

@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from lgo_letters.build import BuildOptions, BuildReport, build_year
-from lgo_letters.build.manifest import MANIFEST
 from lgo_letters.build.progress import BuildProgress
+from lgo_letters.manifest import MANIFEST
 from lgo_letters.project import Paths
 from lgo_letters.report import err, print_problems, print_warnings
 

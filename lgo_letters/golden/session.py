@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lgo_letters.build.jobs import PdfFailed, PdfJob
-from lgo_letters.build.pool import PdfPool, default_jobs
 from lgo_letters.errors import LetterFailure
 from lgo_letters.golden.cases import GoldenCase, discover_cases, golden_folder
 from lgo_letters.golden.compare import CaseResult, Status, compare_brief, compare_full
@@ -33,6 +31,8 @@ from lgo_letters.golden.store import (
     write_brief,
     write_full,
 )
+from lgo_letters.layout.jobs import PdfFailed, PdfJob
+from lgo_letters.layout.pool import PdfPool, default_jobs
 from lgo_letters.letter import Letter, make_letter
 from lgo_letters.output import commit, discard, ensure_output_folder
 from lgo_letters.project import Paths

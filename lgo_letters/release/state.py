@@ -12,12 +12,12 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lgo_letters.build.manifest import Manifest
 from lgo_letters.caches import file_digests
 from lgo_letters.errors import InputError, LetterFailure, UsageError
 from lgo_letters.hashing import file_sha256
 from lgo_letters.inputs import HtmlDigest, HtmlDigests, letter_sources, year_sources
 from lgo_letters.letter import cannot_make, make_letter
+from lgo_letters.manifest import Manifest
 from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
 from lgo_letters.release.addresses import address_conflicts
 from lgo_letters.release.ledgers import (

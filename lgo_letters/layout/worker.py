@@ -15,11 +15,11 @@ import threading
 import time
 from pathlib import Path
 
-from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten, output_failure
 from lgo_letters.errors import LetterFailure, OutputError
 from lgo_letters.hashing import sha256_bytes
+from lgo_letters.layout.jobs import PdfFailed, PdfJob, PdfWritten, output_failure
+from lgo_letters.layout.step import render_letter_pdf
 from lgo_letters.output import write_temporary
-from lgo_letters.pdfstep import render_letter_pdf
 from lgo_letters.renderer.pdf import PdfRenderer
 
 _renderer: PdfRenderer | None = None
@@ -86,7 +86,7 @@ def init_worker(templates_dir: Path, build_pid: int) -> None:
 
 
 def render_pdf(job: PdfJob) -> PdfWritten | PdfFailed:
-    """Lay out one letter's PDF (the one PDF step, lgo_letters.pdfstep) and write it
+    """Lay out one letter's PDF (the one PDF step, lgo_letters.layout.step) and write it
     atomically; a failure is returned, not raised."""
     if _renderer is None:
         raise RuntimeError("init_worker() was not called in this process")

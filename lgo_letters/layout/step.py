@@ -1,7 +1,7 @@
 """The PDF step, once: a letter's HTML laid out as a PDF, or why it could not be.
 
 `preview`, `serve` (lgo_letters.letter.letter_pdf) and the build's and `check`'s worker
-processes (build/worker.py) all lay out letters here, so a PDF's fault is worded once.
+processes (layout/worker.py) all lay out letters here, so a PDF's fault is worded once.
 This module is part of every PDF's input hash (lgo_letters/inputs.py: the engine).
 """
 
