@@ -11,6 +11,7 @@ dependency. The README's "Code layout" shows the same table.
 from __future__ import annotations
 
 import ast
+import functools
 from collections import defaultdict
 from pathlib import Path
 
@@ -81,6 +82,7 @@ def _imported(node: ast.AST, module: str, is_package: bool) -> list[str]:
     return [target]
 
 
+@functools.cache
 def import_graph() -> dict[tuple[str, str], list[str]]:
     """(importing unit, imported unit) → where: file:line of each such import."""
     edges: dict[tuple[str, str], list[str]] = defaultdict(list)
