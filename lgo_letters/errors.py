@@ -70,7 +70,7 @@ class TemplateError(Exception):
 
 
 # How the renderer words a template's fault: "templates/2021/letter.html.j2:12: message".
-_TEMPLATE_PLACE = re.compile(r"(?P<file>[^:\n]+?)(?::(?P<line>\d+))?: (?P<msg>.*)\Z", re.S)
+_TEMPLATE_PLACE = re.compile(r"(?P<file>[^\n]+?)(?::(?P<line>\d+))?: (?P<msg>.*)\Z", re.S)
 
 
 class OutputError(Exception):

@@ -13,6 +13,9 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
+from lgo_letters.errors import TemplateError
 from lgo_letters.letter import cannot_make
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.serve.review import Desk
@@ -112,3 +115,17 @@ def test_the_one_decision_is_the_failure_every_front_end_shows(project: Path) ->
     assert failure is not None and failure.kind == "record"
     assert failure.problems == tuple(prepared.records.failed[SLUG])
     assert all(problem.file == record_file and problem.line for problem in failure.problems)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "templates/2021/letter.html.j2:12: template syntax error: unexpected '}'",
+        "templates/2021/letter.html.j2: template not found",
+        "/a:b/templates/2021/letter.html.j2:3: TypeError: x: y",
+    ],
+)
+def test_a_template_fault_is_located_and_worded_as_before(message: str) -> None:
+    problem = TemplateError(message).problem()
+    assert str(problem) == message
+    assert problem.file.name == "letter.html.j2"
