@@ -25,6 +25,7 @@ from lgo_letters.build.options import BuildOptions
 from lgo_letters.build.plan import out_of_date, plan_letters
 from lgo_letters.build.report import BuildReport, Failure
 from lgo_letters.build.stale import clean, stale_councils
+from lgo_letters.errors import exit_code
 from lgo_letters.hashing import sha256_bytes
 from lgo_letters.output import folder_lock
 from lgo_letters.project import Paths, prepare_year
@@ -326,7 +327,7 @@ def test_one_deleted_by_hand_is_forgotten_not_made_again(tmp_path: Path) -> None
     ],
 )
 def test_the_exit_code_is_decided_by_the_report(outcome: dict, code: int) -> None:
-    assert BuildReport(YEAR, Path("output"), **outcome).exit_code == code
+    assert exit_code(BuildReport(YEAR, Path("output"), **outcome).outcome) == code
 
 
 def test_one_build_of_a_year_at_a_time(tmp_path: Path) -> None:
