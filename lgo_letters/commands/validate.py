@@ -26,8 +26,8 @@ def run_validate(paths: Paths, options: ValidateOptions) -> Result:
     years = list(options.years) or paths.data_years()
     if not years:
         raise UsageError(f"no years in {paths.data}")
-    problems = []
-    warnings = []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
     councils = 0
     flags: dict[int, int] = {}
     # Every year's folders first: a year that cannot be checked at all stops the command
