@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lgo_letters.checking.trace import trace_prepared, with_sources
-from lgo_letters.errors import Outcome, OutputError, Result
+from lgo_letters.errors import LetterFailure, Outcome, OutputError, Result
 from lgo_letters.exchange.provenance import load_provenance
-from lgo_letters.letter import LetterFailure, letter_pdf, make_letter
+from lgo_letters.letter import letter_pdf, make_letter
 from lgo_letters.output import ensure_output_folder, write_atomic
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.report import err, out, print_problems
@@ -36,8 +36,9 @@ def run_preview(paths: Paths, year: int, options: PreviewOptions) -> Result:
     print_problems(prepared.problems)
     letter = make_letter(prepared, slug)
     if isinstance(letter, LetterFailure):
-        if letter.message:  # a record's or year.yaml's problems are printed above
-            err.print(f"{slug}: {letter.message}", markup=False)
+        if letter.kind not in ("record", "year"):  # those problems are printed above
+            for reason in letter.reasons:
+                err.print(f"{slug}: {reason}", markup=False)
         return Outcome.FAILED
     stem = paths.out / str(year) / slug
     try:
@@ -49,7 +50,8 @@ def run_preview(paths: Paths, year: int, options: PreviewOptions) -> Result:
 
             made = letter_pdf(letter, PdfRenderer(paths.templates))
             if isinstance(made, LetterFailure):
-                err.print(f"{slug}: {made.message}", markup=False)
+                for reason in made.reasons:
+                    err.print(f"{slug}: {reason}", markup=False)
                 return Outcome.FAILED
             written.append(stem.with_suffix(".pdf"))
             write_atomic(written[1], made.pdf)
