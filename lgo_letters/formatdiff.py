@@ -17,6 +17,7 @@ from lgo_letters.errors import InputError, UsageError
 from lgo_letters.letter import LetterFailure, make_letter
 from lgo_letters.project import Paths, check_year, prepare_year
 from lgo_letters.schema.formats import YearFormat
+from lgo_letters.schema.loader import load_year_format
 from lgo_letters.schema.models import CORE_FIELDS, FieldSpec, RateSpec
 from lgo_letters.schema.yaml_reader import read_yaml
 
@@ -210,7 +211,7 @@ def letter_sentences(
     paths: Paths, year: int, record: dict[str, Any], folder: Path
 ) -> tuple[YearFormat, list[str]]:
     templates = check_year(paths, year)
-    year_format = templates.letter_format(year).format
+    year_format = load_year_format(paths.templates, year)
     file = folder / str(year) / f"{SAMPLE_SLUG}.yaml"
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text(yaml.safe_dump(_fitted(record, year_format), allow_unicode=True), "utf-8")
@@ -232,7 +233,7 @@ class FormatsDiff:
 
 
 def formats_diff(paths: Paths, year_a: int, year_b: int, council: str | None) -> FormatsDiff:
-    formats = [check_year(paths, y).letter_format(y).format for y in (year_a, year_b)]
+    formats = [load_year_format(check_year(paths, y).dir, y) for y in (year_a, year_b)]
     record = _council_data(paths, (year_a, year_b), council) if council else sample_record(formats)
     with tempfile.TemporaryDirectory(prefix="lgo-formats-diff-") as folder:
         format_a, old = letter_sentences(paths, year_a, record, Path(folder))

@@ -23,7 +23,7 @@ from lgo_letters.schema import (
     load_council,
     load_year,
 )
-from lgo_letters.schema.loader import records_cache
+from lgo_letters.schema.loader import load_year_format, records_cache
 from lgo_letters.schema.slugs import SLUG_RULE, check_slugs, is_slug
 
 __all__ = ["Paths", "PreparedYear", "UsageError", "check_year", "prepare_year"]
@@ -83,7 +83,7 @@ def year_templates(
     letters cannot be made at all (no folder, no letter template, a broken format.yaml)."""
     templates = templates or check_year(paths, year)
     try:
-        return templates, templates.letter_format(year)
+        return templates, templates.letter_format(load_year_format(templates.dir, year))
     except InputError as error:
         raise UsageError("\n".join(map(str, error.problems))) from None
 
@@ -196,6 +196,7 @@ def _prepare_year(
             year_record,
             by_type.get(entry.record.type, nothing),
             signature,
+            declared=letter_format.format.declared,
         )
     return prepared
 

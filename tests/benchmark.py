@@ -45,11 +45,11 @@ from lgo_letters.build.jobs import PdfJob, PdfWritten
 from lgo_letters.build.pool import default_jobs
 from lgo_letters.build.progress import BuildProgress
 from lgo_letters.build.worker import init_worker, render_pdf
+from lgo_letters.fonts import font_face_css
 from lgo_letters.inputs import harfbuzz_subset_available
 from lgo_letters.letter import Letter, make_letter
 from lgo_letters.output import commit
 from lgo_letters.project import Paths, prepare_year
-from lgo_letters.renderer.fonts import font_face_css
 from lgo_letters.report import err
 from tests.synthetic import YEAR, make_project
 
