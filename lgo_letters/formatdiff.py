@@ -124,7 +124,11 @@ def sentence_changes(old: list[str], new: list[str]) -> list[SentenceChange]:
 
 
 def _spec_text(spec: FieldSpec | RateSpec) -> str:
-    return ", ".join(f"{k}: {v}" for k, v in spec.model_dump(exclude_none=True).items())
+    """As format.yaml writes it: "type: count, noun: late remedy, headers: [late ones]"."""
+    given = spec.model_dump(exclude_defaults=True).items()
+    return ", ".join(
+        f"{k}: [{', '.join(map(str, v))}]" if isinstance(v, list) else f"{k}: {v}" for k, v in given
+    )
 
 
 def field_changes(a: YearFormat, b: YearFormat) -> list[FieldChange]:

@@ -83,7 +83,8 @@ def year_templates(
     letters cannot be made at all (no folder, no letter template, a broken format.yaml)."""
     templates = templates or check_year(paths, year)
     try:
-        return templates, templates.letter_format(load_year_format(templates.dir, year))
+        template = templates.letter_template(year)
+        return templates, LetterFormat(template, load_year_format(templates.dir, year))
     except InputError as error:
         raise UsageError("\n".join(map(str, error.problems))) from None
 

@@ -103,16 +103,14 @@ class Templates:
             env = self._environments.setdefault(key, env)
         return env
 
-    def letter_format(self, year_format: YearFormat) -> LetterFormat:
-        """The letter template of the year `year_format` is the format of (read by
-        lgo_letters.schema.loader.load_year_format), or InputError when there is none."""
-        year = year_format.year
+    def letter_template(self, year: int) -> str:
+        """The name of `year`'s letter template, or InputError when there is none."""
         template = self.dir / str(year) / "letter.html.j2"
         if not template.is_file():
             raise InputError(
                 [Problem(template, None, None, "", f"there is no letter template for {year}")]
             )
-        return LetterFormat(f"{year}/letter.html.j2", year_format)
+        return f"{year}/letter.html.j2"
 
     def stylesheet(self) -> str:
         """The letters' stylesheet, read once (a new Templates sees an edited one)."""
