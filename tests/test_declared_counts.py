@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lgo_letters.exchange.columns import field_for
 from lgo_letters.letter import Letter, letter_pdf, make_letter
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.renderer.pdf import PdfRenderer
+from lgo_letters.schema.loader import load_year_format, other_formats
 from tests.helpers import REPO
 from tests.records import council
 from tests.textutil import html_text, pdf_text
@@ -220,3 +222,33 @@ def test_a_layer_imports_nothing_above_it(layer: str) -> None:
                 if any(name.startswith(f"lgo_letters.{above}") for above in _ABOVE[layer]):
                     upward.append(f"{file.name}:{node.lineno}: {name}")
     assert upward == []
+
+
+# The headers `import` knew the standard counts (and 2021's fields) by when they were
+# written in Python: each still names its field, now that format.yaml declares them.
+_TEAM_HEADERS = {
+    "statistics.investigations": ("investigations", "detailed investigations"),
+    "statistics.upheld": ("upheld", "upheld decisions", "upheld complaints"),
+    "statistics.satisfactory_remedies": (
+        "satisfactory remedies",
+        "satisfactory remedy",
+        "satisfactory remedy decisions",
+    ),
+    "statistics.compliance_outcomes": ("compliance outcomes", "compliance outcomes recorded"),
+    "statistics.complied": ("complied", "complied with"),
+    "late_remedies": ("remedies completed late",),
+    "training_courses": ("complaint handling courses", "training courses delivered"),
+    "late_remedies_detail": ("late remedies paragraph",),
+}
+
+
+@pytest.mark.parametrize("year", [2020, 2021])
+def test_import_knows_the_standard_counts_by_the_headers_it_always_did(year: int) -> None:
+    declared = load_year_format(REPO / "templates", year).declared
+    others = other_formats(REPO / "templates", year)
+    found = {
+        word: field_for(word, declared, others)
+        for words in _TEAM_HEADERS.values()
+        for word in words
+    }
+    assert found == {word: path for path, words in _TEAM_HEADERS.items() for word in words}
