@@ -120,7 +120,7 @@ def _write_2022(root: Path) -> None:
 
 def _letters(root: Path) -> dict[str, Letter]:
     prepared = prepare_year(Paths(root / "data", root / "templates", root / "output"), YEAR)
-    assert prepared.problems == []
+    assert not prepared.problems, prepared.problems
     made = {slug: make_letter(prepared, slug) for slug in sorted(prepared.letters)}
     assert all(isinstance(letter, Letter) for letter in made.values()), made
     return made  # type: ignore[return-value]
@@ -191,7 +191,7 @@ def test_the_standard_counts_come_from_the_format_alone(project: Path) -> None:
     (data / "councils" / "ashby.yaml").write_text(yaml.safe_dump(record, sort_keys=False))
 
     prepared = prepare_year(Paths(project / "data", project / "templates"), 2021)
-    assert prepared.problems == []
+    assert not prepared.problems, prepared.problems
     letter = make_letter(prepared, "ashby")
     assert isinstance(letter, Letter), letter
     text = html_text(letter.html)
