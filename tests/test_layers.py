@@ -23,7 +23,7 @@ PACKAGE = Path(lgo_letters.__file__).parent
 # golden → commands → CLI, and each top-level module where its imports put it; what two
 # siblings share lives below them (manifest, signals, sentences, sheets, layout).
 LAYERS: list[set[str]] = [
-    {"lgo_letters", "errors", "hashing"},  # the package's version; error kinds; sha256
+    {"lgo_letters", "errors", "hashing", "fonts"},  # version; error kinds; sha256; font files
     {"output"},  # atomic writes, folder locks
     {"caches", "filesets", "manifest", "signals", "sentences"},
     {"schema"},  # records → validated model
