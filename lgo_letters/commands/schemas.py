@@ -8,9 +8,9 @@ from pathlib import Path
 from lgo_letters.errors import Outcome, Result, UsageError
 from lgo_letters.output import ensure_output_folder, write_atomic
 from lgo_letters.project import Paths
-from lgo_letters.renderer import Templates
 from lgo_letters.report import out
 from lgo_letters.schema.editor import editor_schemas
+from lgo_letters.schema.loader import load_year_format
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ def run_formats_schema(paths: Paths, year: int, options: SchemaOptions) -> Resul
     target = options.to
     if not (paths.templates / str(year)).is_dir():
         raise UsageError(f"no format for {year}: no folder {paths.templates / str(year)}")
-    year_format = Templates(paths.templates).letter_format(year).format
+    year_format = load_year_format(paths.templates, year)
     folder = target if target is not None else paths.out / "schema" / str(year)
     ensure_output_folder(folder)
     for name, text in editor_schemas(year_format).items():
