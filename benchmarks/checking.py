@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.exchange import _command  # noqa: E402
-from lgo_letters.renderer.templates import Templates  # noqa: E402
+from lgo_letters.schema.loader import load_year_format  # noqa: E402
 from lgo_letters.schema.models import CORE_FIELDS  # noqa: E402
 from tests.helpers import PROJECT_DATA  # noqa: E402
 from tests.synthetic import YEAR, make_project  # noqa: E402
@@ -40,7 +40,7 @@ def previous_year(root: Path) -> None:
     """data/<YEAR - 1>: this year's records with only the fields that year's format has
     (so that every one is valid and compared), and that year's year.yaml."""
     previous = YEAR - 1
-    declared = Templates(root / "templates").letter_format(previous).format.declared
+    declared = load_year_format(root / "templates", previous).declared
     kept = CORE_FIELDS | set(declared.fields)
     source, target = root / "data" / str(YEAR), root / "data" / str(previous)
     (target / "councils").mkdir(parents=True)

@@ -1,27 +1,29 @@
-"""The `lgo-letters` command line: options, and the one place errors become exit codes."""
+"""The `lgo-letters` command line: its options, each command's one options value, and the
+one place a command's result or error becomes a message and an exit code (`handle_errors`,
+through errors.exit_code)."""
 
 from __future__ import annotations
 
 import functools
-import inspect
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, ParamSpec
 
 import typer
 
 from lgo_letters import __version__
 from lgo_letters.errors import (
-    EXIT_FAILED,
-    EXIT_INTERNAL,
-    EXIT_USAGE,
     InputError,
+    Interrupted,
     OutputError,
+    Result,
     TemplateError,
     UsageError,
+    exit_code,
 )
 from lgo_letters.project import Paths
 from lgo_letters.report import err, print_problems, report_internal_error
@@ -36,14 +38,16 @@ app = typer.Typer(
 
 Year = Annotated[int, typer.Argument(help="Letter year: the year whose 31 March ends the period.")]
 
-# The folders every command works on, declared once (see `with_paths`).
-_DATA = Annotated[Path, typer.Option("--data", help="Folder of <year>/ record folders.")]
-_TEMPLATES = Annotated[Path, typer.Option("--templates", help="Folder of letter templates.")]
-_OUT_HELP = "Where letters are written: <out>/<year>/."
+# The folders every command works on: each command ends its options with --data and
+# --templates and, where it reads or writes there, --out (its help says what for).
+Data = Annotated[Path, typer.Option("--data", help="Folder of <year>/ record folders.")]
+Templates = Annotated[Path, typer.Option("--templates", help="Folder of letter templates.")]
+Out = Annotated[Path, typer.Option("--out", help="Where letters are written: <out>/<year>/.")]
+DATA, TEMPLATES, OUT = Path("data"), Path("templates"), Path("output")
 
 
 # Warnings (an incomplete year, averages pooled from records) fail validate and build.
-_STRICT = Annotated[
+Strict = Annotated[
     bool,
     typer.Option(
         "--strict", help="Fail on warnings: an incomplete year, averages pooled from records."
@@ -57,56 +61,39 @@ class OutputFormat(StrEnum):
     both = "both"
 
 
-def with_paths(out: str | None = _OUT_HELP) -> Callable[[Callable[..., int]], Callable[..., None]]:
-    """Make a command of `run(paths: Paths, ...) -> exit code`: it gets --data, --templates
-    and (unless `out` is None; `out` is its help) --out, and its errors become exit codes
-    in `handle_errors`."""
-
-    def decorate(command: Callable[..., int]) -> Callable[..., None]:
-        signature = inspect.signature(command, eval_str=True)
-        options: dict[str, tuple[object, Path]] = {
-            "data": (_DATA, Path("data")),
-            "templates": (_TEMPLATES, Path("templates")),
-        }
-        if out is not None:
-            option = typer.Option("--out", help=out)
-            options["out"] = (Annotated[Path, option], Path("output"))
-        parameters = [p for p in signature.parameters.values() if p.name != "paths"] + [
-            inspect.Parameter(
-                name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind
-            )
-            for name, (kind, default) in options.items()
-        ]
-
-        @functools.wraps(command)
-        def run(*args: Any, data: Path, templates: Path, out: Path = Path("output"), **kw: Any):
-            paths = Paths(data, templates, out)
-            raise typer.Exit(handle_errors(lambda: command(paths, *args, **kw)))
-
-        run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-        run.__annotations__ = {p.name: p.annotation for p in parameters}
-        del run.__wrapped__  # typer must read the signature above, not the command's
-        return run
-
-    return decorate
+P = ParamSpec("P")
 
 
-def handle_errors(command: Callable[[], int]) -> int:
-    """Run a command; its exit code, or the one its error means (see lgo_letters.errors)."""
+def exits(command: Callable[P, Result]) -> Callable[P, None]:
+    """A command of the command line: it returns its result (or raises one of the errors
+    module's kinds), and this ends the process with the exit code that means."""
+
+    @functools.wraps(command)  # typer reads the command's own parameters through this
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        raise typer.Exit(handle_errors(lambda: command(*args, **kwargs)))
+
+    return run
+
+
+def handle_errors(command: Callable[[], Result]) -> int:
+    """Run a command; the exit code of its result, or of the error that stopped it (said
+    here: the one place errors become messages)."""
     try:
-        return command()
+        return exit_code(command())
     except UsageError as error:
         err.print(f"error: {error}", markup=False)
-        return EXIT_USAGE
+        return exit_code(error)
     except InputError as error:
         print_problems(error.problems)
-        return EXIT_FAILED
+        return exit_code(error)
     except (OutputError, TemplateError) as error:
         err.print(f"error: {error}", markup=False)
-        return EXIT_FAILED
+        return exit_code(error)
+    except KeyboardInterrupt:  # Ctrl-C where the command does not say what it left undone
+        return exit_code(Interrupted(signal.SIGINT))
     except Exception as error:  # the last guard: no traceback ever reaches the user
         report_internal_error(error)
-        return EXIT_INTERNAL
+        return exit_code(error)
 
 
 class _ToTerminal(logging.Handler):
@@ -140,10 +127,14 @@ def _main(
     _show_library_logs()
 
 
+# Each command: its arguments and options, then --data, --templates (and --out); it builds
+# the folders (Paths) and the command's one frozen options value, and returns run_*'s result.
+# The command modules are imported inside, so that `--help` does not load them all.
+
+
 @app.command()
-@with_paths()
+@exits
 def build(
-    paths: Paths,
     year: Year,
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Build only this council (repeatable).")
@@ -168,8 +159,11 @@ def build(
             help="Also write one PDF of the year's final letters, for printing (drafts left out).",
         ),
     ] = False,
-    strict: _STRICT = False,
-) -> int:
+    strict: Strict = False,
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Out = OUT,
+) -> Result:
     """Build every council's letter for YEAR into <out>/<year>/<slug>.html and .pdf.
 
     Only letters whose inputs changed are rebuilt; <out>/<year>/manifest.json records them.
@@ -187,13 +181,12 @@ def build(
         combined=combined,
         strict=strict,
     )
-    return run_build(paths, year, options)
+    return run_build(Paths(data, templates, out), year, options)
 
 
 @app.command()
-@with_paths()
+@exits
 def preview(
-    paths: Paths,
     year: Year,
     slug: Annotated[str, typer.Argument(help="The council's slug: its record's file name.")],
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write the PDF.")] = False,
@@ -211,17 +204,20 @@ def preview(
             "from (on screen only; never in the letter's files or PDF).",
         ),
     ] = False,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Out = OUT,
+) -> Result:
     """Write one council's letter at once and print its path."""
-    from lgo_letters.commands.preview import run_preview
+    from lgo_letters.commands.preview import PreviewOptions, run_preview
 
-    return run_preview(paths, year, slug, pdf, open_browser, png, sources)
+    options = PreviewOptions(slug, pdf=pdf, png=png, open_browser=open_browser, sources=sources)
+    return run_preview(Paths(data, templates, out), year, options)
 
 
 @app.command()
-@with_paths(out="Where the letters are built (read by --review for their state).")
+@exits
 def serve(
-    paths: Paths,
     year: Year,
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")
@@ -237,41 +233,55 @@ def serve(
             "unapprove in the browser (the only way serve writes).",
         ),
     ] = False,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Where the letters are built (read by --review for their state)."
+        ),
+    ] = OUT,
+) -> Result:
     """Serve YEAR's letters on 127.0.0.1, reloading open pages whenever a file is saved."""
-    from lgo_letters.commands.serve import run_serve
+    from lgo_letters.commands.serve import ServeOptions, run_serve
 
-    return run_serve(paths, year, port, open_browser, review)
+    options = ServeOptions(port=port, open_browser=open_browser, review=review)
+    return run_serve(Paths(data, templates, out), year, options)
 
 
 @app.command()
-@with_paths(out="Where the records cache is kept, in <out>/.cache/<year>/.")
+@exits
 def validate(
-    paths: Paths,
     years: Annotated[
         list[int] | None, typer.Argument(help="Years to check (default: every year in data/).")
     ] = None,
-    strict: _STRICT = False,
-) -> int:
+    strict: Strict = False,
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Where the records cache is kept, in <out>/.cache/<year>/."),
+    ] = OUT,
+) -> Result:
     """Check every record and report all problems at once as file:line:col: field: message."""
-    from lgo_letters.commands.validate import run_validate
+    from lgo_letters.commands.validate import ValidateOptions, run_validate
 
-    return run_validate(paths, years or [], strict)
+    options = ValidateOptions(years=tuple(years or ()), strict=strict)
+    return run_validate(Paths(data, templates, out), options)
 
 
 @app.command()
-@with_paths(out=None)
-def averages(paths: Paths, year: Year) -> int:
+@exits
+def averages(year: Year, data: Data = DATA, templates: Templates = TEMPLATES) -> Result:
     """Show each authority type's averages: given in year.yaml and computed from the records."""
     from lgo_letters.commands.averages import run_averages
 
-    return run_averages(paths, year)
+    return run_averages(Paths(data, templates, OUT), year)
 
 
 @app.command(name="new-year")
-@with_paths(out=None)
+@exits
 def new_year(
-    paths: Paths,
     year: Year,
     previous: Annotated[
         int, typer.Option("--from", help="The year to carry over (templates, records, facts).")
@@ -279,13 +289,16 @@ def new_year(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be created; write nothing.")
     ] = False,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+) -> Result:
     """Start YEAR from PREVIOUS: its templates, year.yaml, records without figures (draft)
     and golden edge cases, and the checklist of every figure, date and field to look at.
     Never overwrites."""
-    from lgo_letters.commands.newyear import run_new_year
+    from lgo_letters.commands.newyear import NewYearOptions, run_new_year
 
-    return run_new_year(paths, year, previous, dry_run)
+    options = NewYearOptions(previous=previous, dry_run=dry_run)
+    return run_new_year(Paths(data, templates, OUT), year, options)
 
 
 formats_app = typer.Typer(help="Years' letter formats: what changed between two.")
@@ -293,9 +306,8 @@ app.add_typer(formats_app, name="formats")
 
 
 @formats_app.command("diff")
-@with_paths(out=None)
+@exits
 def formats_diff(
-    paths: Paths,
     year_a: Annotated[int, typer.Argument(help="The earlier year.")],
     year_b: Annotated[int, typer.Argument(help="The later year.")],
     council: Annotated[
@@ -306,34 +318,41 @@ def formats_diff(
             "made-up council that reaches every optional paragraph.",
         ),
     ] = None,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+) -> Result:
     """The wording difference of the same council's letter in two years' formats, sentence
     by sentence, and the difference of their format.yaml files."""
-    from lgo_letters.commands.formats import run_formats_diff
+    from lgo_letters.commands.formats import FormatsDiffOptions, run_formats_diff
 
-    return run_formats_diff(paths, year_a, year_b, council)
+    options = FormatsDiffOptions(year_a, year_b, council=council)
+    return run_formats_diff(Paths(data, templates, OUT), options)
 
 
 @formats_app.command("schema")
-@with_paths(out="The schemas go to <out>/schema/<year>/ unless --to is given.")
+@exits
 def formats_schema(
-    paths: Paths,
     year: Year,
     to: Annotated[
         Path | None, typer.Option("--to", help="The folder to write the schemas to.")
     ] = None,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The schemas go to <out>/schema/<year>/ unless --to is given."),
+    ] = OUT,
+) -> Result:
     """JSON schemas of the year's council records, year.yaml and format.yaml, for editors
     that check YAML as it is typed."""
-    from lgo_letters.commands.schemas import run_formats_schema
+    from lgo_letters.commands.schemas import SchemaOptions, run_formats_schema
 
-    return run_formats_schema(paths, year, to)
+    return run_formats_schema(Paths(data, templates, out), year, SchemaOptions(to=to))
 
 
 @app.command(name="import")
-@with_paths(out=None)
+@exits
 def import_(
-    paths: Paths,
     year: Year,
     files: Annotated[
         list[Path] | None,
@@ -365,33 +384,44 @@ def import_(
         str | None,
         typer.Option("--by", help="Who imports, for provenance.yaml (default: login name)."),
     ] = None,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+) -> Result:
     """Import figures and contacts from CSV or XLSX into YEAR's records (given fields only);
     where each value came from goes to data/YEAR/provenance.yaml."""
-    from lgo_letters.commands.importing import run_import
+    from lgo_letters.commands.importing import ImportOptions, run_import
 
-    return run_import(paths, year, files or [], sheet, mapping, create, dry_run, allow_approved, by)
+    options = ImportOptions(
+        files=tuple(files or ()),
+        sheet=sheet,
+        mapping=mapping,
+        create=create,
+        dry_run=dry_run,
+        allow_approved=allow_approved,
+        by=by,
+    )
+    return run_import(Paths(data, templates, OUT), year, options)
 
 
 @app.command()
-@with_paths(out=None)
+@exits
 def trace(
-    paths: Paths,
     year: Year,
     slug: Annotated[str, typer.Argument(help="The council's slug: its record's file name.")],
     as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+) -> Result:
     """Every figure the council's letter prints, with where it came from: a spreadsheet cell,
     the record's line, year.yaml, or the records an average is pooled from."""
-    from lgo_letters.commands.checking import run_trace
+    from lgo_letters.commands.checking import TraceOptions, run_trace
 
-    return run_trace(paths, year, slug, as_json)
+    return run_trace(Paths(data, templates, OUT), year, TraceOptions(slug, as_json=as_json))
 
 
 @app.command()
-@with_paths(out=None)
+@exits
 def compare(
-    paths: Paths,
     year: Year,
     previous: Annotated[
         int | None,
@@ -402,50 +432,61 @@ def compare(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="As CSV.")] = False,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+) -> Result:
     """Each council's figures and rates this year and last, side by side, and the changes
     that deserve a second look (thresholds in year.yaml `checks:`)."""
-    from lgo_letters.commands.checking import run_compare
+    from lgo_letters.commands.checking import CompareOptions, run_compare
 
-    if as_json and as_csv:
-        raise UsageError("give --json or --csv, not both")
-    return run_compare(paths, year, previous, flagged, as_json, as_csv)
+    options = CompareOptions(previous=previous, flagged=flagged, as_json=as_json, as_csv=as_csv)
+    return run_compare(Paths(data, templates, OUT), year, options)
 
 
 @app.command()
-@with_paths(out="Where the built letters are (for their sha256).")
+@exits
 def export(
-    paths: Paths,
     year: Year,
     to: Annotated[Path, typer.Option("--to", help="The file to write: .csv, .xlsx or .json.")],
     with_previous: Annotated[
         bool,
         typer.Option("--with-previous", help="Add last year's figures and rates as columns."),
     ] = False,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Annotated[
+        Path, typer.Option("--out", help="Where the built letters are (for their sha256).")
+    ] = OUT,
+) -> Result:
     """Write the year's figures, one row per council, as every letter prints them."""
-    from lgo_letters.commands.export import run_export
+    from lgo_letters.commands.export import ExportOptions, run_export
 
-    return run_export(paths, year, to, with_previous)
+    options = ExportOptions(to=to, with_previous=with_previous)
+    return run_export(Paths(data, templates, out), year, options)
 
 
 @app.command()
-@with_paths(out="Diff images and changed PDFs go to <out>/golden-diff/.")
+@exits
 def check(
-    paths: Paths,
     years: Annotated[
         list[int] | None, typer.Argument(help="Years to check (default: every year in data).")
     ] = None,
     update: Annotated[
         bool, typer.Option("--update", help="Rewrite the golden files and list what changed.")
     ] = False,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Annotated[
+        Path, typer.Option("--out", help="Diff images and changed PDFs go to <out>/golden-diff/.")
+    ] = OUT,
+) -> Result:
     """Render every golden case afresh and compare it with its golden files in
     data/<year>/golden/ (exit 1 on change)."""
-    from lgo_letters.commands.check import run_check
+    from lgo_letters.commands.check import CheckOptions, run_check
     from lgo_letters.golden import GoldenPaths
 
-    return run_check(GoldenPaths(paths), years or [], update)
+    options = CheckOptions(years=tuple(years or ()), update=update)
+    return run_check(GoldenPaths(Paths(data, templates, out)), options)
 
 
 Councils = Annotated[
@@ -454,9 +495,8 @@ Councils = Annotated[
 
 
 @app.command()
-@with_paths()
+@exits
 def approve(
-    paths: Paths,
     year: Year,
     slugs: Councils = None,
     every: Annotated[
@@ -465,17 +505,20 @@ def approve(
     by: Annotated[
         str | None, typer.Option("--by", help="Who approves (default: git user name, login).")
     ] = None,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Out = OUT,
+) -> Result:
     """Approve built letters as they are now: recorded in data/YEAR/approvals.yaml."""
-    from lgo_letters.commands.approve import run_approve
+    from lgo_letters.commands.approve import ApproveOptions, run_approve
 
-    return run_approve(paths, year, slugs or [], every, by)
+    options = ApproveOptions(slugs=tuple(slugs or ()), every=every, by=by)
+    return run_approve(Paths(data, templates, out), year, options)
 
 
 @app.command()
-@with_paths()
+@exits
 def unapprove(
-    paths: Paths,
     year: Year,
     slugs: Annotated[list[str], typer.Argument(help="Council slugs (their records' file names).")],
     reason: Annotated[
@@ -484,26 +527,36 @@ def unapprove(
     by: Annotated[
         str | None, typer.Option("--by", help="Who withdraws it (default: git user name, login).")
     ] = None,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Out = OUT,
+) -> Result:
     """Withdraw approvals until the letter is sent; the reason is kept in the approvals log."""
-    from lgo_letters.commands.approve import run_unapprove
+    from lgo_letters.commands.approve import UnapproveOptions, run_unapprove
 
-    return run_unapprove(paths, year, slugs, reason, by)
+    options = UnapproveOptions(slugs=tuple(slugs), reason=reason, by=by)
+    return run_unapprove(Paths(data, templates, out), year, options)
 
 
 @app.command()
-@with_paths()
-def review(paths: Paths, year: Year, slugs: Councils = None) -> int:
+@exits
+def review(
+    year: Year,
+    slugs: Councils = None,
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Out = OUT,
+) -> Result:
     """For letters changed since approval: why, and their text difference sentence by sentence."""
-    from lgo_letters.commands.approve import run_review
+    from lgo_letters.commands.approve import ReviewOptions, run_review
 
-    return run_review(paths, year, slugs or [])
+    options = ReviewOptions(slugs=tuple(slugs or ()))
+    return run_review(Paths(data, templates, out), year, options)
 
 
 @app.command()
-@with_paths()
+@exits
 def status(
-    paths: Paths,
     year: Year,
     as_json: Annotated[bool, typer.Option("--json", help="As JSON.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="As CSV.")] = False,
@@ -511,19 +564,20 @@ def status(
         bool,
         typer.Option("--failed", help="Only the letters whose last sending failed: to retry."),
     ] = False,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Out = OUT,
+) -> Result:
     """One line a council: record, draft, built, approved, sent, published; then a summary."""
-    from lgo_letters.commands.status import run_status
+    from lgo_letters.commands.status import StatusOptions, run_status
 
-    if as_json and as_csv:
-        raise UsageError("give --json or --csv, not both")
-    return run_status(paths, year, as_json, as_csv, failed)
+    options = StatusOptions(as_json=as_json, as_csv=as_csv, failed=failed)
+    return run_status(Paths(data, templates, out), year, options)
 
 
 @app.command()
-@with_paths()
+@exits
 def send(
-    paths: Paths,
     year: Year,
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Send only this council (repeatable).")
@@ -561,20 +615,31 @@ def send(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also list each letter already sent.")
     ] = False,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Out = OUT,
+) -> Result:
     """Email each approved letter to its council, once: a dry run into <out>/YEAR/outbox/
     unless --smtp is given; each attempt is logged in data/YEAR/sent.yaml."""
-    from lgo_letters.commands.send import run_send
+    from lgo_letters.commands.send import SendOptions, run_send
 
-    return run_send(
-        paths, year, only or [], resend or [], smtp, use_ssl, no_tls, user, rate, timeout, verbose
+    options = SendOptions(
+        only=tuple(only or ()),
+        resend=tuple(resend or ()),
+        smtp=smtp,
+        use_ssl=use_ssl,
+        no_tls=no_tls,
+        user=user,
+        rate=rate,
+        timeout=timeout,
+        verbose=verbose,
     )
+    return run_send(Paths(data, templates, out), year, options)
 
 
 @app.command()
-@with_paths()
+@exits
 def publish(
-    paths: Paths,
     year: Year,
     to: Annotated[
         Path, typer.Option("--to", help="The website's folder: the bundle goes into DIR/YEAR/.")
@@ -586,13 +651,17 @@ def publish(
             help="The address DIR is served at: the figures then give each letter's URL.",
         ),
     ] = None,
-) -> int:
+    data: Data = DATA,
+    templates: Templates = TEMPLATES,
+    out: Out = OUT,
+) -> Result:
     """Write the website's bundle into DIR/YEAR/: every approved letter (PDF, HTML), the
     public figures as CSV and JSON, and an index.html; refuses while any letter is a draft
     or not approved, and never replaces a file it did not write."""
-    from lgo_letters.commands.publish import run_publish
+    from lgo_letters.commands.publish import PublishOptions, run_publish
 
-    return run_publish(paths, year, to, base_url)
+    options = PublishOptions(to=to, base_url=base_url)
+    return run_publish(Paths(data, templates, out), year, options)
 
 
 def main() -> None:
@@ -600,4 +669,4 @@ def main() -> None:
         app()
     except Exception as error:  # outside any command (typer itself): still no traceback
         report_internal_error(error)
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(exit_code(error))

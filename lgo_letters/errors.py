@@ -1,4 +1,5 @@
-"""The kinds of error lgo-letters reports, and the exit code each one means.
+"""The kinds of error lgo-letters reports, how a command that ran can end, and the exit
+code each one means (`EXIT_CODES`, read by `exit_code` alone).
 
 - UsageError: the command cannot run as asked (unknown year, missing folder, bad slug): 2.
 - InputError: a file a person wrote has problems, each located as file:line:col: field: 1.
@@ -7,20 +8,19 @@
 - OutputError: an output file or folder cannot be written: 1.
 - Anything else is a fault in lgo-letters itself (internal): 70.
 
-The command line turns them into messages and exit codes in one place (cli.py).
+A command that runs to its end returns an `Outcome` (OK: 0; FAILED: 1, what failed having
+been said), or `Interrupted` when a signal left work undone: 128 + the signal (130 for
+Ctrl-C, 143 for SIGTERM). The command line turns errors into messages, and everything into
+an exit code, in one place (cli.py, through `exit_code`).
 """
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
-
-EXIT_OK = 0
-EXIT_FAILED = 1  # some record or letter failed; every other letter is still made
-EXIT_USAGE = 2
-EXIT_INTERNAL = 70  # BSD's EX_SOFTWARE
 
 
 @dataclass(frozen=True, order=True)
@@ -130,3 +130,45 @@ class LetterFailure:
         return LetterFailure(
             self.slug, self.kind, (*before, replace(last, message=f"{last.message}; {note}"))
         )
+
+
+class Outcome(enum.Enum):
+    """How a command that ran to its end went (what went wrong is said before it returns)."""
+
+    OK = "ok"  # everything asked for was done
+    FAILED = "failed"  # a record, letter or file failed, or something was refused
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    """A signal (Ctrl-C, SIGTERM) stopped the command with work left undone."""
+
+    signal: int
+
+
+# What a command's run function returns.
+Result = Outcome | Interrupted
+
+# Every exit code lgo-letters ends with, and what it means: the one table.
+EXIT_CODES: dict[Outcome | type[Exception], int] = {
+    Outcome.OK: 0,
+    Outcome.FAILED: 1,  # every other letter is still made
+    InputError: 1,
+    TemplateError: 1,
+    OutputError: 1,
+    UsageError: 2,
+}
+EXIT_INTERNAL = 70  # anything else: a fault in lgo-letters itself (BSD's EX_SOFTWARE)
+EXIT_SIGNALLED = 128  # + the signal's number, as a shell reports a process it killed
+
+
+def exit_code(result: Result | BaseException) -> int:
+    """The exit code a command's result, or the error that stopped it, means."""
+    if isinstance(result, Interrupted):
+        return EXIT_SIGNALLED + result.signal
+    if isinstance(result, Outcome):
+        return EXIT_CODES[result]
+    for kind, code in EXIT_CODES.items():
+        if isinstance(kind, type) and isinstance(result, kind):
+            return code
+    return EXIT_INTERNAL

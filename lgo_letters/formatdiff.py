@@ -17,6 +17,7 @@ from lgo_letters.errors import InputError, LetterFailure, UsageError
 from lgo_letters.letter import make_letter
 from lgo_letters.project import Paths, check_year, prepare_year
 from lgo_letters.schema.formats import YearFormat
+from lgo_letters.schema.loader import load_year_format
 from lgo_letters.schema.models import CORE_FIELDS, FieldSpec, RateSpec
 from lgo_letters.schema.yaml_reader import read_yaml
 
@@ -123,7 +124,11 @@ def sentence_changes(old: list[str], new: list[str]) -> list[SentenceChange]:
 
 
 def _spec_text(spec: FieldSpec | RateSpec) -> str:
-    return ", ".join(f"{k}: {v}" for k, v in spec.model_dump(exclude_none=True).items())
+    """As format.yaml writes it: "type: count, noun: late remedy, headers: [late ones]"."""
+    given = spec.model_dump(exclude_defaults=True).items()
+    return ", ".join(
+        f"{k}: [{', '.join(map(str, v))}]" if isinstance(v, list) else f"{k}: {v}" for k, v in given
+    )
 
 
 def field_changes(a: YearFormat, b: YearFormat) -> list[FieldChange]:
@@ -210,7 +215,7 @@ def letter_sentences(
     paths: Paths, year: int, record: dict[str, Any], folder: Path
 ) -> tuple[YearFormat, list[str]]:
     templates = check_year(paths, year)
-    year_format = templates.letter_format(year).format
+    year_format = load_year_format(paths.templates, year)
     file = folder / str(year) / f"{SAMPLE_SLUG}.yaml"
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text(yaml.safe_dump(_fitted(record, year_format), allow_unicode=True), "utf-8")
@@ -232,7 +237,7 @@ class FormatsDiff:
 
 
 def formats_diff(paths: Paths, year_a: int, year_b: int, council: str | None) -> FormatsDiff:
-    formats = [check_year(paths, y).letter_format(y).format for y in (year_a, year_b)]
+    formats = [load_year_format(check_year(paths, y).dir, y) for y in (year_a, year_b)]
     record = _council_data(paths, (year_a, year_b), council) if council else sample_record(formats)
     with tempfile.TemporaryDirectory(prefix="lgo-formats-diff-") as folder:
         format_a, old = letter_sentences(paths, year_a, record, Path(folder))

@@ -32,8 +32,12 @@ from lgo_letters.schema.yaml_reader import read_yaml
 # What a council's record keeps from one year to the next: who it is and who it goes to.
 KEPT_FIELDS = ("name", "type", "code", "recipients", "role", "salutation", "email", "cc")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-# A sentence carries a figure or a date: digits, a month, a fact, a date or a count filter.
-_FIGURE = re.compile(rf"\d|\b({_MONTHS})\b|letter\.facts\.|_date\b|\|\s*(counted|in_words)")
+# A sentence carries a figure or a date: digits, a month, a fact, a date, a count filter or
+# a count or rate of the letter (letter.counted("remedies_recommended")).
+_FIGURE = re.compile(
+    rf"\d|\b({_MONTHS})\b|letter\.facts\.|_date\b|\|\s*(counted|in_words)"
+    r"|letter\.(count|counted|rate)\("
+)
 _JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 _TAG = re.compile(r"<[^>]+>|\{%.*?%\}", re.S)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z{])")

@@ -25,7 +25,7 @@ from lgo_letters.schema import (
     load_year,
 )
 from lgo_letters.schema.formats import YearFormat
-from lgo_letters.schema.loader import records_cache
+from lgo_letters.schema.loader import load_year_format, records_cache
 from lgo_letters.schema.slugs import SLUG_RULE, check_slugs, is_slug
 
 __all__ = ["Paths", "PreparedYear", "UsageError", "check_year", "prepare_year"]
@@ -94,7 +94,8 @@ def year_templates(
     letters cannot be made at all (no folder, no letter template, a broken format.yaml)."""
     templates = templates or check_year(paths, year)
     try:
-        return templates, templates.letter_format(year)
+        template = templates.letter_template(year)
+        return templates, LetterFormat(template, load_year_format(templates.dir, year))
     except InputError as error:
         raise UsageError("\n".join(map(str, error.problems))) from None
 
@@ -205,6 +206,7 @@ def _prepare_year(
                 year_record,
                 by_type.get(entry.record.type, nothing),
                 signature,
+                declared=letter_format.format.declared,
             )
     return PreparedYear(
         year,

@@ -42,6 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lgo_letters.build import BuildOptions, build_year
 from lgo_letters.build.progress import BuildProgress
+from lgo_letters.errors import Outcome
+from lgo_letters.fonts import font_face_css
 from lgo_letters.inputs import harfbuzz_subset_available
 from lgo_letters.layout.jobs import PdfJob, PdfWritten
 from lgo_letters.layout.pool import default_jobs
@@ -49,7 +51,6 @@ from lgo_letters.layout.worker import init_worker, render_pdf
 from lgo_letters.letter import Letter, make_letter
 from lgo_letters.output import commit
 from lgo_letters.project import Paths, prepare_year
-from lgo_letters.renderer.fonts import font_face_css
 from lgo_letters.report import err
 from tests.synthetic import YEAR, make_project
 
@@ -298,7 +299,7 @@ def rss_run(letters: int, jobs: int) -> tuple[float, dict[int, tuple[int, int]]]
         memory = WorkerMemory()
         started = time.perf_counter()
         report = build_year(paths, YEAR, BuildOptions(jobs=jobs), memory)
-        if report.exit_code != 0:
+        if report.outcome is not Outcome.OK:
             sys.exit(f"the {letters}-letter run failed: {report.failures[:3]}")
         return time.perf_counter() - started, memory.peaks_kb
 

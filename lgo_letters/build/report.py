@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from lgo_letters.errors import LetterFailure, Problem
+from lgo_letters.errors import Interrupted, LetterFailure, Outcome, Problem, Result
 
 
 @dataclass(frozen=True)
@@ -45,14 +45,14 @@ class BuildReport:
         return len(self.failures) + (len(self.not_done) if self.halted else 0)
 
     @property
-    def exit_code(self) -> int:
-        """The one place that decides what the build's outcome means for its exit: 128 + the
-        signal's number when a signal left work undone; else 1 when any letter failed, a
-        record had problems, the build halted or was refused, or its manifest could not be
-        written; else 0 (every letter built or unchanged)."""
+    def outcome(self) -> Result:
+        """How the build went: Interrupted when a signal left work undone; else FAILED when
+        any letter failed, a record had problems, the build halted or was refused, or its
+        manifest could not be written; else OK (every letter built or unchanged). The exit
+        code each means is in errors.EXIT_CODES."""
         if self.interrupted_by and not self.finished:
-            return 128 + self.interrupted_by
+            return Interrupted(self.interrupted_by)
         faulty = (
             self.failures or self.problems or self.halted or self.refused or self.manifest_error
         )
-        return 1 if faulty else 0
+        return Outcome.FAILED if faulty else Outcome.OK

@@ -110,7 +110,7 @@ def trace_prepared(prepared: PreparedYear, slug: str, provenance: Provenance) ->
         )
         traced.append(Traced(path, value, source, said))
     for name, rate in declared.averages.items():
-        figure = letter.declared_rate(name, rate)
+        figure = letter.rate(name)
         part, whole = paths[rate.part], paths[rate.whole]
         shown = "no cases" if figure.percent is None else f"{figure.percent}%"
         traced.append(

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lgo_letters.checking.compare import Flag, compare_years, previous_year
-from lgo_letters.errors import InputError, UsageError
+from lgo_letters.errors import InputError, Outcome, Result, UsageError
 from lgo_letters.project import Paths, check_year
 from lgo_letters.release.approval import (
     approve,
@@ -24,9 +26,37 @@ def _say(message: str) -> None:
     err.print(message, markup=False)
 
 
-def run_approve(paths: Paths, year: int, slugs: list[str], every: bool, by: str | None) -> int:
-    if bool(slugs) == every:
-        raise UsageError("name the councils to approve, or give --all (not both)")
+@dataclass(frozen=True)
+class ApproveOptions:
+    """`approve`: the councils named, or every letter (--all); who approves (--by)."""
+
+    slugs: tuple[str, ...] = ()
+    every: bool = False
+    by: str | None = None
+
+    def __post_init__(self) -> None:
+        if bool(self.slugs) == self.every:
+            raise UsageError("name the councils to approve, or give --all (not both)")
+
+
+@dataclass(frozen=True)
+class UnapproveOptions:
+    """`unapprove`: the councils named, why (--reason) and who (--by)."""
+
+    slugs: tuple[str, ...]
+    reason: str
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """`review`: the councils named (none: every letter changed since approval)."""
+
+    slugs: tuple[str, ...] = ()
+
+
+def run_approve(paths: Paths, year: int, options: ApproveOptions) -> Result:
+    slugs, every, by = list(options.slugs), options.every, options.by
     approver = checked_approver(by if by is not None else approver_name())
     check_year(paths, year)
     # Read and written under the year's lock: a second approve (or the review desk) waits,
@@ -49,11 +79,12 @@ def run_approve(paths: Paths, year: int, slugs: list[str], every: bool, by: str 
         f"{year}: {len(report.approved)} approved, {len(report.unchanged)} already approved, "
         f"{len(report.refused)} refused"
     )
-    return 1 if report.refused else 0
+    return Outcome.FAILED if report.refused else Outcome.OK
 
 
-def run_unapprove(paths: Paths, year: int, slugs: list[str], reason: str, by: str | None) -> int:
+def run_unapprove(paths: Paths, year: int, options: UnapproveOptions) -> Result:
     """Withdraw approvals (until the letter is sent), with a reason kept in the history."""
+    slugs, reason, by = list(options.slugs), options.reason, options.by
     try:
         why = check_reason(reason)
     except ValueError as error:
@@ -67,7 +98,7 @@ def run_unapprove(paths: Paths, year: int, slugs: list[str], reason: str, by: st
         out.print(f"unapproved {slug}", markup=False)
     for slug, refused in report.refused.items():
         _say(f"{slug}: not unapproved: {refused}")
-    return 1 if report.refused else 0
+    return Outcome.FAILED if report.refused else Outcome.OK
 
 
 def history_line(entry: HistoryEntry) -> str:
@@ -77,10 +108,10 @@ def history_line(entry: HistoryEntry) -> str:
     return line + (f": {entry.reason}" if entry.reason else "")
 
 
-def run_review(paths: Paths, year: int, slugs: list[str]) -> int:
+def run_review(paths: Paths, year: int, options: ReviewOptions) -> Result:
     state = load_year_state(paths, year)
     history = load_history(state.year_dir)
-    named = chosen(state, slugs)
+    named = chosen(state, list(options.slugs))
     letters = [state.letters[s] for s in named] or list(state.letters.values())
     flags = year_on_year_flags(paths, state)
     changed = [letter for letter in letters if letter.approval is not None and letter.changes]
@@ -123,7 +154,7 @@ def run_review(paths: Paths, year: int, slugs: list[str]) -> int:
         + (f", {len(readdressed)} with addresses changed" if readdressed else "")
         + (f"; {len(unapproved)} never approved" if unapproved else "")
     )
-    return 0
+    return Outcome.OK
 
 
 def year_on_year_flags(paths: Paths, state: YearState) -> dict[str, list[Flag]]:

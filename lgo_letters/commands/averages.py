@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from lgo_letters.context.averages import pooled_averages
+from lgo_letters.errors import Outcome, Result
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.report import out, print_problems
 from lgo_letters.schema import AUTHORITY_TYPES
@@ -14,12 +15,12 @@ def _show(value: int | None) -> str:
     return "–" if value is None else f"{value}%"
 
 
-def run_averages(paths: Paths, year: int) -> int:
+def run_averages(paths: Paths, year: int) -> Result:
     prepared = prepare_year(paths, year)
     print_problems(prepared.problems)
     year_record = prepared.records.year_record
     if year_record is None:
-        return 1
+        return Outcome.FAILED
     # Every rate the year's format declares (format.yaml `averages`), pooled by the same
     # function the letters use.
     rates = prepared.letter_format.format.declared.averages
@@ -46,4 +47,4 @@ def run_averages(paths: Paths, year: int) -> int:
             kind, str(pooled.councils if pooled else 0), *cells, "given" if given else "computed"
         )
     out.print(table)
-    return 1 if prepared.problems else 0
+    return Outcome.FAILED if prepared.problems else Outcome.OK

@@ -8,22 +8,23 @@ from collections.abc import Sequence
 
 from lgo_letters.build import BuildOptions, BuildReport, build_year
 from lgo_letters.build.progress import BuildProgress
+from lgo_letters.errors import Interrupted, Result
 from lgo_letters.manifest import MANIFEST
 from lgo_letters.project import Paths
 from lgo_letters.report import err, print_problems, print_warnings
 
 
-def run_build(paths: Paths, year: int, options: BuildOptions) -> int:
-    """Build the year and say how it went; the exit code is the report's (BuildReport.exit_code),
-    or 128 + SIGINT when a second Ctrl-C stopped the build at once."""
+def run_build(paths: Paths, year: int, options: BuildOptions) -> Result:
+    """Build the year and say how it went; the result is the report's (BuildReport.outcome),
+    or Interrupted(SIGINT) when a second Ctrl-C stopped the build at once."""
     progress = BuildProgress(err)
     try:
         report = build_year(paths, year, options, progress, warn=_say)
     except KeyboardInterrupt:  # a second Ctrl-C: the manifest is written, workers gone
         _say(f"{year}: build stopped at once; run it again to finish")
-        return 128 + signal.SIGINT
+        return Interrupted(signal.SIGINT)
     print_summary(report, options)
-    return report.exit_code
+    return report.outcome
 
 
 def _say(message: str) -> None:

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import dataclass
 
-from lgo_letters.golden import GoldenPaths, GoldenSession, Outcome, Status
+from lgo_letters.errors import Outcome, Result
+from lgo_letters.golden import GoldenPaths, GoldenSession, Status
+from lgo_letters.golden import Outcome as CaseOutcome
 from lgo_letters.report import err, out, print_problems
 
 
-def _print(outcome: Outcome) -> None:
+def _print(outcome: CaseOutcome) -> None:
     for line in outcome.report():
         out.print(line, markup=False)
 
 
-def run_check(paths: GoldenPaths, years: list[int], update: bool) -> int:
+@dataclass(frozen=True)
+class CheckOptions:
+    """`check`: the years (none: every year in the data); rewrite the golden files?"""
+
+    years: tuple[int, ...] = ()
+    update: bool = False
+
+
+def run_check(paths: GoldenPaths, options: CheckOptions) -> Result:
+    update = options.update
     started = time.perf_counter()
-    session = GoldenSession(paths, years)
+    session = GoldenSession(paths, list(options.years))
     print_problems(session.case_set.problems)
     outcomes = []
     for outcome in session.run(update):
@@ -37,7 +49,7 @@ def run_check(paths: GoldenPaths, years: list[int], update: bool) -> int:
         if updated:
             folders = " ".join(str(paths.golden(year)) for year in session.years)
             err.print(f"review the change with: git diff --stat -- {folders}", markup=False)
-        return 1 if broken else 0
+        return Outcome.FAILED if broken else Outcome.OK
     failed = [o for o in outcomes if not o.passed]
     err.print(f"{len(outcomes)} case(s): {summary} ({seconds})", markup=False)
     if any(o.result.page_changes for o in failed):
@@ -49,4 +61,4 @@ def run_check(paths: GoldenPaths, years: list[int], update: bool) -> int:
             "if every change is intended: lgo-letters check --update, then review in git",
             markup=False,
         )
-    return 1 if failed or broken else 0
+    return Outcome.FAILED if failed or broken else Outcome.OK

@@ -5,24 +5,50 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 
 from lgo_letters.checking.compare import CouncilComparison, YearComparison, compare_years
 from lgo_letters.checking.trace import trace_letter
+from lgo_letters.errors import Outcome, Result, UsageError
 from lgo_letters.project import Paths
 from lgo_letters.report import err, out
 from lgo_letters.schema.slugs import check_slugs
 from lgo_letters.sheets.formulas import guard_formula
 
 
-def run_trace(paths: Paths, year: int, slug: str, as_json: bool) -> int:
+@dataclass(frozen=True)
+class TraceOptions:
+    """`trace`: the council, and whether as JSON."""
+
+    slug: str
+    as_json: bool = False
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """`compare`: the year to compare with (None: the previous one), only the flagged
+    councils, and as JSON or CSV (not both)."""
+
+    previous: int | None = None
+    flagged: bool = False
+    as_json: bool = False
+    as_csv: bool = False
+
+    def __post_init__(self) -> None:
+        if self.as_json and self.as_csv:
+            raise UsageError("give --json or --csv, not both")
+
+
+def run_trace(paths: Paths, year: int, options: TraceOptions) -> Result:
+    slug = options.slug
     check_slugs([slug])
     traced = trace_letter(paths, year, slug)
-    if as_json:
+    if options.as_json:
         print(json.dumps([t.as_dict() for t in traced], ensure_ascii=False, indent=1))
-        return 0
+        return Outcome.OK
     for figure in traced:
         out.print(f"{figure.field} = {figure.value}: {figure.said}", markup=False)
-    return 0
+    return Outcome.OK
 
 
 def _figures_line(council: CouncilComparison) -> str:
@@ -111,12 +137,11 @@ def summary(comparison: YearComparison) -> str:
     )
 
 
-def run_compare(
-    paths: Paths, year: int, previous: int | None, flagged: bool, as_json: bool, as_csv: bool
-) -> int:
-    comparison = compare_years(paths, year, previous)
+def run_compare(paths: Paths, year: int, options: CompareOptions) -> Result:
+    flagged = options.flagged
+    comparison = compare_years(paths, year, options.previous)
     councils = [c for c in comparison.councils if c.flags or not flagged]
-    if as_json:
+    if options.as_json:
         document = {
             "year": comparison.year,
             "previous": comparison.previous,
@@ -125,7 +150,7 @@ def run_compare(
             "summary": summary(comparison),
         }
         print(json.dumps(document, ensure_ascii=False, indent=1))
-    elif as_csv:
+    elif options.as_csv:
         shown = YearComparison(
             comparison.year,
             comparison.previous,
@@ -138,4 +163,4 @@ def run_compare(
     else:
         _text(comparison, flagged)
     err.print(summary(comparison), markup=False)
-    return 0
+    return Outcome.OK

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from lgo_letters.checking.compare import compare_years
-from lgo_letters.errors import OutputError, UsageError
+from lgo_letters.errors import Outcome, OutputError, Result, UsageError
 from lgo_letters.exchange.table import WRITERS, with_previous, write_table, year_table
 from lgo_letters.manifest import Manifest
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.report import err, print_problems
 
 
-def run_export(paths: Paths, year: int, target: Path, with_last_year: bool = False) -> int:
+@dataclass(frozen=True)
+class ExportOptions:
+    """`export`: the file to write (.csv, .xlsx or .json), and whether with last year's
+    figures."""
+
+    to: Path
+    with_previous: bool = False
+
+
+def run_export(paths: Paths, year: int, options: ExportOptions) -> Result:
+    target = options.to
     if target.suffix.lower() not in WRITERS:
         raise UsageError(f"cannot export to {target}: the file must end in {', '.join(WRITERS)}")
     prepared = prepare_year(paths, year, cache=True)
@@ -20,10 +31,10 @@ def run_export(paths: Paths, year: int, target: Path, with_last_year: bool = Fal
         # A table with a council missing, or pooled averages without it, would be wrong.
         print_problems(prepared.problems)
         err.print(f"{year}: no table written: fix the problems above first", markup=False)
-        return 1
+        return Outcome.FAILED
     manifest = Manifest.load(paths.out / str(year), year)
     table = year_table(prepared, manifest)
-    if with_last_year:
+    if options.with_previous:
         comparison = compare_years(paths, year, current=prepared)
         previous = {
             c.slug: (c.previous_slug, {f.name: f.previous for f in c.figures})
@@ -36,6 +47,6 @@ def run_export(paths: Paths, year: int, target: Path, with_last_year: bool = Fal
         write_table(table, target)
     except OutputError as error:
         err.print(str(error), markup=False)
-        return 1
+        return Outcome.FAILED
     err.print(f"{year}: {len(table.rows)} council(s) → {target}", markup=False)
-    return 0
+    return Outcome.OK

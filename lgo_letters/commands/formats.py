@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from lgo_letters.errors import Outcome, Result
 from lgo_letters.formatdiff import formats_diff
 from lgo_letters.project import Paths
 from lgo_letters.report import out
@@ -9,8 +12,19 @@ from lgo_letters.report import out
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
 
 
-def run_formats_diff(paths: Paths, year_a: int, year_b: int, council: str | None) -> int:
-    diff = formats_diff(paths, year_a, year_b, council)
+@dataclass(frozen=True)
+class FormatsDiffOptions:
+    """`formats diff`: the two years, and the council whose letter is compared (None: a
+    made-up one that reaches every optional paragraph)."""
+
+    year_a: int
+    year_b: int
+    council: str | None = None
+
+
+def run_formats_diff(paths: Paths, options: FormatsDiffOptions) -> Result:
+    year_a, year_b = options.year_a, options.year_b
+    diff = formats_diff(paths, year_a, year_b, options.council)
     say = out.print
     say(f"Wording, {year_a} → {year_b}, for {diff.council}:", markup=False)
     if not diff.sentences:
@@ -31,4 +45,4 @@ def run_formats_diff(paths: Paths, year_a: int, year_b: int, council: str | None
             "changed": f": {field.old} → {field.new}",
         }[field.kind]
         say(f"{_MARK[field.kind]} {field.where}{detail}", markup=False)
-    return 0
+    return Outcome.OK

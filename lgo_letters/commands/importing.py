@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import getpass
 import signal
-from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from lgo_letters.errors import OutputError, UsageError
+from lgo_letters.errors import Interrupted, Outcome, OutputError, Result, UsageError
 from lgo_letters.exchange.importer import ImportPlan, plan_import, recover_import, write_plan
 from lgo_letters.filesets import Recovered, pending
 from lgo_letters.output import folder_lock
@@ -57,21 +57,27 @@ def _recovered(recovered: Recovered) -> None:
         )
 
 
-def run_import(
-    paths: Paths,
-    year: int,
-    files: Sequence[Path],
-    sheet: str | None,
-    mapping: Path | None,
-    create: bool,
-    dry_run: bool,
-    allow_approved: bool = False,
-    by: str | None = None,
-) -> int:
-    for file in [*files, *([mapping] if mapping else [])]:
+@dataclass(frozen=True)
+class ImportOptions:
+    """`import`: the spreadsheets (none: only finish or roll back an interrupted import),
+    the XLSX sheet, the column mapping, whether to create records for unmatched rows, a dry
+    run, whether approved or sent councils may change, and who imports (--by)."""
+
+    files: tuple[Path, ...] = ()
+    sheet: str | None = None
+    mapping: Path | None = None
+    create: bool = False
+    dry_run: bool = False
+    allow_approved: bool = False
+    by: str | None = None
+
+
+def run_import(paths: Paths, year: int, options: ImportOptions) -> Result:
+    dry_run = options.dry_run
+    for file in [*options.files, *([options.mapping] if options.mapping else [])]:
         if not file.is_file():
             raise UsageError(f"no file {file}")
-    who = importer_name(by)
+    who = importer_name(options.by)
     check_year(paths, year)
     year_dir = paths.data / str(year)
     busy = f"another command is changing {year_dir} (an import, approve or send): try again"
@@ -85,30 +91,21 @@ def run_import(
                         f"an earlier import into {year_dir} was interrupted while writing: run "
                         f"`lgo-letters import {year}` (without --dry-run) to finish it first"
                     )
-                    return 1
+                    return Outcome.FAILED
             else:
                 _recovered(recover_import(year_dir))
-            if not files:
+            if not options.files:
                 _say(f"{year}: no file given: nothing to import")
-                return 0
-            return _import(paths, year, files, sheet, mapping, create, dry_run, allow_approved, who)
+                return Outcome.OK
+            return _import(paths, year, options, who)
     except KeyboardInterrupt:
         _say("interrupted: nothing written (every record is as it was)")
-        return 128 + signal.SIGINT
+        return Interrupted(signal.SIGINT)
 
 
-def _import(
-    paths: Paths,
-    year: int,
-    files: Sequence[Path],
-    sheet: str | None,
-    mapping: Path | None,
-    create: bool,
-    dry_run: bool,
-    allow_approved: bool,
-    who: str,
-) -> int:
-    plan = plan_import(paths, year, files, sheet, mapping, create)
+def _import(paths: Paths, year: int, options: ImportOptions, who: str) -> Result:
+    dry_run, allow_approved = options.dry_run, options.allow_approved
+    plan = plan_import(paths, year, options.files, options.sheet, options.mapping, options.create)
     for note in plan.notes:
         _say(note)
     for warning in sorted(plan.warnings, key=lambda w: w.position):
@@ -119,28 +116,28 @@ def _import(
     if plan.problem_count:
         print_problems(plan)
         _say(summary(plan) + f"; {plan.problem_count:,} problem(s): nothing written")
-        return 1
+        return Outcome.FAILED
     if held and not allow_approved:
         _say(
             f"{len(held)} approved or sent council(s) would change: nothing written. Give "
             "--allow-approved to change them (their letters then need approving again)"
         )
         _say(summary(plan) + "; no problems")
-        return 1
+        return Outcome.FAILED
     print_plan(plan)
     if dry_run:
         _say(summary(plan) + "; no problems; dry run: nothing written")
-        return 0
+        return Outcome.OK
     try:
         written = write_plan(plan, now_utc(), who)
     except OutputError as error:
         _say(f"{error}; nothing written (every record is as it was)")
-        return 1
+        return Outcome.FAILED
     _say(summary(plan) + f"; no problems; {len(written.files)} file(s) written")
     if written.signal is not None:
         _say("interrupted, but only once every file was written: the import is complete")
-        return 128 + written.signal
-    return 0
+        return Interrupted(written.signal)
+    return Outcome.OK
 
 
 def held_back(plan: ImportPlan) -> dict[str, str]:

@@ -6,10 +6,11 @@ With --png, each page of the PDF is also written as <slug>-page<N>.png beside it
 from __future__ import annotations
 
 import webbrowser
+from dataclasses import dataclass
 from pathlib import Path
 
 from lgo_letters.checking.trace import trace_prepared, with_sources
-from lgo_letters.errors import LetterFailure, OutputError
+from lgo_letters.errors import LetterFailure, Outcome, OutputError, Result
 from lgo_letters.exchange.provenance import load_provenance
 from lgo_letters.letter import letter_pdf, make_letter
 from lgo_letters.output import ensure_output_folder, write_atomic
@@ -17,15 +18,20 @@ from lgo_letters.project import Paths, prepare_year
 from lgo_letters.report import err, out, print_problems
 
 
-def run_preview(
-    paths: Paths,
-    year: int,
-    slug: str,
-    pdf: bool,
-    open_browser: bool,
-    png: bool = False,
-    sources: bool = False,
-) -> int:
+@dataclass(frozen=True)
+class PreviewOptions:
+    """`preview`: the council, and what to write besides its HTML (the PDF, page images,
+    the sources page) or do (open it in a browser)."""
+
+    slug: str
+    pdf: bool = False
+    png: bool = False
+    open_browser: bool = False
+    sources: bool = False
+
+
+def run_preview(paths: Paths, year: int, options: PreviewOptions) -> Result:
+    slug, pdf, png, sources = options.slug, options.pdf, options.png, options.sources
     prepared = prepare_year(paths, year, [slug])
     print_problems(prepared.problems)
     letter = make_letter(prepared, slug)
@@ -33,7 +39,7 @@ def run_preview(
         if letter.kind not in ("record", "year"):  # those problems are printed above
             for reason in letter.reasons:
                 err.print(f"{slug}: {reason}", markup=False)
-        return 1
+        return Outcome.FAILED
     stem = paths.out / str(year) / slug
     try:
         ensure_output_folder(stem.parent)
@@ -46,7 +52,7 @@ def run_preview(
             if isinstance(made, LetterFailure):
                 for reason in made.reasons:
                     err.print(f"{slug}: {reason}", markup=False)
-                return 1
+                return Outcome.FAILED
             written.append(stem.with_suffix(".pdf"))
             write_atomic(written[1], made.pdf)
         if png:
@@ -60,12 +66,12 @@ def run_preview(
             written.append(page)
     except OutputError as error:
         err.print(f"{slug}: {error}", markup=False)
-        return 1
+        return Outcome.FAILED
     for file in written:
         out.print(str(file), markup=False)
-    if open_browser:
+    if options.open_browser:
         webbrowser.open(written[-1 if sources else 0].resolve().as_uri())
-    return 0
+    return Outcome.OK
 
 
 def write_page_pngs(pdf_file: Path) -> list[Path]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import signal
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from lgo_letters.errors import OutputError, UsageError
+from lgo_letters.errors import Interrupted, Outcome, OutputError, Result, UsageError
 from lgo_letters.project import Paths, check_year
 from lgo_letters.release.bundle import RECORD
 from lgo_letters.release.lock import year_lock
@@ -34,8 +35,18 @@ def base_url_option(url: str | None) -> str | None:
     return url if url.endswith("/") else url + "/"
 
 
-def run_publish(paths: Paths, year: int, target: Path, base_url: str | None = None) -> int:
-    base = base_url_option(base_url)
+@dataclass(frozen=True)
+class PublishOptions:
+    """`publish`: the website's folder (the bundle goes into <to>/<year>/), and the address
+    it is served at."""
+
+    to: Path
+    base_url: str | None = None
+
+
+def run_publish(paths: Paths, year: int, options: PublishOptions) -> Result:
+    target = options.to
+    base = base_url_option(options.base_url)
     templates = check_year(paths, year)
     folder = target / str(year)
     if target.name == str(year):
@@ -50,16 +61,16 @@ def run_publish(paths: Paths, year: int, target: Path, base_url: str | None = No
             report = publish(state, templates, paths.out / str(year), target, dt.date.today(), base)
         except OutputError as error:
             _say(f"{error}; every file of {folder} is as it was or new: run publish again")
-            return 1
+            return Outcome.FAILED
         except KeyboardInterrupt:  # Ctrl-C; SIGKILL leaves the same files, without this line
             _say(
                 f"{year}: publish stopped: every file of {folder} is as it was or new; "
                 "run publish again to finish"
             )
-            return 128 + signal.SIGINT
+            return Interrupted(signal.SIGINT)
     if report.error:
         err.print(report.error, markup=False)
-        return 1
+        return Outcome.FAILED
     if report.refused:
         for slug, reason in report.refused.items():
             err.print(f"{slug}: {reason}", markup=False)
@@ -68,7 +79,7 @@ def run_publish(paths: Paths, year: int, target: Path, base_url: str | None = No
             "(every letter must be approved and unchanged)",
             markup=False,
         )
-        return 1
+        return Outcome.FAILED
     if report.stopped is not None:
         done, total = report.stopped
         then = "" if report.foreign else "; this run writes the whole bundle again"
@@ -86,10 +97,10 @@ def run_publish(paths: Paths, year: int, target: Path, base_url: str | None = No
             "move them away, or publish into another folder",
             markup=False,
         )
-        return 1
+        return Outcome.FAILED
     if not report.written:
         err.print(f"{year}: nothing published: no letters", markup=False)
-        return 1
+        return Outcome.FAILED
     if report.early:
         err.print(
             f"warning: publishing before the publication date, {report.early:%d %B %Y}",
@@ -108,4 +119,4 @@ def run_publish(paths: Paths, year: int, target: Path, base_url: str | None = No
             markup=False,
         )
     err.print(f"{year}: {len(state.letters)} letter(s) and the figures → {folder}", markup=False)
-    return 0
+    return Outcome.OK

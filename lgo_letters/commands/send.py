@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import signal
+from dataclasses import dataclass
 
 from lgo_letters.build.progress import BuildProgress
-from lgo_letters.errors import EXIT_USAGE
+from lgo_letters.errors import Result, UsageError
 from lgo_letters.project import Paths, check_year
 from lgo_letters.release.lock import year_lock
 from lgo_letters.release.send import (
@@ -21,23 +22,34 @@ from lgo_letters.release.state import chosen, load_year_state
 from lgo_letters.report import err
 
 
-def run_send(
-    paths: Paths,
-    year: int,
-    only: list[str],
-    resend: list[str],
-    smtp: str | None,
-    use_ssl: bool,
-    no_tls: bool,
-    user: str | None,
-    rate: float | None,
-    timeout: float = DEFAULT_TIMEOUT,
-    verbose: bool = False,
-) -> int:
-    if smtp is None and (use_ssl or no_tls or user):
-        _say("error: --ssl, --no-tls and --user go with --smtp")
-        return EXIT_USAGE
-    settings = smtp_settings(smtp, use_ssl, no_tls, user, timeout) if smtp else None
+@dataclass(frozen=True)
+class SendOptions:
+    """`send`: which letters (--only, --resend; none named: every approved one), the mail
+    server and how to reach it (without --smtp: a dry run into the outbox), at most `rate`
+    messages a minute, and whether to list each letter already sent."""
+
+    only: tuple[str, ...] = ()
+    resend: tuple[str, ...] = ()
+    smtp: str | None = None
+    use_ssl: bool = False
+    no_tls: bool = False
+    user: str | None = None
+    rate: float | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    verbose: bool = False
+
+    def __post_init__(self) -> None:
+        if self.smtp is None and (self.use_ssl or self.no_tls or self.user):
+            raise UsageError("--ssl, --no-tls and --user go with --smtp")
+
+
+def run_send(paths: Paths, year: int, options: SendOptions) -> Result:
+    only, resend, smtp = list(options.only), list(options.resend), options.smtp
+    settings = (
+        smtp_settings(smtp, options.use_ssl, options.no_tls, options.user, options.timeout)
+        if smtp
+        else None
+    )
     templates = check_year(paths, year)
     report = SendReport(dry_run=settings is None)
     dry_run = settings is None
@@ -59,15 +71,15 @@ def run_send(
                     )
                 else:
                     send_over_smtp(
-                        state, templates, settings, outgoing, report, rate, progress, stop
+                        state, templates, settings, outgoing, report, options.rate, progress, stop
                     )
             finally:
                 progress.stop()
         except KeyboardInterrupt:  # a second signal while planning or writing the outbox
             report.interrupted_by = stop.received or signal.SIGINT
             report.stopped_at_once = True
-    _print(year, report, settings.host if settings else None, verbose)
-    return report.exit_code
+    _print(year, report, settings.host if settings else None, options.verbose)
+    return report.outcome
 
 
 def _say(message: str) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 import webbrowser
+from dataclasses import dataclass
 from pathlib import Path
 
+from lgo_letters.errors import Outcome, Result
 from lgo_letters.project import Paths, check_year
 from lgo_letters.report import err, out
 from lgo_letters.serve import serving
@@ -20,7 +22,18 @@ def _report_change(changed: list[Path], site: LetterSite) -> None:
     err.print(f"changed: {names}{more} — reloading ({status})", markup=False)
 
 
-def run_serve(paths: Paths, year: int, port: int, open_browser: bool, review: bool = False) -> int:
+@dataclass(frozen=True)
+class ServeOptions:
+    """`serve`: the port on 127.0.0.1 (0: any free one), whether to open a browser, and
+    whether as the review desk."""
+
+    port: int = 8000
+    open_browser: bool = False
+    review: bool = False
+
+
+def run_serve(paths: Paths, year: int, options: ServeOptions) -> Result:
+    port, open_browser, review = options.port, options.open_browser, options.review
     check_year(paths, year)
     with serving(paths, year, port, on_change=_report_change, review=review) as live:
         out.print(live.url, markup=False)
@@ -33,4 +46,4 @@ def run_serve(paths: Paths, year: int, port: int, open_browser: bool, review: bo
                 time.sleep(3600)
         except KeyboardInterrupt:
             err.print("stopped", markup=False)
-    return 0
+    return Outcome.OK

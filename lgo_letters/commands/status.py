@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 
 from lgo_letters.context.numbers import counted
+from lgo_letters.errors import Outcome, Result, UsageError
 from lgo_letters.project import Paths
 from lgo_letters.release.history import DESK, HistoryEntry, approved_via, load_history
 from lgo_letters.release.state import LetterState, YearState, load_year_state
@@ -161,9 +163,21 @@ def _csv_cell(value: object) -> object:
     return guard_formula(value) if isinstance(value, str) else value
 
 
-def run_status(
-    paths: Paths, year: int, as_json: bool, as_csv: bool, only_failed: bool = False
-) -> int:
+@dataclass(frozen=True)
+class StatusOptions:
+    """`status`: as JSON or CSV (not both), and only the letters whose last sending failed."""
+
+    as_json: bool = False
+    as_csv: bool = False
+    failed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.as_json and self.as_csv:
+            raise UsageError("give --json or --csv, not both")
+
+
+def run_status(paths: Paths, year: int, options: StatusOptions) -> Result:
+    as_json, as_csv, only_failed = options.as_json, options.as_csv, options.failed
     state = load_year_state(paths, year, render_all=False)
     history = load_history(state.year_dir)
     letters = [letter for letter in state.letters.values() if not only_failed or to_retry(letter)]
@@ -188,4 +202,4 @@ def run_status(
         # 20,000 councils), and the text is the same.
         lines = [_line(letter) for letter in letters]
         out.print("\n".join([*lines, summary(state, rows)]), markup=False)
-    return 0
+    return Outcome.OK

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lgo_letters.checking.compare import compare_years, previous_year
-from lgo_letters.errors import InputError, Problem, UsageError
+from lgo_letters.errors import InputError, Outcome, Problem, Result, UsageError
 from lgo_letters.project import Paths, PreparedYear, prepare_year, year_templates
 from lgo_letters.release.addresses import address_warnings
 from lgo_letters.report import err, print_problems, print_warnings
 
 
-def run_validate(paths: Paths, years: list[int], strict: bool = False) -> int:
-    """Exit 1 on any problem; warnings (an incomplete year, pooled averages, an address two
+@dataclass(frozen=True)
+class ValidateOptions:
+    """`validate`: the years (none: every year in the data), and whether warnings fail."""
+
+    years: tuple[int, ...] = ()
+    strict: bool = False
+
+
+def run_validate(paths: Paths, options: ValidateOptions) -> Result:
+    """FAILED on any problem; warnings (an incomplete year, pooled averages, an address two
     councils share) are said, and fail only with `strict`."""
-    years = years or paths.data_years()
+    strict = options.strict
+    years = list(options.years) or paths.data_years()
     if not years:
         raise UsageError(f"no years in {paths.data}")
     problems: list[Problem] = []
@@ -55,7 +66,7 @@ def open_flags(paths: Paths, prepared: PreparedYear) -> int:
 
 def _verdict(
     problems: list[Problem], warnings: list[Problem], councils: int, years: list[int], strict: bool
-) -> int:
+) -> Result:
     print_problems(problems)
     files = len({p.file for p in problems})
     said = f"; {len(warnings)} warning(s)" if warnings else ""
@@ -64,9 +75,9 @@ def _verdict(
             f"{len(problems)} problem(s) in {files} file(s); {councils} record(s) checked{said}",
             markup=False,
         )
-        return 1
+        return Outcome.FAILED
     if strict and warnings:
         err.print(f"--strict: {len(warnings)} warning(s) fail the check", markup=False)
-        return 1
+        return Outcome.FAILED
     err.print(f"all good: {councils} record(s) in {', '.join(map(str, years))}{said}", markup=False)
-    return 0
+    return Outcome.OK

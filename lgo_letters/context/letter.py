@@ -11,8 +11,8 @@ from pydantic import BaseModel
 
 from lgo_letters.context.averages import record_count
 from lgo_letters.context.delay import ComplianceDelay, compliance_delay
-from lgo_letters.context.numbers import join_names, percent
-from lgo_letters.schema.models import STANDARD_RATES, CouncilRecord, RateSpec, Signatory, YearRecord
+from lgo_letters.context.numbers import in_words, join_names, percent
+from lgo_letters.schema.models import CouncilRecord, FormatRecord, Signatory, YearRecord
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class Rate:
     part: int
     whole: int
     average: int | None
+    # The counts it is made of, by name (format.yaml `averages`: `part` and `whole`).
+    part_name: str = ""
+    whole_name: str = ""
 
     @property
     def percent(self) -> int | None:
@@ -60,6 +63,8 @@ class LetterContext:
     period_end: dt.date
     recipients: str  # "A, B & C", as the salutation has them
     salutation: str
+    # The year's format (templates/<year>/format.yaml): its counts, their nouns, its rates.
+    format: FormatRecord
     # The similar-authority averages of this council's type, by the format's averages key:
     # given in year.yaml, or pooled from the year's records of the type (None where no
     # case could make one). One mapping, shared by every letter of the type.
@@ -86,44 +91,50 @@ class LetterContext:
     def count(self, name: str) -> int:
         """A count of the record: one of its statistics, or a top-level count field (0 when
         the record does not give it)."""
+        if name not in self.format.counts:
+            known = ", ".join(self.format.counts) or "none"
+            raise KeyError(f"'{name}' is not a count of the year's format ({known})")
         return record_count(self.council, name)
 
-    def rate(self, part: str, whole: str, average: str) -> Rate:
-        """`part` of `whole` (count names) and the similar-authority `average` (a key of the
-        format's averages): given in year.yaml for the type, or pooled from the year's
-        records of the type (sum of parts / sum of wholes, computed once for the year)."""
-        if average not in self.averages:
-            known = ", ".join(self.averages) or "none"
-            raise KeyError(f"'{average}' is not one of the format's averages ({known})")
-        return Rate(self.count(part), self.count(whole), self.averages[average])
+    def noun(self, name: str, n: int) -> str:
+        """The noun the format declares for the count `name`, in the number that agrees
+        with `n`: "upheld decision", "remedies recommended"."""
+        forms = self.format.nouns(name)
+        if forms is None:
+            self.count(name)  # an unknown count says so
+            raise KeyError(f"the count '{name}' has no noun in the year's format: give it one")
+        return forms[0] if n == 1 else forms[1]
 
-    def declared_rate(self, average: str, rate: RateSpec) -> Rate:
-        """The rate a format declares under `averages` (format.yaml), by its key."""
-        return self.rate(rate.part, rate.whole, average)
+    def counted(self, name: str, words: bool = False) -> str:
+        """The count `name` with its declared noun: "8 remedies recommended", "1 remedy
+        recommended"; with `words`, one to nine in words ("one remedy recommended", "eight
+        remedies recommended"), 10 and over in figures, as the paragraphs write them."""
+        n = self.count(name)
+        return f"{in_words(n) if words else n} {self.noun(name, n)}"
 
-    # The three rates every format so far has, by name for the templates' panels.
-    @property
-    def upheld(self) -> Rate:
-        return self.declared_rate("upheld", STANDARD_RATES["upheld"])
-
-    @property
-    def compliance(self) -> Rate:
-        return self.declared_rate("compliance", STANDARD_RATES["compliance"])
-
-    @property
-    def satisfactory_remedy(self) -> Rate:
-        return self.declared_rate("satisfactory_remedy", STANDARD_RATES["satisfactory_remedy"])
-
-    @property
-    def late_remedies(self) -> int:
-        return self.count("late_remedies")
-
-    @property
-    def compliance_delay(self) -> ComplianceDelay | None:
-        """The compliance-delay paragraph's case, or None when no remedy was late."""
-        return compliance_delay(
-            self.count("compliance_outcomes"), self.count("complied"), self.late_remedies
+    def rate(self, name: str) -> Rate:
+        """The rate the format declares under `averages` as `name`: its `part` of its
+        `whole` (counts of the record) and the similar-authority average of the same name,
+        given in year.yaml for the type or pooled from the year's records of the type (sum
+        of parts / sum of wholes, computed once for the year)."""
+        spec = self.format.averages.get(name)
+        if spec is None or name not in self.averages:
+            known = ", ".join(self.format.averages) or "none"
+            raise KeyError(f"'{name}' is not one of the format's averages ({known})")
+        return Rate(
+            self.count(spec.part),
+            self.count(spec.whole),
+            self.averages[name],
+            spec.part,
+            spec.whole,
         )
+
+    def compliance_delay(self, rate: str, late: str) -> ComplianceDelay | None:
+        """The compliance-delay paragraph's case for the rate `rate` (its part: the outcomes
+        complied with; its whole: the outcomes) and the count `late` of remedies completed
+        late, or None when no remedy was late."""
+        complied = self.rate(rate)
+        return compliance_delay(complied.whole, complied.part, self.count(late))
 
 
 def _facts(year_record: YearRecord) -> Mapping[str, Any]:
@@ -138,9 +149,12 @@ def letter_context(
     year_record: YearRecord,
     averages: Mapping[str, int | None],
     signature_image: str | None = None,
+    *,
+    declared: FormatRecord,
 ) -> LetterContext:
     """The context of one council's letter; `averages` are its type's similar-authority
-    averages (lgo_letters.context.averages.year_averages), shared by the type's letters."""
+    averages (lgo_letters.context.averages.year_averages), shared by the type's letters;
+    `declared` the year's format."""
     recipients = join_names(council.recipients)
     return LetterContext(
         slug=slug,
@@ -153,6 +167,7 @@ def letter_context(
         period_end=dt.date(year, 3, 31),
         recipients=recipients,
         salutation=council.salutation or f"Dear {recipients}",
+        format=declared,
         averages=averages,
         signatory=year_record.signatory,
         signature_image=signature_image,

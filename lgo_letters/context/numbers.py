@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TypeVar, cast
+
+from lgo_letters.schema.nouns import regular_plural
 
 Text = TypeVar("Text", bound=str)  # str, or markupsafe.Markup for HTML
 
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_IRREGULAR_PLURALS = {"remedy": "remedies", "authority": "authorities"}
 
 
 def percent(part: int, whole: int) -> int | None:
@@ -27,19 +28,23 @@ def in_words(n: int) -> str:
     return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
 
 
-def plural(noun: str, n: int) -> str:
-    """The noun phrase in the number that agrees with `n` ("upheld decision" → "...decisions")."""
+def plural(noun: str, n: int, plurals: Mapping[str, str] | None = None) -> str:
+    """The noun phrase in the number that agrees with `n` ("upheld decision" → "...decisions"):
+    the plural `plurals` gives the noun (a format's declared ones: "remedy recommended" →
+    "remedies recommended"), else the regular one."""
     if n == 1:
         return noun
-    head, _, last = noun.rpartition(" ")
-    word = _IRREGULAR_PLURALS.get(last, last + "s")
-    return f"{head} {word}" if head else word
+    declared = plurals.get(noun) if plurals else None
+    return declared or regular_plural(noun)
 
 
-def counted(n: int, noun: str, words: bool = False) -> str:
-    """ "1 upheld decision", "2 upheld decisions"; with words=True "three cases"."""
+def counted(
+    n: int, noun: str, words: bool = False, plurals: Mapping[str, str] | None = None
+) -> str:
+    """ "1 upheld decision", "2 upheld decisions"; with words=True "three cases" (one to
+    nine in words, 10 and over in figures, as the letters' paragraphs write them)."""
     number = in_words(n) if words else str(n)
-    return f"{number} {plural(noun, n)}"
+    return f"{number} {plural(noun, n, plurals)}"
 
 
 def figure(n: int) -> str:

@@ -2,7 +2,9 @@
 
 Headers are compared with case, spacing and punctuation ignored ("Detailed
 Investigations", "detailed_investigations" and "DETAILED-INVESTIGATIONS" are one), against
-the names a team would use ("Number upheld" is the upheld count too). A header that names a
+the names a team would use: for the core fields, the words below; for the year's counts and
+fields, what its format.yaml declares (each one's name, noun, plural, title and headers),
+and "Number upheld" is the upheld count too. A header that names a
 percentage, rate, average or ratio ("Upheld %") never names a count, since punctuation is
 ignored ("Upheld %" would otherwise be "upheld"). Two columns that would be one field are
 refused, naming both. A mapping file names anything else; a column that is neither is
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +24,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from lgo_letters.errors import InputError, Problem
 from lgo_letters.exchange.table import previous_columns, table_columns
 from lgo_letters.schema.errors import problems_from_validation
-from lgo_letters.schema.formats import noun_forms
 from lgo_letters.schema.models import AUTHORITY_TYPES, FieldSpec, FormatRecord
 from lgo_letters.schema.yaml_reader import read_yaml
 from lgo_letters.sheets.cells import HEADER_SEARCH_ROWS, find_header_row, header_cells, header_key
@@ -31,13 +32,14 @@ from lgo_letters.sheets.reader import Row, Sheet, column_letter
 
 IGNORE = "ignore"
 
-# Record fields a spreadsheet can give, by the field's path in the record, with the
-# headers a team would use for each. `slug` only picks the record; it is never written.
-# A year's format adds its own statistics and fields, each found by its name, its noun and
-# its title (templates/<year>/format.yaml); the words below are the team's for the fields
-# formats have had, found even in a year whose format has no place for the field (its
-# records then refuse it, rather than the column being passed over).
-_ALIASES: dict[str, tuple[str, ...]] = {
+# The core fields a spreadsheet can give (the same every year), by the field's path in the
+# record, with the headers a team would use for each. `slug` only picks the record; it is
+# never written. A year's format adds its own statistics and fields, each found by its
+# name, its noun (singular and plural), its title and its headers
+# (templates/<year>/format.yaml); other years' formats add theirs, so a field formats have
+# had is found even in a year whose format has no place for it (its records then refuse
+# it, rather than the column being passed over).
+_CORE_HEADERS: dict[str, tuple[str, ...]] = {
     "slug": ("slug",),
     "name": ("council", "council name", "authority", "authority name", "local authority", "name"),
     "code": ("code", "ons code", "gss code", "ons gss code"),
@@ -47,18 +49,6 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "salutation": ("salutation", "greeting"),
     "email": ("email", "email address", "emails"),
     "cc": ("cc", "copy to", "copied to", "cc email"),
-    "statistics.investigations": ("investigations", "detailed investigations"),
-    "statistics.upheld": ("upheld", "upheld decisions", "upheld complaints"),
-    "statistics.satisfactory_remedies": (
-        "satisfactory remedies",
-        "satisfactory remedy",
-        "satisfactory remedy decisions",
-    ),
-    "statistics.compliance_outcomes": ("compliance outcomes", "compliance outcomes recorded"),
-    "statistics.complied": ("complied", "complied with"),
-    "late_remedies": ("remedies completed late",),
-    "training_courses": ("complaint handling courses", "training courses delivered"),
-    "late_remedies_detail": ("late remedies paragraph",),
 }
 # A row names its council by at least one of these.
 KEY_FIELDS = ("slug", "code", "name")
@@ -104,19 +94,31 @@ class Mapping:
 
 def _declared_words(name: str, spec: FieldSpec) -> tuple[str, ...]:
     words = [name.replace("_", " ")]
-    words += noun_forms(spec) or ()
+    words += spec.nouns or ()
     if spec.title:
         words.append(spec.title)
+    words += spec.headers
     return tuple(words)
 
 
-def importable_fields(declared: FormatRecord) -> dict[str, tuple[str, ...]]:
-    """Field path → the header words that name it, for a year's format."""
-    fields = dict(_ALIASES)
-    for prefix, section in (("statistics.", declared.statistics), ("", declared.fields)):
-        for name, spec in section.items():
-            path = prefix + name
-            fields[path] = (*fields.get(path, ()), *_declared_words(name, spec))
+def _format_fields(declared: FormatRecord) -> dict[str, tuple[str, ...]]:
+    """Each statistic's and field's path → the header words its format declares for it."""
+    return {
+        prefix + name: _declared_words(name, spec)
+        for prefix, section in (("statistics.", declared.statistics), ("", declared.fields))
+        for name, spec in section.items()
+    }
+
+
+def importable_fields(
+    declared: FormatRecord, others: Sequence[FormatRecord] = ()
+) -> dict[str, tuple[str, ...]]:
+    """Field path → the header words that name it, for a year's format: the core fields,
+    the format's own, then those of `others` (other years' formats) it does not have."""
+    fields = {**_CORE_HEADERS, **_format_fields(declared)}
+    for other in others:
+        for path, words in _format_fields(other).items():
+            fields.setdefault(path, words)
     return fields
 
 
@@ -133,19 +135,19 @@ def computed_headers(declared: FormatRecord) -> frozenset[str]:
     return frozenset(header_key(c.name) for c in computed if c.computed)
 
 
-def _by_header(declared: FormatRecord) -> dict[str, str]:
+def _by_header(declared: FormatRecord, others: Sequence[FormatRecord] = ()) -> dict[str, str]:
     known: dict[str, str] = {}
-    for path, words in importable_fields(declared).items():
+    for path, words in importable_fields(declared, others).items():
         for word in (path, path.rpartition(".")[2], *words):
             known.setdefault(header_key(word), path)
     return known
 
 
-def field_for(name: str, declared: FormatRecord) -> str | None:
+def field_for(name: str, declared: FormatRecord, others: Sequence[FormatRecord] = ()) -> str | None:
     """A field named in a mapping file ("upheld", "statistics.upheld", "ignore") → its path."""
     if header_key(name) == IGNORE:
         return IGNORE
-    return _by_header(declared).get(header_key(name))
+    return _by_header(declared, others).get(header_key(name))
 
 
 class MappingFile(BaseModel):
@@ -167,7 +169,9 @@ def _located(problems: list[Problem]) -> SheetError:
     )
 
 
-def read_mapping(file: Path, declared: FormatRecord) -> Mapping:
+def read_mapping(
+    file: Path, declared: FormatRecord, others: Sequence[FormatRecord] = ()
+) -> Mapping:
     try:
         document = read_yaml(file)
     except InputError as error:
@@ -203,7 +207,7 @@ def read_mapping(file: Path, declared: FormatRecord) -> Mapping:
     columns = mapped(
         "columns",
         "is not a field an import can set (nor `ignore`)",
-        lambda target: field_for(target, declared),
+        lambda target: field_for(target, declared, others),
     )
     types = mapped(
         "types",
@@ -246,9 +250,12 @@ def _known_path(
     return path
 
 
-def find_layout(sheet: Sheet, mapping: Mapping, declared: FormatRecord) -> Layout:
-    """The first row (of the first 30) that names a council column and one other field."""
-    known = _by_header(declared)
+def find_layout(
+    sheet: Sheet, mapping: Mapping, declared: FormatRecord, others: Sequence[FormatRecord] = ()
+) -> Layout:
+    """The first row (of the first 30) that names a council column and one other field;
+    `others` are the other years' formats, whose fields are found too (and refused)."""
+    known = _by_header(declared, others)
     counts = count_paths(declared)
     computed_keys = computed_headers(declared)
 

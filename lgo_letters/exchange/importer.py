@@ -31,11 +31,22 @@ from lgo_letters.exchange.provenance import (
     provenance_text,
     updated_provenance,
 )
-from lgo_letters.exchange.records import RecordFile, edited_in_place, field_rank, rewrite_all
+from lgo_letters.exchange.records import (
+    RecordFile,
+    edited_in_place,
+    field_rank,
+    record_order,
+    rewrite_all,
+)
 from lgo_letters.exchange.values import to_value
 from lgo_letters.filesets import Recovered, Written, recover, write_together
 from lgo_letters.project import Paths, check_year
-from lgo_letters.schema.loader import council_files, validate_council
+from lgo_letters.schema.loader import (
+    council_files,
+    load_year_format,
+    other_formats,
+    validate_council,
+)
 from lgo_letters.schema.names import name_key
 from lgo_letters.schema.slugs import SLUG_RULE, is_slug
 from lgo_letters.schema.yaml_reader import YamlDocument, parse_yaml
@@ -191,12 +202,15 @@ def _field_of(path: str) -> str:
 
 class _Importer:
     def __init__(self, paths: Paths, year: int, create: bool):
-        templates = check_year(paths, year)
+        check_year(paths, year)
         try:
-            self.year_format = templates.letter_format(year).format
+            self.year_format = load_year_format(paths.templates, year)
         except InputError as error:
             raise UsageError("\n".join(map(str, error.problems))) from None
         self.declared = self.year_format.declared
+        # Other years' formats: a column naming a field only they have is found, and refused.
+        self.other_formats = other_formats(paths.templates, year)
+        self.order = record_order(self.declared)
         self.counts = count_paths(self.declared)
         # What a new record needs that only a spreadsheet can give.
         self.required_for_new = (
@@ -287,7 +301,7 @@ class _Importer:
     def read(self, file: Path, sheet_name: str | None, mapping: Mapping, at: int) -> list[SheetRow]:
         sheet = read_sheet(file, sheet_name if file.suffix.lower() != ".csv" else None)
         self.plan.notes.extend(sheet.notes)
-        layout = find_layout(sheet, mapping, self.declared)
+        layout = find_layout(sheet, mapping, self.declared, self.other_formats)
         if layout.unmapped:
             self.plan.notes.append(
                 f"{sheet.label}: not imported (no field of that name; name it with --mapping): "
@@ -434,7 +448,7 @@ class _Importer:
 
     def apply(self, record: RecordFile, cells: dict[str, Cell]) -> list[Change]:
         changes = []
-        for path, cell in sorted(cells.items(), key=lambda item: field_rank(item[0])):
+        for path, cell in sorted(cells.items(), key=lambda item: field_rank(item[0], self.order)):
             if path == "slug" or cell.value is None:
                 continue
             old = record.get(path)
@@ -553,7 +567,7 @@ class _Importer:
         slow = []
         for update in self.plan.updates:
             record = self._changed[update.slug][0]
-            text = edited_in_place(record)
+            text = edited_in_place(record, self.order)
             if text is not None:
                 try:
                     document = parse_yaml(update.file, text)
@@ -565,7 +579,7 @@ class _Importer:
                     continue
             slow.append(update)
         records = [self._changed[u.slug][0] for u in slow]
-        for update, rewritten in zip(slow, rewrite_all(records), strict=True):
+        for update, rewritten in zip(slow, rewrite_all(records, self.order), strict=True):
             if isinstance(rewritten, ValueError):
                 self._problem(str(update.file), "", str(rewritten), self._changed[update.slug][2])
             else:
@@ -667,7 +681,7 @@ def plan_import(
     mapping = Mapping()
     if mapping_file is not None:
         try:
-            mapping = read_mapping(mapping_file, importer.declared)
+            mapping = read_mapping(mapping_file, importer.declared, importer.other_formats)
         except SheetError as error:
             for problem in error.problems:
                 importer.plan.add_problem(problem)

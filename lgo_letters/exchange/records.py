@@ -5,7 +5,8 @@ the record's text where its values stand (lgo_letters.exchange.inplace): only th
 lines change. Any other edit, and a new record, is made by ruamel.yaml's round trip, which
 keeps YAML comments, key order, quoting, folded paragraphs and flow lists (and may tidy
 trailing spaces or another list's indentation). A new key goes where the record format
-lists it (`email` after `role`, say), not at the end.
+lists it (`email` after `role`, a statistic where the year's format.yaml lists it), not at
+the end.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lgo_letters.errors import InputError, Problem
-from lgo_letters.exchange.inplace import edit_in_place, needs_double_quotes
-from lgo_letters.schema.models import CouncilRecord, Statistics
+from lgo_letters.exchange.inplace import Order, edit_in_place, needs_double_quotes
+from lgo_letters.schema.models import CouncilRecord, FormatRecord
 from lgo_letters.schema.yaml_reader import (
     MAX_FILE_BYTES,
     YamlDocument,
@@ -32,18 +33,19 @@ if TYPE_CHECKING:
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
-_ORDER = {
-    (): list(CouncilRecord.model_fields),
-    ("statistics",): list(Statistics.model_fields),
-}
+
+def record_order(declared: FormatRecord) -> Order:
+    """The order of a record's keys, in which a new key is put: the core fields', and the
+    statistics as the year's format lists them."""
+    return {(): list(CouncilRecord.model_fields), ("statistics",): list(declared.statistics)}
 
 
-def field_rank(path: str) -> tuple[int, int]:
+def field_rank(path: str, order: Order) -> tuple[int, int]:
     """Where a dotted field comes in a record (statistics.upheld after statistics)."""
     top, _, sub = path.partition(".")
-    order = _ORDER[()]
-    rank = order.index(top) if top in order else len(order)
-    inner = _ORDER.get((top,), [])
+    keys = order[()]
+    rank = keys.index(top) if top in keys else len(keys)
+    inner = order.get((top,), [])
     return rank, (inner.index(sub) if sub in inner else -1 if not sub else len(inner))
 
 
@@ -112,21 +114,23 @@ class RecordFile:
         self.edits.append((path, value))
 
 
-def edited_in_place(record: RecordFile) -> str | None:
+def edited_in_place(record: RecordFile, order: Order) -> str | None:
     """The record's new text with its edits spliced into its file's text
-    (lgo_letters.exchange.inplace); None when ruamel's round trip must make it."""
+    (lgo_letters.exchange.inplace), a new key placed by `order`; None when ruamel's round
+    trip must make it."""
     if not record.exists or not record.edits:
         return None
     try:
         text = read_regular_file(record.file, MAX_FILE_BYTES).decode("utf-8-sig")
     except (OSError, ValueError):
         return None
-    return edit_in_place(text, record.edits, _ORDER)
+    return edit_in_place(text, record.edits, order)
 
 
-def rewrite(file: Path | None, edits: list[tuple[str, Any]]) -> str:
+def rewrite(file: Path | None, edits: list[tuple[str, Any]], order: Order) -> str:
     """The record's new text: `file` read round-trip (None: a new record), `edits` (dotted
-    field, value) applied, written back. Raises ValueError when ruamel cannot read it."""
+    field, value) applied (a new key placed by `order`), written back. Raises ValueError
+    when ruamel cannot read it."""
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.util import load_yaml_guess_indent
@@ -147,15 +151,15 @@ def rewrite(file: Path | None, edits: list[tuple[str, Any]]) -> str:
         mapping = document
         for depth, part in enumerate(parents):
             if not isinstance(mapping.get(part), CommentedMap):
-                _insert(mapping, tuple(parents[:depth]), part, CommentedMap())
+                _insert(mapping, order, tuple(parents[:depth]), part, CommentedMap())
             mapping = mapping[part]
-        _insert(mapping, tuple(parents), key, _styled(mapping.get(key), key, value))
+        _insert(mapping, order, tuple(parents), key, _styled(mapping.get(key), key, value))
     buffer = io.StringIO()
     _yaml(sequence_indent, dash_offset).dump(document, buffer)
     return buffer.getvalue()
 
 
-def _rewrite_job(job: tuple[Path | None, list[tuple[str, Any]]]) -> str | ValueError:
+def _rewrite_job(job: tuple[Path | None, list[tuple[str, Any]], Order]) -> str | ValueError:
     try:
         return rewrite(*job)
     except ValueError as error:
@@ -166,11 +170,13 @@ def _rewrite_job(job: tuple[Path | None, list[tuple[str, Any]]]) -> str | ValueE
 _PARALLEL_FROM = 40
 
 
-def rewrite_all(records: list[RecordFile], jobs: int | None = None) -> list[str | ValueError]:
+def rewrite_all(
+    records: list[RecordFile], order: Order, jobs: int | None = None
+) -> list[str | ValueError]:
     """Every record's new text (or the ValueError saying why not), in order. ruamel's
     round trip is pure Python (about 5 ms a record), so a whole year is split across the
     machine's cores."""
-    work = [(r.file if r.exists else None, r.edits) for r in records]
+    work = [(r.file if r.exists else None, r.edits, order) for r in records]
     jobs = min(jobs or os.cpu_count() or 1, 8)
     if len(work) < _PARALLEL_FROM or jobs < 2:
         return [_rewrite_job(job) for job in work]
@@ -210,16 +216,18 @@ def _styled(old: Any, key: str, value: Any) -> Any:
     return sequence
 
 
-def _insert(mapping: CommentedMap, where: tuple[str, ...], key: str, value: Any) -> None:
-    """Set mapping[key]; a new key goes before the first key that the format lists after it."""
+def _insert(
+    mapping: CommentedMap, order: Order, where: tuple[str, ...], key: str, value: Any
+) -> None:
+    """Set mapping[key]; a new key goes before the first key that `order` lists after it."""
     if key in mapping:
         mapping[key] = value
         return
-    order = _ORDER.get(where, [])
-    rank = order.index(key) if key in order else len(order)
+    keys = order.get(where, [])
+    rank = keys.index(key) if key in keys else len(keys)
     position = len(mapping)
     for index, existing in enumerate(mapping):
-        if existing in order and order.index(existing) > rank:
+        if existing in keys and keys.index(existing) > rank:
             position = index
             break
     mapping.insert(position, key, value)

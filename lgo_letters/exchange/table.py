@@ -214,8 +214,8 @@ def council_row(
     for name in declared.fields:
         if name in declared.counts:
             row[name] = getattr(council, name, None)
-    for name, rate in declared.averages.items():
-        row.update(_rate_cells(name, letter.declared_rate(name, rate)))
+    for name in declared.averages:
+        row.update(_rate_cells(name, letter.rate(name)))
     row["averages"] = AVERAGES_SOURCE.get(averages_source, averages_source) or None
     row["draft"] = council.draft
     row.update(_letter_files(manifest, letter.slug))

@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from lgo_letters.context.letter import Correction
-from lgo_letters.errors import OutputError, TemplateError, UsageError
+from lgo_letters.errors import (
+    Interrupted,
+    Outcome,
+    OutputError,
+    Result,
+    TemplateError,
+    UsageError,
+)
 from lgo_letters.hashing import sha256_bytes
 from lgo_letters.output import write_atomic
 from lgo_letters.release.addresses import mailbox
@@ -119,12 +126,13 @@ class SendReport:
         return not (self.failed or self.not_attempted or self.fatal or self.held_asked)
 
     @property
-    def exit_code(self) -> int:
-        """128 + the signal when one left messages unsent; else 1 when anything failed, was
-        left, or a letter asked for by name is held back; else 0."""
+    def outcome(self) -> Result:
+        """Interrupted when a signal left messages unsent; else FAILED when anything failed,
+        was left, or a letter asked for by name is held back; else OK (the exit code each
+        means is in errors.EXIT_CODES)."""
         if self.interrupted_by and (self.not_attempted or self.stopped_at_once):
-            return 128 + self.interrupted_by
-        return 0 if self.ok else 1
+            return Interrupted(self.interrupted_by)
+        return Outcome.OK if self.ok else Outcome.FAILED
 
 
 class SendSignals(StopSignals):

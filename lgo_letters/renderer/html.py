@@ -40,7 +40,7 @@ def render_template(
     and line. Any exception while rendering is the template's fault for this letter (a
     filter given the wrong value, a division by zero, endless recursion), so every one
     becomes a TemplateError: the caller loses this letter, never the run."""
-    env = templates.env if autoescape else templates.env.overlay(autoescape=False)
+    env = templates.environment(letter.format.plurals, autoescape)
     try:
         return env.get_template(name).render(letter=letter)
     except jinja2.TemplateSyntaxError as error:

@@ -17,7 +17,7 @@ import pydyf
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
-from lgo_letters.renderer.fonts import font_face_css
+from lgo_letters.fonts import font_face_css
 
 # PDF/UA-1 tags headings, paragraphs, lists and figures (with their alt text), sets /Lang
 # from <html lang>, shows <title> as the window title and adds XMP metadata. Measured on

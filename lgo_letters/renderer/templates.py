@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +14,6 @@ from markupsafe import Markup
 from lgo_letters.context import numbers
 from lgo_letters.errors import InputError, Problem, TemplateError
 from lgo_letters.schema.formats import YearFormat
-from lgo_letters.schema.loader import load_format
 
 STYLESHEET = "static/letter.css"
 PLACEHOLDER_SIGNATURE = "static/signature.svg"
@@ -54,6 +53,19 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
+def with_plurals(env: jinja2.Environment, plurals: Mapping[str, str]) -> None:
+    """`counted` and `plural` with a format's declared plurals (format.yaml `plural`):
+    `{{ 8 | counted("remedy recommended") }}` is "8 remedies recommended"."""
+
+    def counted(n: int, noun: str, words: bool = False) -> str:
+        return numbers.counted(n, noun, words, plurals)
+
+    def plural(noun: str, n: int) -> str:
+        return numbers.plural(noun, n, plurals)
+
+    env.filters = {**env.filters, "counted": counted, "plural": plural}
+
+
 def names_kept_whole(names: Sequence[str]) -> Markup:
     """The names joined as in the salutation, each in an inline-block span: a long list
     breaks between names, never inside one (a name wider than the line still wraps)."""
@@ -74,15 +86,31 @@ class Templates:
         self.env.globals["image"] = self.image
         self._stylesheet: str | None = None
         self._images: dict[str, str] = {}
+        self._environments: dict[tuple[tuple[tuple[str, str], ...], bool], jinja2.Environment]
+        self._environments = {}
 
-    def letter_format(self, year: int) -> LetterFormat:
-        folder = self.dir / str(year)
-        template = folder / "letter.html.j2"
+    def environment(
+        self, plurals: Mapping[str, str], autoescape: bool = True
+    ) -> jinja2.Environment:
+        """The environment a year's templates render in: its filters know the plurals the
+        year's format declares; HTML is autoescaped, plain text (an email) is not. Made
+        once for each format (each compiles the templates it renders once)."""
+        key = (tuple(sorted(plurals.items())), autoescape)
+        env = self._environments.get(key)
+        if env is None:
+            env = self.env.overlay(autoescape=autoescape)
+            with_plurals(env, plurals)
+            env = self._environments.setdefault(key, env)
+        return env
+
+    def letter_template(self, year: int) -> str:
+        """The name of `year`'s letter template, or InputError when there is none."""
+        template = self.dir / str(year) / "letter.html.j2"
         if not template.is_file():
             raise InputError(
                 [Problem(template, None, None, "", f"there is no letter template for {year}")]
             )
-        return LetterFormat(f"{year}/letter.html.j2", load_format(folder / "format.yaml", year))
+        return f"{year}/letter.html.j2"
 
     def stylesheet(self) -> str:
         """The letters' stylesheet, read once (a new Templates sees an edited one)."""

@@ -7,7 +7,7 @@ the HTML file stays one self-contained file and looks like the PDF in any browse
 
 Only the HTML file carries these rules (lgo_letters.letter.Letter.html): WeasyPrint lays the
 PDF out from the document and the stylesheet with the installed font files
-(renderer/fonts.py), so the PDF is the same, byte for byte.
+(lgo_letters/fonts.py), so the PDF is the same, byte for byte.
 
 Subsets are kept in memory for the process. Every letter keeps the whole of printable ASCII
 (95 characters, almost all of which a letter's own text uses) and adds the other characters
@@ -26,7 +26,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from lgo_letters.renderer.fonts import FACES, FAMILY, FontFace, font_file
+from lgo_letters.fonts import FACES, FAMILY, FontFace, font_file
 
 # Kept in every subset: printable ASCII. What a letter draws beyond it is added character
 # by character.

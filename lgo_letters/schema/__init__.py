@@ -2,11 +2,10 @@
 
 from lgo_letters.errors import InputError, Problem
 from lgo_letters.schema.loader import CouncilEntry, YearRecords, load_council, load_year
-from lgo_letters.schema.models import AUTHORITY_TYPES, Averages, CouncilRecord, YearRecord
+from lgo_letters.schema.models import AUTHORITY_TYPES, CouncilRecord, YearRecord
 
 __all__ = [
     "AUTHORITY_TYPES",
-    "Averages",
     "CouncilEntry",
     "CouncilRecord",
     "InputError",

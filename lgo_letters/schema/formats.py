@@ -17,7 +17,6 @@ from typing import Any
 
 from pydantic import BaseModel, create_model
 
-from lgo_letters.context.numbers import plural
 from lgo_letters.schema.models import (
     CORE_FIELDS,
     AuthorityType,
@@ -240,16 +239,8 @@ def _path(declared: FormatRecord, name: str) -> str:
     return f"statistics.{name}" if name in declared.statistics else name
 
 
-def noun_forms(spec: FieldSpec) -> tuple[str, str] | None:
-    """A count's noun, singular and plural (the format's `plural`, else an "s" added)."""
-    if not spec.noun:
-        return None
-    return spec.noun, spec.plural or plural(spec.noun, 2)
-
-
 def _counted(declared: FormatRecord, name: str, n: int) -> str:
-    spec = declared.spec(name)
-    forms = noun_forms(spec) if spec is not None else None
+    forms = declared.nouns(name)
     if forms is None:
         return f"{name.replace('_', ' ')}: {n}"
     return f"{n} {forms[0] if n == 1 else forms[1]}"

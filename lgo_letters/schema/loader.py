@@ -263,6 +263,29 @@ def load_format(file: Path, year: int) -> YearFormat:
     return make_format(year, file, declared)
 
 
+# A year's format is templates/<year>/format.yaml.
+FORMAT_FILE = "format.yaml"
+
+
+def load_year_format(templates_dir: Path, year: int) -> YearFormat:
+    """The format of `year` in a templates folder (templates/<year>/format.yaml), or
+    InputError."""
+    return load_format(templates_dir / str(year) / FORMAT_FILE, year)
+
+
+def other_formats(templates_dir: Path, year: int) -> list[FormatRecord]:
+    """The formats of the templates folder's other years, newest first, each as declared;
+    a year whose format cannot be read is left out (it is that year's problem)."""
+    folders = (p for p in templates_dir.iterdir() if p.name.isdigit() and p.name != str(year))
+    formats = []
+    for folder in sorted(folders, key=lambda p: int(p.name), reverse=True):
+        try:
+            formats.append(load_year_format(templates_dir, int(folder.name)).declared)
+        except InputError:
+            continue
+    return formats
+
+
 # A year's golden checks live in its data folder: data/<year>/golden/ holds the golden
 # files, its settings.yaml and, in cases/, the edge-case records.
 GOLDEN_FOLDER = "golden"

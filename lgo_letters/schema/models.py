@@ -7,6 +7,7 @@ record does not define are errors (a typo must not vanish silently).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, ClassVar, Literal, get_args
 
@@ -20,6 +21,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from lgo_letters.schema.nouns import regular_plural
 from lgo_letters.schema.slugs import SLUG_RULE, is_slug
 from lgo_letters.schema.text import MAX_COUNT, check_line, check_paragraph
 
@@ -120,14 +122,6 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class Averages(Record):
-    """Similar-authority averages for one type of authority, in whole per cent."""
-
-    upheld: Percent
-    compliance: Percent
-    satisfactory_remedy: Percent
-
-
 class Signatory(Record):
     name: Text = "Michael King"
     titles: list[Text] = [
@@ -167,7 +161,9 @@ class YearRecord(Record):
 
     letter_date: dt.date
     publication_date: dt.date
-    averages: dict[AuthorityType, Averages] = {}
+    # Similar-authority averages by authority type, in whole per cent: one for each rate
+    # the year's format declares (the model it makes, schema/formats.py, says which).
+    averages: dict[AuthorityType, Record] = {}
     signatory: Signatory = Signatory()
     # An image of the signatory's signature, relative to year.yaml; where the year's
     # format shows one and this is not given, the bundled placeholder is used.
@@ -190,14 +186,6 @@ class YearRecord(Record):
     checks: Checks = Checks()
 
 
-class Statistics(Record):
-    investigations: Count
-    upheld: Count
-    satisfactory_remedies: Count
-    compliance_outcomes: Count
-    complied: Count
-
-
 class CouncilRecord(Record):
     """data/<year>/councils/<slug>.yaml: the core fields every year's letter has.
 
@@ -218,7 +206,9 @@ class CouncilRecord(Record):
     # Where the letter is emailed: the chief executive (To) and those copied (Cc).
     email: EmailAddresses | None = None
     cc: EmailAddresses | None = None
-    statistics: Statistics
+    # The year's counts, as its format declares them (`statistics:` in format.yaml): the
+    # model the format makes (schema/formats.py) says which.
+    statistics: Record
     comments: list[Paragraph] = []
     draft: bool = False
     # Year-on-year flags (`lgo-letters compare`) someone has looked at: flag → why the
@@ -251,6 +241,17 @@ class FieldSpec(Record):
     # The heading a spreadsheet gives it: `import` finds its column by this title as well
     # as by its name and its noun ("Remedies completed late").
     title: Text | None = None
+    # Other headings the team's spreadsheets give it ("upheld complaints"): `import` finds
+    # its column by these too.
+    headers: list[Text] = []
+
+    @property
+    def nouns(self) -> tuple[str, str] | None:
+        """Its noun, singular and plural (`plural`, else an "s" on its last word), or None
+        when it declares none."""
+        if not self.noun:
+            return None
+        return self.noun, self.plural or regular_plural(self.noun)
 
 
 class RateSpec(Record):
@@ -261,27 +262,15 @@ class RateSpec(Record):
     whole: FieldName
 
 
-# The rates every format so far has, by their averages key: a format may list these by
-# name alone (`averages: [upheld, compliance]`); any other rate names its counts.
-StandardRate = Literal["upheld", "compliance", "satisfactory_remedy"]
-STANDARD_RATES: dict[str, RateSpec] = {
-    "upheld": RateSpec(part="upheld", whole="investigations"),
-    "compliance": RateSpec(part="complied", whole="compliance_outcomes"),
-    "satisfactory_remedy": RateSpec(part="satisfactory_remedies", whole="upheld"),
-}
-
-
 def _rates(value: object) -> object:
-    """`averages` as a list → {name: RateSpec}: a standard rate by its name alone, any other
-    as a one-key mapping, `- on_time: {part: remedies_on_time, whole: remedies_due}`."""
+    """`averages` as a list → {name: RateSpec}: each item a one-key mapping,
+    `- on_time: {part: remedies_on_time, whole: remedies_due}`."""
     if not isinstance(value, list):
         return value
     rates: dict[object, object] = {}
     for item in value:
         if isinstance(item, dict) and len(item) == 1:
             rates.update(item)
-        elif isinstance(item, str) and item in STANDARD_RATES:
-            rates[item] = STANDARD_RATES[item]
         elif isinstance(item, dict):
             raise ValueError(
                 "each item of the list is one rate, `- on_time: {part: <count>, whole: "
@@ -289,8 +278,8 @@ def _rates(value: object) -> object:
             )
         else:
             raise ValueError(
-                f"{item!r} is not a standard rate ({', '.join(STANDARD_RATES)}): name the "
-                f"counts it is made of, as `- {item}: {{part: <count>, whole: <count>}}`"
+                f"{item!r} is a rate without its counts: name the counts it is made of, "
+                f"as `- {item}: {{part: <count>, whole: <count>}}`"
             )
     return rates
 
@@ -301,7 +290,7 @@ class FormatRecord(Record):
     `statistics` are the counts under `statistics:` in each record (the panels' inputs),
     `fields` the optional top-level fields the letter prints, `averages` the rates it
     prints (each a `part` of a `whole`), by the key each authority type's similar-authority
-    average has in year.yaml (per cent; the standard rates may be listed by name alone),
+    average has in year.yaml (per cent),
     `facts` the year-specific figures its wording prints (year.yaml `facts:`, all required).
     """
 
@@ -312,8 +301,7 @@ class FormatRecord(Record):
         dict[FieldName, RateSpec],
         BeforeValidator(
             _rates,
-            json_schema_input_type=dict[FieldName, RateSpec]
-            | list[StandardRate | dict[FieldName, RateSpec]],
+            json_schema_input_type=dict[FieldName, RateSpec] | list[dict[FieldName, RateSpec]],
         ),
     ] = {}
     # Year-specific facts the wording prints, given under `facts:` in year.yaml.
@@ -330,6 +318,22 @@ class FormatRecord(Record):
         counts = {name: f"statistics.{name}" for name in self.statistics}
         counts.update((name, name) for name, spec in self.fields.items() if spec.type == "count")
         return counts
+
+    def nouns(self, name: str) -> tuple[str, str] | None:
+        """The noun of the count `name`, singular and plural, or None when it declares none."""
+        spec = self.spec(name)
+        return spec.nouns if spec is not None else None
+
+    @functools.cached_property
+    def plurals(self) -> dict[str, str]:
+        """Each declared noun → its declared plural ("remedy recommended" → "remedies
+        recommended"), for the templates' `counted` and `plural` filters."""
+        return {
+            spec.noun: spec.plural
+            for section in (self.statistics, self.fields)
+            for spec in section.values()
+            if spec.noun and spec.plural
+        }
 
 
 def check_slug(value: str) -> str:

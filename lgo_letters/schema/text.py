@@ -65,7 +65,7 @@ def font_characters() -> frozenset[int]:
     """Every character the letter's font has a glyph for, in each face the letters use."""
     from fontTools.ttLib import TTFont  # only for text beyond ASCII
 
-    from lgo_letters.renderer.fonts import upright_font_files
+    from lgo_letters.fonts import upright_font_files
 
     faces = [set(TTFont(str(f), lazy=True)["cmap"].getBestCmap()) for f in upright_font_files()]
     return frozenset(set.intersection(*faces))

@@ -149,10 +149,7 @@ class LetterSite:
             record.type,
             record.draft,
             [],
-            {
-                name: _percent(letter.declared_rate(name, rate).percent)
-                for name, rate in rates.items()
-            },
+            {name: _percent(letter.rate(name).percent) for name in rates},
         )
 
     def _letter(self, slug: str) -> Letter | Page:

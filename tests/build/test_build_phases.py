@@ -25,7 +25,7 @@ from lgo_letters.build.options import BuildOptions
 from lgo_letters.build.plan import out_of_date, plan_letters
 from lgo_letters.build.report import BuildReport
 from lgo_letters.build.stale import clean, stale_councils
-from lgo_letters.errors import LetterFailure, Problem
+from lgo_letters.errors import LetterFailure, Problem, exit_code
 from lgo_letters.hashing import sha256_bytes
 from lgo_letters.manifest import MANIFEST, BuiltFile, CombinedEntry, Manifest
 from lgo_letters.output import folder_lock
@@ -346,7 +346,7 @@ def _failed(reason: str) -> LetterFailure:
     ],
 )
 def test_the_exit_code_is_decided_by_the_report(outcome: dict, code: int) -> None:
-    assert BuildReport(YEAR, Path("output"), **outcome).exit_code == code
+    assert exit_code(BuildReport(YEAR, Path("output"), **outcome).outcome) == code
 
 
 def test_one_build_of_a_year_at_a_time(new_project: Callable[..., Path]) -> None:

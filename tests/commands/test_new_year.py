@@ -40,7 +40,7 @@ PUBLIC_REPORTS = (
 FOURTH_PANEL = """{% block panels %}
 {{ super() }}
 {% call stats.panel("on-time", "Remedies completed on time", icon="compliance") %}
-{% set rate = letter.rate("remedies_on_time", "remedies_recommended", "on_time") %}
+{% set rate = letter.rate("on_time") %}
 <div class="panel-figure">
 {% if rate.percent is none %}
 <p class="headline">No remedies were due in this period.</p>
@@ -132,9 +132,7 @@ def write_2022(project: Path) -> None:
         "type": "count", "at_most": "remedies_recommended", "noun": "remedy on time",
     }  # fmt: skip
     declared["fields"]["public_reports"] = {"type": "count", "noun": "public report"}
-    declared["averages"].append(
-        {"on_time": {"part": "remedies_on_time", "whole": "remedies_recommended"}}
-    )
+    declared["averages"]["on_time"] = {"part": "remedies_on_time", "whole": "remedies_recommended"}
     format_file.write_text(yaml.safe_dump(declared, sort_keys=False))
 
     year = project / "data/2022/year.yaml"

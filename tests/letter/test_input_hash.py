@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import lgo_letters
+from lgo_letters.fonts import font_files
 from lgo_letters.hashing import file_sha256, sha256_bytes
 from lgo_letters.inputs import engine_fingerprint, letter_input_hash
-from lgo_letters.renderer.fonts import font_files
 
 
 def test_sha256_of_text_is_that_of_its_utf8_bytes() -> None:
@@ -40,7 +40,7 @@ def test_the_engine_fingerprint_names_every_input_besides_the_html() -> None:
     for font in fonts:
         assert fingerprint[f"font:{font.name}"] == sha256_bytes(font.read_bytes())
     package = Path(lgo_letters.__file__).parent
-    for source in ("renderer/pdf.py", "renderer/fonts.py", "layout/step.py"):
+    for source in ("renderer/pdf.py", "fonts.py", "layout/step.py"):
         assert fingerprint[f"source:{source}"] == sha256_bytes((package / source).read_bytes())
 
 

@@ -49,8 +49,8 @@ def test_unpooled_records_are_lettered_but_never_change_the_averages(
     assert prepared.record_file("every") == extra
     letter = make_letter(prepared, "every")
     assert isinstance(letter, Letter)
-    assert letter.context.upheld.percent == 100
-    assert letter.context.upheld.average == 50
+    assert letter.context.rate("upheld").percent == 100
+    assert letter.context.rate("upheld").average == 50
     assert "Every District Council" in letter.html
 
 

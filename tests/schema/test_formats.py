@@ -107,8 +107,10 @@ def test_rate_is_given_or_pooled_from_the_years_records(tmp_path: Path) -> None:
     assert (averages["district"].source, averages["county"].source) == ("computed", "given")
 
     def rate(slug: str, council: CouncilRecord) -> Rate:
-        context = letter_context(slug, 2030, council, year, averages[council.type].rates)
-        return context.rate("done", "asked", "done")
+        context = letter_context(
+            slug, 2030, council, year, averages[council.type].rates, declared=year_format.declared
+        )
+        return context.rate("done")
 
     pooled = rate("a", districts[0])
     # 5 of 8 is 62.5%, half up 63; the average is pooled: 5 of 10.
