@@ -139,8 +139,11 @@ class _Seen:
         )
 
     def text(self) -> str:
-        fields = (self.device, self.inode, self.size, self.modified_ns, self.changed_ns)
-        return " ".join(map(str, fields))
+        return _seen_text(self.device, self.inode, self.size, self.modified_ns, self.changed_ns)
+
+
+def _seen_text(device: int, inode: int, size: int, modified_ns: int, changed_ns: int) -> str:
+    return f"{device} {inode} {size} {modified_ns} {changed_ns}"
 
 
 class FileDigests:
@@ -178,7 +181,7 @@ class FileDigests:
         """The sha256 of the file at `path` when it is known without reading it: it is a
         regular file whose device, inode, size and times are those it had when hashed."""
         try:
-            status = path.stat()
+            status = os.stat(path)
         except OSError:
             return None
         return self._known(path, status) if stat.S_ISREG(status.st_mode) else None
@@ -189,7 +192,10 @@ class FileDigests:
         if known is None:
             return None
         recorded, _, digest = known.rpartition(" ")
-        if recorded == _Seen.of(status).text():
+        seen = _seen_text(
+            status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+        )
+        if recorded == seen:
             return digest
         self.cache.forget(key)
         return None
