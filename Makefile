@@ -17,7 +17,8 @@ letters: $(STAMP) system-deps
 TEST_WORKERS ?= auto
 PYTEST = $(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4
 
-test: $(STAMP) system-deps browser-deps validator-deps
+# CI runs `make test`: the lint (ruff, and mypy's type check) comes first and must be clean.
+test: lint $(STAMP) system-deps browser-deps validator-deps
 	$(PYTEST)
 
 # Every in-process test, in under a minute: what to run while working. `make test` (CI) runs
@@ -30,9 +31,12 @@ test-fast: $(STAMP) system-deps
 bench: $(STAMP) system-deps browser-deps
 	$(BIN)/python tests/benchmark.py $(BENCH_ARGS)
 
+# Zero findings: ruff's checks and format, and mypy's type check of the package (its
+# settings, [tool.mypy] in pyproject.toml). Any finding fails the target.
 lint: $(STAMP)
 	$(BIN)/ruff check lgo_letters tests
 	$(BIN)/ruff format --check lgo_letters tests
+	$(BIN)/mypy
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -64,7 +64,10 @@ def with_paths(out: str | None = _OUT_HELP) -> Callable[[Callable[..., int]], Ca
 
     def decorate(command: Callable[..., int]) -> Callable[..., None]:
         signature = inspect.signature(command, eval_str=True)
-        options = {"data": (_DATA, Path("data")), "templates": (_TEMPLATES, Path("templates"))}
+        options: dict[str, tuple[object, Path]] = {
+            "data": (_DATA, Path("data")),
+            "templates": (_TEMPLATES, Path("templates")),
+        }
         if out is not None:
             option = typer.Option("--out", help=out)
             options["out"] = (Annotated[Path, option], Path("output"))

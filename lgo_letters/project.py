@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from lgo_letters.caches import cache_folder
 from lgo_letters.completeness import year_warnings
@@ -23,6 +24,7 @@ from lgo_letters.schema import (
     load_council,
     load_year,
 )
+from lgo_letters.schema.formats import YearFormat
 from lgo_letters.schema.loader import records_cache
 from lgo_letters.schema.slugs import SLUG_RULE, check_slugs, is_slug
 
@@ -41,20 +43,29 @@ class Paths:
         return sorted(int(p.name) for p in self.data.iterdir() if p.is_dir() and p.name.isdigit())
 
 
-@dataclass
+@dataclass(frozen=True)
 class PreparedYear:
+    """A year ready to render, made whole by prepare_year and never changed after: serve's
+    threads share one. Its fields cannot be assigned, its mappings are read-only views of
+    copies made here, its lists are tuples."""
+
     year: int
     templates: Templates
     records: YearRecords
     letter_format: LetterFormat
-    averages: dict[str, TypeAverages]
-    letters: dict[str, LetterContext] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    averages: Mapping[str, TypeAverages]
+    letters: Mapping[str, LetterContext]
+    problems: tuple[Problem, ...]
     # The year is incomplete or its averages are pooled (lgo_letters.completeness):
     # said by validate and build, failures with --strict.
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: tuple[Problem, ...]
     # Records given besides the year's own (golden edge cases): lettered, never pooled.
-    unpooled: dict[str, CouncilEntry] = field(default_factory=dict)
+    unpooled: Mapping[str, CouncilEntry]
+
+    def __post_init__(self) -> None:
+        # Read-only views of copies: whoever passed the dicts in cannot change them either.
+        for name in ("averages", "letters", "unpooled"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     def record_file(self, slug: str) -> Path:
         """The record file of a council that has a letter."""
@@ -172,9 +183,7 @@ def _prepare_year(
         letter_format.format,
         records_cache(cache_folder(paths.out, year), letter_format.format) if cache else None,
     )
-    prepared = PreparedYear(
-        year, templates, records, letter_format, {}, problems=list(records.problems)
-    )
+    problems = list(records.problems)
     if only:
         unknown = [s for s in only if s not in records.councils and s not in records.failed]
         if unknown:
@@ -182,46 +191,58 @@ def _prepare_year(
             raise UsageError(
                 f"no council record for {', '.join(unknown)} in {year} (valid: {valid})"
             )
-        prepared.problems = [
-            p for p in prepared.problems if p.file == records.year_file or p.file.stem in only
-        ]
-    if records.year_record is None:
-        return prepared
-    prepared.unpooled = _unpooled_entries(prepared, unpooled)
-
+        problems = [p for p in problems if p.file == records.year_file or p.file.stem in only]
+    averages: dict[str, TypeAverages] = {}
+    warnings: list[Problem] = []
+    extra: dict[str, CouncilEntry] = {}
+    letters: dict[str, LetterContext] = {}
     year_record = records.year_record
-    prepared.averages = year_averages(
-        year_record,
-        (e.record for e in records.councils.values()),
-        letter_format.format.declared.averages,
-    )
-    prepared.warnings, list_problems = year_warnings(records, prepared.averages)
-    prepared.problems.extend(list_problems)
-    signature = year_signature(records, templates)
-    # One mapping of averages per type, shared by its letters (a letter needs its type's
-    # averages, never the type's records: holding those per letter grew with the square
-    # of the councils).
-    nothing = dict.fromkeys(letter_format.format.declared.averages)
-    by_type = {kind: dict(averages.rates) for kind, averages in prepared.averages.items()}
-    entries = [*sorted(records.councils.items()), *prepared.unpooled.items()]
-    for slug, entry in entries:
-        if only and slug not in only:
-            continue
-        prepared.letters[slug] = letter_context(
-            slug,
-            year,
-            entry.record,
+    if year_record is not None:  # else no letter can be made: the year's problems say why
+        extra, extra_problems = _unpooled_entries(records, letter_format.format, unpooled)
+        problems.extend(extra_problems)
+        averages = year_averages(
             year_record,
-            by_type.get(entry.record.type, nothing),
-            signature,
+            (e.record for e in records.councils.values()),
+            letter_format.format.declared.averages,
         )
-    return prepared
+        warnings, list_problems = year_warnings(records, averages)
+        problems.extend(list_problems)
+        signature = year_signature(records, templates)
+        # One mapping of averages per type, shared by its letters (a letter needs its
+        # type's averages, never the type's records: holding those per letter grew with
+        # the square of the councils).
+        nothing = dict.fromkeys(letter_format.format.declared.averages)
+        by_type = {kind: dict(type_averages.rates) for kind, type_averages in averages.items()}
+        for slug, entry in [*sorted(records.councils.items()), *extra.items()]:
+            if only and slug not in only:
+                continue
+            letters[slug] = letter_context(
+                slug,
+                year,
+                entry.record,
+                year_record,
+                by_type.get(entry.record.type, nothing),
+                signature,
+            )
+    return PreparedYear(
+        year,
+        templates,
+        records,
+        letter_format,
+        averages=averages,
+        letters=letters,
+        problems=tuple(problems),
+        warnings=tuple(warnings),
+        unpooled=extra,
+    )
 
 
-def _unpooled_entries(prepared: PreparedYear, files: Sequence[Path]) -> dict[str, CouncilEntry]:
-    """The extra records, validated like the year's own; their problems join the year's."""
-    records = prepared.records
+def _unpooled_entries(
+    records: YearRecords, record_format: YearFormat, files: Sequence[Path]
+) -> tuple[dict[str, CouncilEntry], list[Problem]]:
+    """The extra records, validated like the year's own, and their problems."""
     entries: dict[str, CouncilEntry] = {}
+    problems: list[Problem] = []
     for file in files:
         slug = file.stem
         try:
@@ -234,9 +255,7 @@ def _unpooled_entries(prepared: PreparedYear, files: Sequence[Path]) -> dict[str
                     "rename it"
                 )
                 raise InputError([Problem(file, None, None, "", message)])
-            entries[slug] = CouncilEntry(
-                slug, file, load_council(file, prepared.letter_format.format)
-            )
+            entries[slug] = CouncilEntry(slug, file, load_council(file, record_format))
         except InputError as error:
-            prepared.problems.extend(error.problems)
-    return entries
+            problems.extend(error.problems)
+    return entries, problems

@@ -22,7 +22,7 @@ def render_letter_html(
     write_council(project, slug, record, year=year)
     paths = Paths(project / "data", project / "templates", project / "output")
     prepared = prepare_year(paths, year, [slug])
-    assert prepared.problems == [], [str(p) for p in prepared.problems]
+    assert prepared.problems == (), [str(p) for p in prepared.problems]
     letter = make_letter(prepared, slug)
     assert isinstance(letter, Letter), letter
     return letter.html

@@ -104,7 +104,7 @@ def records(root: Path) -> dict[str, bytes]:
 
 def test_export_has_every_count_and_rate_the_format_declares(root: Path) -> None:
     prepared = prepare_year(paths(root), YEAR)
-    assert prepared.problems == []
+    assert prepared.problems == ()
     table = year_table(prepared)
     names = table.names
     for column in ("remedies_recommended", "remedies_on_time", "public_reports"):

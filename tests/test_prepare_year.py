@@ -3,6 +3,7 @@ to a letter: both checked on a project folder of the test's own records."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def test_unpooled_records_are_lettered_but_never_change_the_averages(
     alone = prepare_year(paths, 2021)
     prepared = prepare_year(paths, 2021, unpooled=[extra])
 
-    assert prepared.problems == []
+    assert prepared.problems == ()
     assert prepared.averages == alone.averages
     assert prepared.averages["district"].rates["upheld"] == 50  # the year's own council only
     assert prepared.record_file("every") == extra
@@ -160,6 +161,31 @@ def test_preparing_a_year_takes_memory_in_proportion_to_its_councils(tmp_path: P
     for cache in ("cold", "warm"):
         ratio = _peak_memory_of_prepare_year(large) / _peak_memory_of_prepare_year(small)
         assert ratio < 2.5, f"records cache {cache}: 4,000 councils took {ratio:.2f}× the memory"
+
+
+def test_a_prepared_year_cannot_be_changed(paths: Paths) -> None:
+    """serve's threads share one PreparedYear: nothing may change it once it is made."""
+    prepared = prepare_year(paths, 2021)
+    letter = prepared.letters["half"]
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        prepared.letters = {}  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        prepared.problems = ()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        prepared.letters["other"] = letter  # type: ignore[index]
+    with pytest.raises(TypeError):
+        del prepared.letters["half"]  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        prepared.averages["district"] = prepared.averages["district"]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        prepared.unpooled["half"] = prepared.records.councils["half"]  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        prepared.problems.append(prepared.problems)  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        prepared.warnings.append(prepared.warnings)  # type: ignore[attr-defined]
+    assert list(prepared.letters) == ["half"]
+    assert prepared.letters["half"] is letter
 
 
 _FROZEN_AFTER = """

@@ -74,7 +74,9 @@ def write_combined(target: Path, year: int, letters: list[CombinedLetter]) -> tu
         }
     )
     writer.root_object[NameObject("/Lang")] = TextStringObject("en-GB")
-    writer.create_viewer_preferences().display_doctitle = True  # the title, not the file name
+    # The title, not the file name. (pypdf makes its properties at run time, so its hints
+    # see a bare property: this assignment is right.)
+    writer.create_viewer_preferences().display_doctitle = True  # type: ignore[assignment]
     writer.page_mode = "/UseOutlines"  # open with the bookmarks showing
     buffer = io.BytesIO()
     writer.write(buffer)
@@ -103,13 +105,16 @@ class CombinedInputs:
     interrupted: bool  # a stop came: not every letter is as it should be
 
 
+CombinedAction = Literal["nothing", "forget", "explain", "remove", "keep", "write"]
+
+
 @dataclass(frozen=True)
 class CombinedPlan:
     """What to do with the combined PDF: nothing; forget it (deleted by hand, not asked
     for); say why it is not written (`reason`); remove it, stale (`reason`); keep it,
     unchanged; or write it from `letters`."""
 
-    action: Literal["nothing", "forget", "explain", "remove", "keep", "write"]
+    action: CombinedAction
     reason: str = ""
     letters: tuple[CombinedLetter, ...] = ()
     drafts: tuple[str, ...] = ()  # left out
@@ -167,7 +172,7 @@ def decide_combined(inputs: CombinedInputs, manifest: Manifest, out_dir: Path) -
         and previous.input == input_hash
         and file_sha256(target) == previous.sha256
     )
-    action = "keep" if unchanged and not inputs.force else "write"
+    action: CombinedAction = "keep" if unchanged and not inputs.force else "write"
     return CombinedPlan(action, letters=finals, drafts=drafts, input_hash=input_hash)
 
 

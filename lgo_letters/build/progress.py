@@ -9,6 +9,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -33,15 +34,14 @@ class BuildProgress:
         self.starting = starting
         self.done = 0
         self.total = 0
-        self._bar: Progress | None = None
-        self._task = None
+        self._bar: tuple[Progress, TaskID] | None = None  # the bar and its one task
 
     def start(self, total: int) -> None:
         self.total = total
         if self.quiet or not total:
             return
         if self.console.is_terminal and sys.stderr.isatty():
-            self._bar = Progress(
+            bar = Progress(
                 TextColumn("[bold]{task.description:<24.24}"),
                 BarColumn(),
                 MofNCompleteColumn(),
@@ -52,17 +52,18 @@ class BuildProgress:
                 console=self.console,
                 transient=True,
             )
-            self._task = self._bar.add_task(self.starting, total=total)
-            self._bar.start()
+            self._bar = bar, bar.add_task(self.starting, total=total)
+            bar.start()
 
     def letter(self, slug: str, message: str, failed: bool = False) -> None:
         self.done += 1
         if self.quiet:
             return
         if self._bar is not None:
-            self._bar.update(self._task, advance=1, description=slug)
+            bar, task = self._bar
+            bar.update(task, advance=1, description=slug)
             if failed:
-                self._bar.console.print(f"failed {slug}: {message}", markup=False)
+                bar.console.print(f"failed {slug}: {message}", markup=False)
             return
         width = len(str(self.total))
         status = "FAILED" if failed else self.done_word
@@ -72,5 +73,5 @@ class BuildProgress:
 
     def stop(self) -> None:
         if self._bar is not None:
-            self._bar.stop()
+            self._bar[0].stop()
             self._bar = None

@@ -89,16 +89,16 @@ def build_year(
         year, out_dir, problems=tuple(prepared.problems), warnings=tuple(prepared.warnings)
     )
 
-    def finish(report: BuildReport, **outcome: object) -> BuildReport:
-        return dataclasses.replace(report, seconds=time.perf_counter() - started, **outcome)
+    def finish(report: BuildReport) -> BuildReport:
+        return dataclasses.replace(report, seconds=time.perf_counter() - started)
 
     if options.strict and prepared.warnings:
-        refused = f"--strict: {len(prepared.warnings)} warning(s); no letter was built"
-        return finish(checked, refused=refused)
+        strict = f"--strict: {len(prepared.warnings)} warning(s); no letter was built"
+        return finish(dataclasses.replace(checked, refused=strict))
     checked = dataclasses.replace(checked, failures=record_failures(prepared, options))
     folder = check_output_folder(out_dir)
     if folder.refusal is not None and not folder.readable:
-        return finish(checked, **_refusal(folder.refusal, tuple(prepared.letters)))
+        return finish(_refused(checked, folder.refusal, tuple(prepared.letters)))
     if options.pdf and folder.refusal is None and not harfbuzz_subset_available():
         warn(HARFBUZZ_WARNING)
 
@@ -110,7 +110,7 @@ def build_year(
         loaded = Manifest.load(out_dir, year)
         checked = dataclasses.replace(checked, manifest_damage=loaded.damage)
         saved = Checkpoints(loaded.with_engine(engine_fingerprint()))
-        refused = None
+        refused: BuildReport | None = None
         remembered = Remembered(HtmlDigests(paths.out, year), file_digests(paths.out, year))
         try:
             plan = plan_letters(prepared, options, out_dir, saved.latest, build.stop, remembered)
@@ -119,7 +119,7 @@ def build_year(
             if folder.refusal is not None and (plan.letters or (options.clean and stale)):
                 # The folder cannot be written and this build has something to write there.
                 undone = tuple(letter.slug for letter in plan.letters)
-                refused = _planned(checked, plan, **_refusal(folder.refusal, undone))
+                refused = _refused(_planned(checked, plan), folder.refusal, undone)
             else:
                 saved.record(plan.manifest)
                 report = _write_letters(build, _planned(checked, plan), plan, stale, saved)
@@ -130,8 +130,12 @@ def build_year(
             manifest_error = "" if refused else _write_manifest(saved.latest)
             remembered.save()
     if refused is not None:
-        return finish(refused, interrupted_by=build.stop.received)
-    return finish(report, manifest_error=manifest_error, interrupted_by=build.stop.received)
+        return finish(dataclasses.replace(refused, interrupted_by=build.stop.received))
+    return finish(
+        dataclasses.replace(
+            report, manifest_error=manifest_error, interrupted_by=build.stop.received
+        )
+    )
 
 
 def _write_letters(
@@ -179,15 +183,16 @@ def _write_letters(
     )
 
 
-def _refusal(error: OutputError, undone: tuple[str, ...]) -> dict[str, object]:
+def _refused(report: BuildReport, error: OutputError, undone: tuple[str, ...]) -> BuildReport:
     """What the report says when the output folder refuses the build's writes."""
-    return {"refused": f"{error}; no letter was written", "halted": True, "not_done": undone}
+    refused = f"{error}; no letter was written"
+    return dataclasses.replace(report, refused=refused, halted=True, not_done=undone)
 
 
-def _planned(checked: BuildReport, plan: Plan, **outcome: object) -> BuildReport:
+def _planned(checked: BuildReport, plan: Plan) -> BuildReport:
     """The report once letters are planned: those unchanged, and those the template failed."""
     failures = checked.failures + plan.failures
-    return dataclasses.replace(checked, unchanged=plan.unchanged, failures=failures, **outcome)
+    return dataclasses.replace(checked, unchanged=plan.unchanged, failures=failures)
 
 
 def _letters_done(

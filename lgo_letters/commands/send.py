@@ -103,12 +103,12 @@ def _print(year: int, report: SendReport, host: str | None, verbose: bool) -> No
             _say(f"{name} came after the last message: nothing was left undone")
     elif report.not_attempted:
         _say(f"not attempted: {', '.join(report.not_attempted)}; run send again to send them")
-    held = len(report.held) - len(already)
+    not_to_send = len(report.held) - len(already)
     counts = [
         f"{len(report.failed)} failed",
         f"{len(report.not_attempted)} not attempted",
         f"{len(already)} already sent",
-        f"{held} not to be sent",
+        f"{not_to_send} not to be sent",
     ]
     if report.dry_run:
         _say(

@@ -15,8 +15,8 @@ def run_validate(paths: Paths, years: list[int], strict: bool = False) -> int:
     years = years or paths.data_years()
     if not years:
         raise UsageError(f"no years in {paths.data}")
-    problems = []
-    warnings = []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
     councils = 0
     flags: dict[int, int] = {}
     # Every year's folders first: a year that cannot be checked at all stops the command

@@ -42,7 +42,7 @@ def pooled_averages(
 ) -> dict[str, TypeAverages]:
     """Each `rates` average pooled by authority type from `records`."""
     records = list(records)
-    result = {}
+    result: dict[str, TypeAverages] = {}
     for kind in AUTHORITY_TYPES:
         similar = [r for r in records if r.type == kind]
         if not similar:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 Text = TypeVar("Text", bound=str)  # str, or markupsafe.Markup for HTML
 
@@ -52,7 +52,8 @@ def join_names(names: Sequence[Text]) -> Text:
     if len(names) == 1:
         return names[0]
     *most, last = names
-    return type(last)(", ").join(most) + " & " + last
+    # Markup's join and + give Markup (escaping the str parts); typeshed says str.
+    return cast(Text, type(last)(", ").join(most) + " & " + last)
 
 
 def long_date(day: dt.date) -> str:

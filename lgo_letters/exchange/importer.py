@@ -565,11 +565,11 @@ class _Importer:
                     continue
             slow.append(update)
         records = [self._changed[u.slug][0] for u in slow]
-        for update, text in zip(slow, rewrite_all(records), strict=True):
-            if isinstance(text, ValueError):
-                self._problem(str(update.file), "", str(text), self._changed[update.slug][2])
+        for update, rewritten in zip(slow, rewrite_all(records), strict=True):
+            if isinstance(rewritten, ValueError):
+                self._problem(str(update.file), "", str(rewritten), self._changed[update.slug][2])
             else:
-                update.text = text
+                update.text = rewritten
 
     # -- validating ------------------------------------------------------------------------
 

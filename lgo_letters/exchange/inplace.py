@@ -254,7 +254,7 @@ def _block_mapping(node: yaml.Node | None) -> yaml.MappingNode:
     return node
 
 
-def _splice(text: str, root: yaml.Node, path: str, value: Any, order: Order) -> Splice:
+def _splice(text: str, root: yaml.Node | None, path: str, value: Any, order: Order) -> Splice:
     *parents, key = path.split(".")
     mapping = _block_mapping(root)
     for part in parents:

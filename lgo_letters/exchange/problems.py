@@ -3,7 +3,8 @@ or `contacts.csv:14`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 # How much of a cell a message quotes: enough to find it, never a whole 300 MB cell.
@@ -31,7 +32,7 @@ class CellProblem:
     where: str  # file, file:line, or file[sheet]!cell
     field: str
     message: str
-    position: Position = field(default=UNPLACED, compare=False)
+    position: Position = dataclasses.field(default=UNPLACED, compare=False)
 
     def __str__(self) -> str:
         field = f" {self.field}:" if self.field else ""

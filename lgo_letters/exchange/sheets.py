@@ -235,7 +235,7 @@ def _read_csv(file: Path, raw: bytes) -> Sheet:
     except ValueError as error:
         raise _file_error(file, str(error)) from None
     reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
-    rows = []
+    rows: list[Row] = []
     start = 1
     try:
         for values in reader:
@@ -345,7 +345,7 @@ def _workbook_rows(file: Path, raw: bytes, sheet_name: str | None) -> Sheet:
         label = f"{file}[{name}]"
         value_rows = values[name].iter_rows(values_only=True)
         formula_rows = formulas[name].iter_rows() if formulas is not None else None
-        rows = []
+        rows: list[Row] = []
         for number, row_values in enumerate(value_rows, start=1):
             formula_cells = next(formula_rows, ()) if formula_rows is not None else ()
             cells = tuple(

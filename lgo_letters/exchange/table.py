@@ -284,9 +284,11 @@ def table_xlsx(table: YearTable) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = f"Councils {table.year}"
     sheet.append(table.names)
     for cell in sheet[1]:

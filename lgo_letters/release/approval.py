@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from lgo_letters.errors import UsageError
 from lgo_letters.output import write_atomic
-from lgo_letters.release.history import COMMAND_LINE, HistoryEntry, append_history
+from lgo_letters.release.history import COMMAND_LINE, HistoryEntry, Via, append_history
 from lgo_letters.release.ledgers import (
     Approval,
     approved_text_file,
@@ -96,7 +96,7 @@ def approve(
     slugs: list[str],
     by: str,
     *,
-    via: str = COMMAND_LINE,
+    via: Via = COMMAND_LINE,
     shown: Mapping[str, str] | None = None,
 ) -> ApprovalReport:
     """Approve these letters as they are built now; a letter that cannot be is refused with
@@ -139,7 +139,7 @@ def approve(
                 council=slug,
                 by=by,
                 at=at,
-                via=via,  # type: ignore[arg-type]
+                via=via,
                 pdf_sha256=state.pdf_sha256,
                 html_sha256=state.html_sha256,
             )
@@ -166,7 +166,7 @@ def why_not_unapprovable(state: LetterState) -> str | None:
 
 
 def unapprove(
-    year: YearState, slugs: list[str], by: str, reason: str, *, via: str = COMMAND_LINE
+    year: YearState, slugs: list[str], by: str, reason: str, *, via: Via = COMMAND_LINE
 ) -> ApprovalReport:
     """Withdraw these letters' approvals, with the reason kept in the history log. A letter
     is approved until it is sent: an approval the sent letter carries stays. Call under
@@ -191,7 +191,7 @@ def unapprove(
                 council=slug,
                 by=by,
                 at=at,
-                via=via,  # type: ignore[arg-type]
+                via=via,
                 pdf_sha256=approval.pdf_sha256,
                 html_sha256=approval.html_sha256,
                 reason=reason,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -27,7 +27,7 @@ from lgo_letters.hashing import file_sha256
 from lgo_letters.output import write_atomic
 
 RECORD = ".lgo-letters-publish.json"
-GENERATOR = "lgo-letters publish"
+GENERATOR: Final = "lgo-letters publish"
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 FileName = Annotated[str, Field(pattern=r"^[^/\\]+$")]

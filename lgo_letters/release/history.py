@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import ValidationError
 
@@ -21,8 +21,9 @@ from lgo_letters.release.ledgers import Sha256, _Entry, _read_document, append_t
 from lgo_letters.schema.errors import problems_from_validation
 
 HISTORY = "approvals-log.yaml"
-DESK = "desk"
-COMMAND_LINE = "command line"
+Via = Literal["desk", "command line"]
+DESK: Final = "desk"
+COMMAND_LINE: Final = "command line"
 
 _HEADER = """\
 # Every approval and unapproval of the year's letters: who, when, the letter's sha256,
@@ -37,7 +38,7 @@ class HistoryEntry(_Entry):
     council: str
     by: str
     at: str  # ISO 8601, UTC
-    via: Literal["desk", "command line"]
+    via: Via
     pdf_sha256: Sha256
     html_sha256: Sha256
     reason: str | None = None

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from lgo_letters.build.signals import StopSignals
 from lgo_letters.context.letter import Correction
@@ -331,7 +331,9 @@ def _refusal(error: smtplib.SMTPException) -> tuple[str, str]:
             "; ".join(f"{reply} ({address})" for address, reply in replies),
         )
     if isinstance(error, smtplib.SMTPResponseException):
-        reply = f"{error.smtp_code} {error.smtp_error.decode(errors='replace')}"
+        words = error.smtp_error  # bytes from the server; str when smtplib words it itself
+        text = words.decode(errors="replace") if isinstance(words, bytes) else words
+        reply = f"{error.smtp_code} {text}"
         return f"the server refused it: {reply}", reply
     return str(error), str(error)
 
@@ -350,10 +352,12 @@ class _Pace:
         self.next_at = max(self.next_at, time.monotonic()) + self.interval
 
 
-def _attempt(item: Outgoing, made: _Made, result: str, reply: str) -> SentMessage:
+def _attempt(
+    item: Outgoing, made: _Made, result: Literal["sent", "failed"], reply: str
+) -> SentMessage:
     return SentMessage(
         council=item.state.slug,
-        result=result,  # type: ignore[arg-type]
+        result=result,
         at=now_utc(),
         to=list(item.state.emails),
         cc=list(item.state.cc),

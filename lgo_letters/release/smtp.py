@@ -20,9 +20,12 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from lgo_letters.errors import UsageError
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 PASSWORD_VARIABLE = "LGO_LETTERS_SMTP_PASSWORD"
 STARTTLS, SSL, PLAIN = "starttls", "ssl", "none"
@@ -110,11 +113,14 @@ class _TimedContext:
 class BoundedClient(smtplib.SMTP):
     """smtplib's client with bounded replies and a deadline on every exchange."""
 
+    _host: str  # smtplib's own attribute (the name TLS checks), not in typeshed
+
     def __init__(self, context: ssl.SSLContext, **options: Any):
         self.deadline = math.inf
         self.seconds = 0.0
         self.received = bytearray()  # what the server sent and no reply has taken yet
-        self.timed_context = _TimedContext(context, self)
+        # smtplib only calls the context's wrap_socket, which _TimedContext bounds in time.
+        self.timed_context = cast(ssl.SSLContext, _TimedContext(context, self))
         super().__init__(**options)
 
     # -- the deadline ------------------------------------------------------------------
@@ -139,12 +145,13 @@ class BoundedClient(smtplib.SMTP):
     # -- smtplib's I/O, bounded ----------------------------------------------------------
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         try:
+            # smtplib's own (private) method, which typeshed does not list.
             return super()._get_socket(host, port, self.time_left())  # type: ignore[misc]
         except TimeoutError:
             self.abort(f"no connection to {host}:{port} within {self.seconds:g} s (--timeout)")
             raise  # not reached
 
-    def send(self, s: bytes | str) -> None:  # type: ignore[override]
+    def send(self, s: ReadableBuffer | str) -> None:
         if not self.sock:
             raise smtplib.SMTPServerDisconnected("please run connect() first")
         data = s.encode(self.command_encoding) if isinstance(s, str) else s
@@ -208,8 +215,8 @@ class BoundedClient(smtplib.SMTP):
                 )
         return code, b"\n".join(lines)
 
-    def starttls(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:  # type: ignore[override]
-        reply = super().starttls(context=self.timed_context)  # type: ignore[arg-type]
+    def starttls(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        reply = super().starttls(context=self.timed_context)
         # Anything sent before the handshake is not from the TLS session: never a reply.
         self.received.clear()
         return reply

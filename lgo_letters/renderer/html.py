@@ -49,7 +49,8 @@ def render_template(
             f"template syntax error: {error.message}"
         ) from None
     except jinja2.TemplateNotFound as error:
-        raise TemplateError(f"{templates.dir / error.name}: template not found") from None
+        missing = error.name if isinstance(error.name, str) else name
+        raise TemplateError(f"{templates.dir / missing}: template not found") from None
     except jinja2.TemplateError as error:
         raise TemplateError(f"{_template_location(templates, error)}: {error}") from None
     except OSError as error:  # e.g. an included image is missing

@@ -9,6 +9,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from lgo_letters.errors import Problem
 from lgo_letters.schema.yaml_reader import NotPlainNumber, YamlDocument, field_path
@@ -72,7 +73,7 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
+def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     kind = error["type"]
     value = error.get("input")
     loc = tuple(error["loc"])
@@ -97,8 +98,8 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "less_than_equal":
         return f"must be {error['ctx']['le']} or less, not {describe(value)}"
     if kind == "literal_error":  # expected: "'county', 'district' or 'london'"
-        allowed = re.findall(r"'([^']*)'", error["ctx"]["expected"])
-        return f"must be one of {', '.join(allowed)}, not {describe(value)}"
+        choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
+        return f"must be one of {', '.join(choices)}, not {describe(value)}"
     if kind in ("too_short", "string_too_short"):
         return "must not be empty"
     if kind in ("date_from_datetime_inexact", "date_from_datetime_parsing", "date_parsing"):

@@ -119,10 +119,10 @@ def reserved_name(name: str) -> str | None:
 
 def _reserved_names(declared: FormatRecord) -> list[Finding]:
     sections = {
-        "statistics": declared.statistics,
-        "fields": declared.fields,
-        "facts": declared.facts,
-        "averages": declared.averages,
+        "statistics": tuple(declared.statistics),
+        "fields": tuple(declared.fields),
+        "facts": tuple(declared.facts),
+        "averages": tuple(declared.averages),
     }
     return [
         (f"{section}.{name}", f"{why}: choose another name")

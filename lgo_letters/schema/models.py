@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -24,7 +24,7 @@ from lgo_letters.schema.slugs import SLUG_RULE, is_slug
 from lgo_letters.schema.text import MAX_COUNT, check_line, check_paragraph
 
 AuthorityType = Literal["county", "district", "metropolitan", "unitary", "london"]
-AUTHORITY_TYPES: tuple[str, ...] = AuthorityType.__args__  # type: ignore[attr-defined]
+AUTHORITY_TYPES: tuple[AuthorityType, ...] = get_args(AuthorityType)
 
 Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
 Percent = Annotated[int, Field(strict=True, ge=0, le=100)]

@@ -25,6 +25,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,12 +175,16 @@ class _Converter:
             raise self.fail(node, dotted, f"{_shown(text)} {problem}")
 
 
-class _RefuseAnchors:
+class _RefuseAnchors(yaml.composer.Composer):
     """A Composer that refuses anchors and aliases as they are read, before any expansion."""
 
     name: str
+    # Given by the parser each subclass is mixed with (PyYAML's Parser or libyaml's CParser).
+    check_event: Callable[..., bool]
+    peek_event: Callable[[], Any]
+    dispose: Callable[[], None]
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
             mark = self.peek_event().start_mark
             raise InputError(
@@ -193,7 +198,7 @@ class _RefuseAnchors:
                     )
                 ]
             )
-        return super().compose_node(parent, index)  # type: ignore[misc]
+        return super().compose_node(parent, index)
 
 
 class _PythonComposer(_RefuseAnchors, yaml.SafeLoader):
@@ -203,7 +208,7 @@ class _PythonComposer(_RefuseAnchors, yaml.SafeLoader):
 if yaml.__with_libyaml__:
     from yaml._yaml import CParser
 
-    class _FastComposer(_RefuseAnchors, yaml.composer.Composer, yaml.resolver.Resolver, CParser):
+    class _LibyamlComposer(_RefuseAnchors, yaml.resolver.Resolver, CParser):
         """libyaml's scanner and parser, PyYAML's composer and resolver."""
 
         def __init__(self, stream: str):
@@ -211,6 +216,7 @@ if yaml.__with_libyaml__:
             yaml.composer.Composer.__init__(self)
             yaml.resolver.Resolver.__init__(self)
 
+    _FastComposer: type[_RefuseAnchors] | None = _LibyamlComposer
 else:  # a PyYAML built without libyaml
     _FastComposer = None
 
@@ -360,7 +366,9 @@ def _decode(file: Path, raw: bytes) -> str:
         ) from None
 
 
-def _compose_with(composer: type, file: Path, text: str) -> yaml.Node | None:
+def _compose_with(
+    composer: Callable[[str], _RefuseAnchors], file: Path, text: str
+) -> yaml.Node | None:
     loader = composer(text)
     loader.name = str(file)
     try:

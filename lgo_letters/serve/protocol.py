@@ -35,6 +35,7 @@ class DeadlineProtocol(H11Protocol):
     request_timeout: float = 20.0
     _deadline: asyncio.TimerHandle | None = None
 
+    # As uvicorn's H11Protocol declares it (a narrower transport than asyncio's protocol).
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._start_deadline()

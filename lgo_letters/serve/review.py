@@ -114,17 +114,6 @@ def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(found)
 
 
-def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """Every file of a folder with its modification time and size."""
-    found = []
-    for file in sorted(folder.rglob("*")):
-        with contextlib.suppress(OSError):
-            if file.is_file():
-                status = file.stat()
-                found.append((str(file), status.st_mtime_ns, status.st_size))
-    return tuple(found)
-
-
 class Desk:
     def __init__(self, paths: Paths, year: int):
         self.paths = paths
