@@ -212,22 +212,11 @@ def _cached_council(
     bytes parsed, so a file that changes meanwhile is never taken for the one cached."""
     if cache is None:
         return load_council(file, year_format)
-    files = cache.files
-    digest = files.unchanged(file)
-    cached = cache.get(digest) if digest is not None else None
     raw = None
-    if cached is None:
-        # The file's sha256 is known only by reading it; kept (by its size, times and
-        # inode) only when those stood still while it was read.
-        hashed_at = time.time_ns()
-        try:
-            before = os.stat(file)
-        except OSError:
-            before = None  # read_file_bytes says why
-        raw = read_file_bytes(file)
-        digest = sha256_bytes(raw)
-        if before is not None:
-            files.note(file, before, hashed_at, digest)
+    digest = cache.files.unchanged(file)
+    cached = cache.get(digest) if digest is not None else None
+    if digest is None or cached is None:
+        raw, digest = _read_hashed(file, cache.files)
         cached = cache.get(digest)
     if cached is not None:
         try:
@@ -235,11 +224,25 @@ def _cached_council(
         except (ValueError, TypeError, KeyError, AttributeError):  # not of this format
             cache.forget(digest)
     if raw is None:
-        raw = read_file_bytes(file)
-        digest = sha256_bytes(raw)
+        raw, digest = _read_hashed(file, cache.files)
     record = validate_council(parse_yaml_bytes(file, raw), year_format)
     cache.put(digest, record.model_dump_json(exclude_unset=True))
     return record
+
+
+def _read_hashed(file: Path, files: FileDigests) -> tuple[bytes, str]:
+    """The record file's bytes and their sha256, which `files` keeps (by the file's size,
+    times and inode) only when those stood still while it was read."""
+    hashed_at = time.time_ns()
+    try:
+        before = os.stat(file)
+    except OSError:
+        before = None  # read_file_bytes says why
+    raw = read_file_bytes(file)
+    digest = sha256_bytes(raw)
+    if before is not None:
+        files.note(file, before, hashed_at, digest)
+    return raw, digest
 
 
 def _restored(model: type[M], data: dict[str, Any]) -> M:
