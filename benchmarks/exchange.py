@@ -60,7 +60,7 @@ def _command(
 
 def _in_process(root: Path, figures: Path) -> dict[str, float]:
     from lgo_letters.exchange.importer import plan_import
-    from lgo_letters.exchange.sheets import read_sheet
+    from lgo_letters.sheets.reader import read_sheet
     from lgo_letters.project import Paths
 
     started = time.process_time()

@@ -41,7 +41,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from lgo_letters.build.manifest import BuiltFile, Manifest  # noqa: E402
+from lgo_letters.manifest import BuiltFile, Manifest  # noqa: E402
 from lgo_letters.caches import cache_folder  # noqa: E402
 from tests.helpers import PROJECT_DATA  # noqa: E402
 from tests.synthetic import YEAR, council_record  # noqa: E402

@@ -178,8 +178,8 @@ def build(
     Only letters whose inputs changed are rebuilt; <out>/<year>/manifest.json records them.
     """
     from lgo_letters.build import BuildOptions
-    from lgo_letters.build.pool import default_jobs
     from lgo_letters.commands.build import run_build
+    from lgo_letters.layout.pool import default_jobs
 
     options = BuildOptions(
         only=tuple(only or ()),

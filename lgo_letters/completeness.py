@@ -107,10 +107,10 @@ class _Listed:
 
 def read_councils_list(file: Path) -> list[_Listed]:
     """The official list's rows; InputError naming the file when it cannot be used."""
-    from lgo_letters.exchange.columns import header_key
-    from lgo_letters.exchange.problems import SheetError
-    from lgo_letters.exchange.sheets import read_sheet
-    from lgo_letters.exchange.values import clean_text
+    # Imported here: most years have no list, and reading one is not worth loading early.
+    from lgo_letters.sheets.cells import clean_text, find_header_row, header_cells
+    from lgo_letters.sheets.problems import SheetError
+    from lgo_letters.sheets.reader import Row, read_sheet
 
     try:
         sheet = read_sheet(file)
@@ -118,29 +118,32 @@ def read_councils_list(file: Path) -> list[_Listed]:
         raise InputError(
             [Problem(file, None, None, "councils_list", p.message) for p in error.problems]
         ) from None
-    for index, row in enumerate(sheet.rows[:30]):
-        headers = [header_key(v) if v is not None else "" for v in row.values]
-        code = next((i for i, h in enumerate(headers) if h in _CODE_HEADERS), None)
-        name = next((i for i, h in enumerate(headers) if h in _NAME_HEADERS), None)
-        if code is None and name is None:
+
+    def code_and_name(row: Row) -> tuple[int | None, int | None] | None:
+        cells = header_cells(row)
+        code = next((i for i, _, key in cells if key in _CODE_HEADERS), None)
+        name = next((i for i, _, key in cells if key in _NAME_HEADERS), None)
+        return None if code is None and name is None else (code, name)
+
+    found = find_header_row(sheet, code_and_name)
+    if found is None:
+        message = "no header row naming a code or name column"
+        raise InputError([Problem(file, None, None, "councils_list", message)])
+    position, (code, name) = found
+    listed = []
+    for later in sheet.rows[position + 1 :]:
+        code_value = later.value(code) if code is not None else None
+        name_value = later.value(name) if name is not None else None
+        if code_value is None and name_value is None:
             continue
-        listed = []
-        for later in sheet.rows[index + 1 :]:
-            code_value = later.value(code) if code is not None else None
-            name_value = later.value(name) if name is not None else None
-            if code_value is None and name_value is None:
-                continue
-            listed.append(
-                _Listed(
-                    later.number,
-                    clean_text(code_value).upper() if code_value is not None else None,
-                    clean_text(name_value) if name_value is not None else None,
-                )
+        listed.append(
+            _Listed(
+                later.number,
+                clean_text(code_value).upper() if code_value is not None else None,
+                clean_text(name_value) if name_value is not None else None,
             )
-        return listed
-    raise InputError(
-        [Problem(file, None, None, "councils_list", "no header row naming a code or name column")]
-    )
+        )
+    return listed
 
 
 def _name_problem(council: _Known, message: str) -> Problem:

@@ -12,8 +12,10 @@ The command line turns them into messages and exit codes in one place (cli.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # some record or letter failed; every other letter is still made
@@ -56,6 +58,20 @@ class InputError(Exception):
 class TemplateError(Exception):
     """A template failed to load or render; the message names its file and line."""
 
+    def problem(self) -> Problem:
+        """The message as a located problem: `file[:line]: message` (as the renderer words
+        it) becomes file, line and message, and prints exactly as before."""
+        text = str(self)
+        found = _TEMPLATE_PLACE.match(text)
+        if found is None:
+            return Problem(Path(""), None, None, "", text)
+        line = found["line"]
+        return Problem(Path(found["file"]), int(line) if line else None, None, "", found["msg"])
+
+
+# How the renderer words a template's fault: "templates/2021/letter.html.j2:12: message".
+_TEMPLATE_PLACE = re.compile(r"(?P<file>[^\n]+?)(?::(?P<line>\d+))?: (?P<msg>.*)\Z", re.S)
+
 
 class OutputError(Exception):
     """An output file or folder cannot be written; the message says which and why.
@@ -71,3 +87,46 @@ class OutputError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+# Why a letter was not made: its record, the year's file, its template, its PDF's layout,
+# or (a build's) writing its files.
+FailureKind = Literal["record", "year", "template", "pdf", "output"]
+
+
+@dataclass(frozen=True)
+class LetterFailure:
+    """Why one council's letter was not made: the one failure type every front end shows
+    (build's report, status, approve/send/publish, the review desk, the live preview,
+    `check`). Each problem is located (file, line, field); `reasons` is how they are
+    worded everywhere, one a line: `file:line:col: field: message`.
+
+    Made by lgo_letters.letter (record, year, template: `letter.make_letter` decides),
+    lgo_letters.layout.step (pdf) and the build's writes (output)."""
+
+    slug: str
+    kind: FailureKind
+    problems: tuple[Problem, ...]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        # An output fault's message names the file it could not write already.
+        if self.kind == "output":
+            return tuple(problem.message for problem in self.problems)
+        return tuple(map(str, self.problems))
+
+    @property
+    def summary(self) -> str:
+        """One line, where many letters are listed (build's report, the preview's index):
+        a year file with problems costs every letter of the year, said once."""
+        if self.kind == "year" and self.problems:
+            year_file = self.problems[0].file
+            return f"{year_file} has problems, so no letter of {year_file.parent.name} can be made"
+        return "; ".join(self.reasons)
+
+    def with_note(self, note: str) -> LetterFailure:
+        """The same failure, its last reason followed by `note`."""
+        *before, last = self.problems
+        return LetterFailure(
+            self.slug, self.kind, (*before, replace(last, message=f"{last.message}; {note}"))
+        )

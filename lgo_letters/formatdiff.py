@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 import yaml
 
-from lgo_letters.errors import InputError, UsageError
-from lgo_letters.letter import LetterFailure, make_letter
+from lgo_letters.errors import InputError, LetterFailure, UsageError
+from lgo_letters.letter import make_letter
 from lgo_letters.project import Paths, check_year, prepare_year
 from lgo_letters.schema.formats import YearFormat
 from lgo_letters.schema.models import CORE_FIELDS, FieldSpec, RateSpec

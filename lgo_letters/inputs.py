@@ -35,8 +35,9 @@ from lgo_letters.project import PreparedYear, year_signature
 from lgo_letters.renderer.fonts import font_files
 from lgo_letters.renderer.webfont import WEBFONT_PACKAGES
 
-# The code between HTML and PDF bytes: a change here must rebuild every PDF.
-_ENGINE_SOURCES = ("renderer/pdf.py", "renderer/fonts.py", "build/worker.py")
+# The code between HTML and PDF bytes (the one PDF step and what it calls): a change here
+# must rebuild every PDF.
+_ENGINE_SOURCES = ("renderer/pdf.py", "renderer/fonts.py", "layout/step.py")
 _PINNED_PACKAGES = ("weasyprint", "pydyf", "fonttools", "pypdf")
 # Besides lgo-letters' own code, what turns a letter's context into its HTML (with the
 # font embedded in it: renderer/webfont.py's packages).

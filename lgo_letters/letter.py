@@ -1,29 +1,29 @@
 """The one way to get a council's letter: prepared year → HTML → PDF, or a located failure.
 
-`build`, `preview`, `serve` and `check` all make letters here, so whether a letter can be
-made, and what it says, is decided once. Whatever goes wrong while making one letter (a
-problem in its record or in year.yaml, any exception from a template, any exception while
-laying out its PDF) comes back as a LetterFailure naming the file and line: it costs that
-letter only, never the rest of the run.
+Whether a letter can be made is decided here, once (`cannot_make`, then `make_letter`):
+`build`, `status` and every command that acts on letters (release.state), the review desk,
+the live preview (`serve`), `preview` and `check` all ask these two functions. Whatever goes
+wrong while making one letter (a problem in its record or in year.yaml, any exception from a
+template, any exception while laying out its PDF) comes back as the one failure type,
+errors.LetterFailure, each of its problems located by file, line and field: it costs that
+letter only, never the rest of the run. The PDF step itself is lgo_letters.layout.step.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from lgo_letters.context import LetterContext
-from lgo_letters.errors import Problem, TemplateError
+from lgo_letters.errors import LetterFailure, Problem, TemplateError
+from lgo_letters.layout.step import LetterPdf, render_letter_pdf
 from lgo_letters.project import PreparedYear
 from lgo_letters.renderer.html import render_html, style_text, with_stylesheet
 from lgo_letters.renderer.webfont import font_face_css
 
 if TYPE_CHECKING:
     from lgo_letters.renderer.pdf import PdfRenderer
-
-# Why a letter could not be made: its record, the year's file, its template, its PDF.
-FailureKind = Literal["record", "year", "template", "pdf"]
 
 
 @dataclass(frozen=True)
@@ -42,53 +42,43 @@ class Letter:
         return with_stylesheet(self.document, style_text(self.stylesheet), fonts)
 
 
-@dataclass(frozen=True)
-class LetterFailure:
-    slug: str
-    kind: FailureKind
-    problems: tuple[Problem, ...] = ()  # located problems of the record or year.yaml
-    message: str = ""  # a template's or the PDF's fault, located as file:line: ...
+def cannot_make(prepared: PreparedYear, slug: str) -> LetterFailure | None:
+    """Why the council's letter cannot be made before any template runs (its record has
+    problems, or the year's file has), or None when it can be rendered.
 
-    @property
-    def reasons(self) -> tuple[str, ...]:
-        return (self.message,) if self.message else tuple(map(str, self.problems))
-
-
-@dataclass(frozen=True)
-class LetterPdf:
-    pdf: bytes
-    pages: int
-
-
-def make_letter(prepared: PreparedYear, slug: str) -> Letter | LetterFailure:
-    """The council's letter as HTML, or why it cannot be made.
-
-    `slug` must name a record of the year (or one of its unpooled records); anything else
-    is the caller's mistake (KeyError).
+    `slug` must name a record of the year the year was prepared for (or one of its unpooled
+    records); anything else is the caller's mistake (KeyError).
     """
     records = prepared.records
     if slug in records.failed:
         return LetterFailure(slug, "record", tuple(records.failed[slug]))
-    if slug not in prepared.letters:
-        if slug not in records.councils and slug not in prepared.unpooled:
-            raise KeyError(slug)
-        year_problems = tuple(p for p in prepared.problems if p.file == records.year_file)
-        return LetterFailure(slug, "year", year_problems)
+    if slug in prepared.letters:
+        return None
+    if records.year_record is not None or slug not in records.councils:
+        raise KeyError(slug)  # not a council of the year, or not one it was prepared for
+    year_problems = tuple(p for p in prepared.problems if p.file == records.year_file)
+    if not year_problems:  # (the year's problems were found elsewhere: say where to look)
+        year_problems = (Problem(records.year_file, None, None, "", "has problems"),)
+    return LetterFailure(slug, "year", year_problems)
+
+
+def make_letter(prepared: PreparedYear, slug: str) -> Letter | LetterFailure:
+    """The council's letter as HTML, or why it cannot be made (see `cannot_make`; a
+    template's fault is located at the template's file and line)."""
+    failure = cannot_make(prepared, slug)
+    if failure is not None:
+        return failure
     context = prepared.letters[slug]
     try:
         document = render_html(prepared.templates, prepared.letter_format, context)
         stylesheet = prepared.templates.stylesheet()
     except TemplateError as error:
-        return LetterFailure(slug, "template", message=str(error))
+        return LetterFailure(slug, "template", (error.problem(),))
     return Letter(slug, prepared.record_file(slug), context, document, stylesheet)
 
 
 def letter_pdf(letter: Letter, renderer: PdfRenderer) -> LetterPdf | LetterFailure:
-    """The letter laid out as a PDF; any fault of the layout costs this letter only."""
-    try:
-        pdf, pages = renderer.render_counted(letter.document, letter.stylesheet)
-    except Exception as error:
-        # Worded as a build reports a PDF its worker could not lay out (build/worker.py).
-        reason = f"PDF rendering failed: {type(error).__name__}: {error}"
-        return LetterFailure(letter.slug, "pdf", message=f"{letter.record_file}: {reason}")
-    return LetterPdf(pdf, pages)
+    """The letter laid out as a PDF by the one PDF step (lgo_letters.layout.step)."""
+    return render_letter_pdf(
+        renderer, letter.slug, letter.record_file, letter.document, letter.stylesheet
+    )

@@ -41,11 +41,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lgo_letters.build import BuildOptions, build_year
-from lgo_letters.build.jobs import PdfJob, PdfWritten
-from lgo_letters.build.pool import default_jobs
 from lgo_letters.build.progress import BuildProgress
-from lgo_letters.build.worker import init_worker, render_pdf
 from lgo_letters.inputs import harfbuzz_subset_available
+from lgo_letters.layout.jobs import PdfJob, PdfWritten
+from lgo_letters.layout.pool import default_jobs
+from lgo_letters.layout.worker import init_worker, render_pdf
 from lgo_letters.letter import Letter, make_letter
 from lgo_letters.output import commit
 from lgo_letters.project import Paths, prepare_year

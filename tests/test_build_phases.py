@@ -20,12 +20,13 @@ from lgo_letters.build.combined import (
     decide_combined,
     update_combined,
 )
-from lgo_letters.build.manifest import MANIFEST, BuiltFile, CombinedEntry, Manifest
 from lgo_letters.build.options import BuildOptions
 from lgo_letters.build.plan import out_of_date, plan_letters
-from lgo_letters.build.report import BuildReport, Failure
+from lgo_letters.build.report import BuildReport
 from lgo_letters.build.stale import clean, stale_councils
+from lgo_letters.errors import LetterFailure, Problem
 from lgo_letters.hashing import sha256_bytes
+from lgo_letters.manifest import MANIFEST, BuiltFile, CombinedEntry, Manifest
 from lgo_letters.output import folder_lock
 from lgo_letters.project import Paths, prepare_year
 from tests.errorcases import invoke
@@ -309,12 +310,25 @@ def test_one_deleted_by_hand_is_forgotten_not_made_again(tmp_path: Path) -> None
 # --- what the outcome means for the exit code -------------------------------------------------
 
 
+def _failed(reason: str) -> LetterFailure:
+    return LetterFailure("ashby", "template", (Problem(Path("t.j2"), 1, None, "", reason),))
+
+
 @pytest.mark.parametrize(
     ("outcome", "code"),
     [
         ({}, 0),
         ({"built": ("ashby",), "unchanged": ("barnfield",)}, 0),
-        ({"failures": (Failure("ashby", ("broken",)),)}, 1),
+        (
+            {
+                "failures": (
+                    LetterFailure(
+                        "ashby", "template", (Problem(Path("t.j2"), 1, None, "", "broken"),)
+                    ),
+                )
+            },
+            1,
+        ),
         ({"refused": "--strict: 1 warning(s); no letter was built"}, 1),
         ({"halted": True}, 1),
         ({"manifest_error": "cannot write manifest.json"}, 1),
@@ -322,7 +336,13 @@ def test_one_deleted_by_hand_is_forgotten_not_made_again(tmp_path: Path) -> None
         ({"interrupted_by": signal.SIGTERM, "combined_skipped": True}, 128 + signal.SIGTERM),
         # A signal after the last letter: nothing was left undone.
         ({"interrupted_by": signal.SIGINT, "built": ("ashby",)}, 0),
-        ({"interrupted_by": signal.SIGINT, "failures": (Failure("ashby", ("x",)),)}, 1),
+        (
+            {
+                "interrupted_by": signal.SIGINT,
+                "failures": (_failed("x"),),
+            },
+            1,
+        ),
     ],
 )
 def test_the_exit_code_is_decided_by_the_report(outcome: dict, code: int) -> None:

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from lgo_letters import caches
-from lgo_letters.build.manifest import MANIFEST, Manifest
 from lgo_letters.build.options import BuildOptions
 from lgo_letters.build.plan import Remembered, plan_letters
 from lgo_letters.caches import FileDigests, KeyedCache, cache_folder, file_digests
 from lgo_letters.hashing import sha256_bytes
 from lgo_letters.inputs import HtmlDigests, letter_sources, year_sources
 from lgo_letters.letter import Letter, make_letter
+from lgo_letters.manifest import MANIFEST, Manifest
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.schema.loader import load_format, records_cache
 from tests.errorcases import invoke

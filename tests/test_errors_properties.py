@@ -301,7 +301,12 @@ def _dumped(record: dict, style: str) -> str:
 
 
 @given(records(text=LIBYAML_TEXT), st.sampled_from(["block", "flow", "quoted"]))
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    # Timed by the machine's load, not by the code: no deadline (as the tests above).
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 def test_libyaml_reads_a_record_as_the_python_scanner_does(
     tmp_path: Path, year_record: tuple[int, dict], style: str
 ) -> None:

@@ -14,10 +14,10 @@ import jsonschema
 import pytest
 import yaml
 
-from lgo_letters.exchange.formulas import guard_formula, unguard_formula
 from lgo_letters.exchange.table import table_columns, year_table
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.renderer import Templates
+from lgo_letters.sheets.formulas import guard_formula, unguard_formula
 from tests.errorcases import Run, invoke
 from tests.helpers import REPO
 from tests.records import council

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from lgo_letters.build.manifest import BuiltFile, Manifest
 from lgo_letters.exchange.table import year_table
+from lgo_letters.manifest import BuiltFile, Manifest
 from lgo_letters.project import Paths, prepare_year
 from tests.errorcases import invoke
 from tests.exchange_helpers import YEAR, make_year, record, write_record

@@ -148,7 +148,7 @@ def test_a_damaged_manifest_is_reported_once_and_ignored(own: Path, damage: str)
 def test_a_manifest_that_cannot_be_written_costs_no_letter(
     own: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("lgo_letters.build.manifest.CHECKPOINT_SECONDS", -1.0)  # after every letter
+    monkeypatch.setattr("lgo_letters.manifest.CHECKPOINT_SECONDS", -1.0)  # after every letter
     (out_year(own) / "manifest.json").mkdir(parents=True)
     run = build("--jobs", "1")
     assert run.code == 1, run.stderr

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from lgo_letters.schema import Problem
+from lgo_letters.errors import LetterFailure, Problem
 from lgo_letters.serve.pages import (
     CouncilRow,
     index_page,
     internal_error_page,
     not_found_page,
     unavailable_page,
+    year_unavailable_page,
 )
 from tests.golden_letters import golden_letters, golden_session
 from tests.htmltext import glued_blocks, text_content
@@ -39,7 +40,8 @@ def _server_pages() -> dict[str, str]:
     return {
         "index": index_page(2020, "data/2020", rows, [problem], None, [warning], list(rates)),
         "404": not_found_page(2020, "There is no such page.", ["ashfield", "bespoke-comments"]),
-        "unavailable": unavailable_page("b", [problem], ["a message", "another"]),
+        "unavailable": unavailable_page(LetterFailure("b", "record", (problem, problem))),
+        "unavailable (year)": year_unavailable_page("b", "a message"),
         "internal error": internal_error_page("KeyError: 'x'"),
     }
 

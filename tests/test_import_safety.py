@@ -421,7 +421,7 @@ def test_problems_are_bounded(root: Path) -> None:
 
 @pytest.mark.slow  # reads 100,000 rows
 def test_too_many_rows_are_refused(root: Path) -> None:
-    from lgo_letters.exchange import sheets
+    from lgo_letters.sheets import reader as sheets
 
     figures = root / "figures.csv"
     figures.write_text("Council,Upheld\n" + "x,1\n" * (sheets.MAX_ROWS + 1))

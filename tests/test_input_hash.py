@@ -40,7 +40,7 @@ def test_the_engine_fingerprint_names_every_input_besides_the_html() -> None:
     for font in fonts:
         assert fingerprint[f"font:{font.name}"] == sha256_bytes(font.read_bytes())
     package = Path(lgo_letters.__file__).parent
-    for source in ("renderer/pdf.py", "renderer/fonts.py", "build/worker.py"):
+    for source in ("renderer/pdf.py", "renderer/fonts.py", "layout/step.py"):
         assert fingerprint[f"source:{source}"] == sha256_bytes((package / source).read_bytes())
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lgo_letters.build.manifest import (
+from lgo_letters.manifest import (
     FORMAT_VERSION,
     MANIFEST,
     BuiltFile,

@@ -20,8 +20,11 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
-from lgo_letters.build.pool import ATTEMPTS, PdfPool
+from lgo_letters.layout.jobs import PdfFailed, PdfJob, PdfWritten
+from lgo_letters.layout.pool import ATTEMPTS, PdfPool
+from lgo_letters.layout.step import pdf_failure
+
+DIED = f"the worker process rendering this letter died ({ATTEMPTS} times)"
 
 # Slow: each generation of the pool starts a worker process that loads WeasyPrint.
 pytestmark = pytest.mark.slow
@@ -210,7 +213,9 @@ def test_a_letter_whose_worker_dies_every_time_fails(
 
     outcomes = rendering.finish()
     assert outcomes["held"] == PdfFailed(
-        f"the worker process rendering this letter died ({ATTEMPTS} times)"
+        pdf_failure(
+            "held", Path(), f"the worker process rendering this letter died ({ATTEMPTS} times)"
+        )
     )
     assert not (tmp_path / "held.pdf").exists()
     assert pool.workers_lost == ATTEMPTS
@@ -231,7 +236,9 @@ def test_only_the_letter_that_kills_its_worker_fails_not_those_beside_it(
     assert isinstance(outcomes["innocent"], PdfWritten), outcomes["innocent"]
     assert isinstance(outcomes["after"], PdfWritten), outcomes["after"]
     assert outcomes["held"] == PdfFailed(
-        f"the worker process rendering this letter died ({ATTEMPTS} times)"
+        pdf_failure(
+            "held", Path(), f"the worker process rendering this letter died ({ATTEMPTS} times)"
+        )
     )
     # Once beside the innocent letter (charged to neither), then ATTEMPTS times alone.
     assert killed == pool.workers_lost == ATTEMPTS + 1

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lgo_letters.letter import Letter, LetterFailure, letter_pdf, make_letter
+from lgo_letters.errors import LetterFailure
+from lgo_letters.letter import Letter, letter_pdf, make_letter
 from lgo_letters.project import Paths, prepare_year
 from tests.helpers import REPO
 from tests.records import council

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from lgo_letters.build.manifest import CombinedEntry, Manifest
 from lgo_letters.context.numbers import counted
 from lgo_letters.hashing import file_sha256, sha256_bytes
+from lgo_letters.manifest import CombinedEntry, Manifest
 from lgo_letters.output import write_atomic
 
 PRINT_COPY = "print copy, not for publication"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lgo_letters.build.pool import default_jobs
+from lgo_letters.layout.pool import default_jobs
 
 
 @dataclass(frozen=True)

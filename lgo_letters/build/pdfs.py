@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from lgo_letters.build.jobs import PdfFailed, PdfJob
-from lgo_letters.build.manifest import BuiltFile, Manifest
 from lgo_letters.build.plan import PlannedLetter
-from lgo_letters.build.pool import PdfPool
 from lgo_letters.build.progress import BuildProgress
-from lgo_letters.build.report import Failure
 from lgo_letters.build.write import LettersWritten, put_in_place
+from lgo_letters.errors import LetterFailure
+from lgo_letters.layout.jobs import PdfFailed, PdfJob
+from lgo_letters.layout.pool import PdfPool
+from lgo_letters.manifest import BuiltFile, Manifest
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,8 @@ def render_pdfs(
     """Lay out and write each letter's PDF; a stop, or a folder that refuses every write,
     leaves the rest undone. `checkpoint` is given the manifest after every letter."""
     built: list[str] = []
-    failures: list[Failure] = []
-    halting: Failure | None = None
+    failures: list[LetterFailure] = []
+    halting: LetterFailure | None = None
     by_slug = {letter.slug: letter for letter in letters}
     progress.start(len(letters))
     pool = PdfPool(jobs, templates_dir, stop_requested=lambda: stop() or halting is not None)
@@ -49,6 +49,7 @@ def render_pdfs(
             out_dir / f"{letter.slug}.pdf",
             letter.input_hash,
             letter.stylesheet,
+            letter.record_file,
         )
         for letter in letters
     ]
@@ -57,10 +58,7 @@ def render_pdfs(
         if not isinstance(outcome, PdfFailed):
             outcome, manifest = put_in_place(letter, outcome, job.target, manifest)
         if isinstance(outcome, PdfFailed):
-            reason = (
-                outcome.reason if outcome.writing else f"{letter.record_file}: {outcome.reason}"
-            )
-            failures.append(failure := Failure(job.slug, (reason,)))
+            failures.append(failure := outcome.failure)
             if outcome.whole_folder and halting is None:
                 halting = failure
             progress.letter(job.slug, outcome.reason, failed=True)

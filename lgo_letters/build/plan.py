@@ -18,13 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lgo_letters.build.manifest import BuiltFile, Manifest
 from lgo_letters.build.options import BuildOptions
-from lgo_letters.build.report import Failure
 from lgo_letters.caches import FileDigests
+from lgo_letters.errors import LetterFailure
 from lgo_letters.hashing import file_sha256, sha256_bytes
 from lgo_letters.inputs import HtmlDigest, HtmlDigests, letter_sources, year_sources
-from lgo_letters.letter import LetterFailure, make_letter
+from lgo_letters.letter import cannot_make, make_letter
+from lgo_letters.manifest import BuiltFile, Manifest
 from lgo_letters.project import PreparedYear
 
 
@@ -52,7 +52,7 @@ class Plan:
 
     letters: tuple[PlannedLetter, ...]  # with something to write
     unchanged: tuple[str, ...]
-    failures: tuple[Failure, ...]  # the template failed for these
+    failures: tuple[LetterFailure, ...]  # the template failed for these
     manifest: Manifest  # with the HTML found current on disk recorded
 
     @property
@@ -122,7 +122,7 @@ def plan_letters(
     known); a stop leaves the rest unplanned."""
     planned: list[PlannedLetter] = []
     unchanged: list[str] = []
-    failures: list[Failure] = []
+    failures: list[LetterFailure] = []
     current_html: list[tuple[str, str, Path, HtmlDigest]] = []  # recorded once, at the end
     sha256_of = remembered.files.sha256 if remembered.files else file_sha256
     shared = year_sources(prepared) if remembered.html and prepared.letters else None
@@ -142,7 +142,7 @@ def plan_letters(
                 continue
         letter = make_letter(prepared, slug)
         if isinstance(letter, LetterFailure):
-            failures.append(Failure(slug, letter.reasons))
+            failures.append(letter)
             continue
         html = letter.html
         if remembered.html and sources:
@@ -211,18 +211,12 @@ def _built(digest: HtmlDigest) -> BuiltFile:
     return BuiltFile(input=digest.input_hash, sha256=digest.sha256, bytes=digest.size)
 
 
-def record_failures(prepared: PreparedYear, options: BuildOptions) -> tuple[Failure, ...]:
-    """Letters lost to problems in their records (the problems are reported as such), and,
-    when the year's own file has problems, every council's: no letter can be made."""
+def record_failures(prepared: PreparedYear, options: BuildOptions) -> tuple[LetterFailure, ...]:
+    """The letters asked for that cannot be made before any template runs (letter.cannot_make
+    decides: problems in their records, or in the year's own file)."""
     records = prepared.records
-    failures = [
-        Failure(slug, tuple(map(str, problems)), record_problems=True)
-        for slug, problems in sorted(records.failed.items())
-        if options.wants(slug)
-    ]
-    if records.year_record is None:
-        reason = f"{records.year_file} has problems, so no letter of {records.year} can be made"
-        failures += [
-            Failure(slug, (reason,)) for slug in sorted(records.councils) if options.wants(slug)
-        ]
+    failures = []
+    for slug in sorted({*records.failed, *records.councils}):
+        if options.wants(slug) and (failure := cannot_make(prepared, slug)) is not None:
+            failures.append(failure)
     return tuple(failures)

@@ -5,16 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from lgo_letters.errors import Problem
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A letter that was not built, and why, each reason located as file:line."""
-
-    slug: str
-    reasons: tuple[str, ...]
-    record_problems: bool = False  # the reasons are problems of its record (printed as such)
+from lgo_letters.errors import LetterFailure, Problem
 
 
 @dataclass(frozen=True)
@@ -23,7 +14,7 @@ class BuildReport:
     out_dir: Path
     built: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
-    failures: tuple[Failure, ...] = ()
+    failures: tuple[LetterFailure, ...] = ()  # the letters not built, and why
     not_done: tuple[str, ...] = ()  # left by an interruption, or by a halted build
     stale: tuple[str, ...] = ()
     removed: tuple[Path, ...] = ()

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lgo_letters.build.manifest import Manifest
 from lgo_letters.hashing import file_sha256
+from lgo_letters.manifest import Manifest
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lgo_letters.build.jobs import PdfFailed, PdfWritten
-from lgo_letters.build.manifest import Manifest
 from lgo_letters.build.plan import PlannedLetter
-from lgo_letters.build.report import Failure
-from lgo_letters.errors import OutputError
+from lgo_letters.errors import LetterFailure, OutputError
+from lgo_letters.layout.jobs import PdfFailed, PdfWritten, output_failure
+from lgo_letters.manifest import Manifest
 from lgo_letters.output import commit, discard, write_atomic, write_temporary
 
 
@@ -26,8 +25,8 @@ class LettersWritten:
     workers' figures, pdfs.PdfsWritten) the letters with a new PDF."""
 
     built: tuple[str, ...]
-    failures: tuple[Failure, ...]
-    halting: Failure | None  # the write the output folder refused: nothing more is written
+    failures: tuple[LetterFailure, ...]
+    halting: LetterFailure | None  # the write the output folder refused: nothing more is written
     manifest: Manifest
 
 
@@ -36,7 +35,7 @@ def write_html_letters(
 ) -> LettersWritten:
     """Write each letter's HTML; a stop, or a folder that refuses every write, ends it."""
     built: list[str] = []
-    failures: list[Failure] = []
+    failures: list[LetterFailure] = []
     for letter in letters:
         if stop():
             break
@@ -44,7 +43,7 @@ def write_html_letters(
         try:
             write_atomic(html_file, letter.html, durable=False)
         except OutputError as error:
-            failures.append(failure := Failure(letter.slug, (str(error),)))
+            failures.append(failure := output_failure(letter.slug, html_file, error))
             if error.whole_folder:
                 return LettersWritten(tuple(built), tuple(failures), failure, manifest)
             continue
@@ -69,12 +68,13 @@ def put_in_place(
         discard(written.temporary)
         if html_temporary is not None:
             discard(html_temporary)
-        return PdfFailed(str(error), writing=True, whole_folder=error.whole_folder), manifest
+        failed = PdfFailed(output_failure(letter.slug, target, error), error.whole_folder)
+        return failed, manifest
     if html_temporary is not None:
         try:
             commit(html_temporary, html_file)
         except OutputError as error:  # the manifest records the PDF alone: redone next time
-            failed = PdfFailed(str(error), writing=True, whole_folder=error.whole_folder)
-            return failed, manifest
+            failure = output_failure(letter.slug, html_file, error)
+            return PdfFailed(failure, error.whole_folder), manifest
         manifest = manifest.recording(letter.slug, letter.name, html_file, letter.html_entry())
     return written, manifest

@@ -34,21 +34,21 @@ from lgo_letters.build.combined import (
     update_combined,
 )
 from lgo_letters.build.folder import check_output_folder, remove_leftover_temporaries
-from lgo_letters.build.manifest import MANIFEST, Checkpoints, Manifest
 from lgo_letters.build.options import BuildOptions
 from lgo_letters.build.pdfs import PdfsWritten, render_pdfs
 from lgo_letters.build.plan import Plan, Remembered, plan_letters, record_failures
-from lgo_letters.build.pool import warm_up
 from lgo_letters.build.progress import BuildProgress
-from lgo_letters.build.report import BuildReport, Failure
-from lgo_letters.build.signals import StopSignals
+from lgo_letters.build.report import BuildReport
 from lgo_letters.build.stale import clean, stale_councils
 from lgo_letters.build.write import LettersWritten, write_html_letters
 from lgo_letters.caches import file_digests
 from lgo_letters.errors import OutputError, UsageError
 from lgo_letters.inputs import HtmlDigests, engine_fingerprint, harfbuzz_subset_available
+from lgo_letters.layout.pool import warm_up
+from lgo_letters.manifest import MANIFEST, Checkpoints, Manifest
 from lgo_letters.output import folder_lock
 from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
+from lgo_letters.signals import StopSignals
 
 HARFBUZZ_WARNING = (
     "warning: libharfbuzz-subset is not installed, so WeasyPrint subsets fonts with fontTools "
@@ -206,8 +206,8 @@ def _letters_done(
     not_done = tuple(slug for slug in prepared.letters if slug not in finished)
     halting = html.halting or (pdfs.halting if pdfs else None)
     if halting is not None and not_done:
-        said = f"{halting.reasons[0]}; {len(not_done)} more letter(s) not attempted"
-        failures = tuple(Failure(f.slug, (said,)) if f is halting else f for f in failures)
+        said = halting.with_note(f"{len(not_done)} more letter(s) not attempted")
+        failures = tuple(said if f is halting else f for f in failures)
     return dataclasses.replace(
         report,
         built=built,

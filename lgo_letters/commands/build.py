@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from lgo_letters.build import BuildOptions, BuildReport, build_year
-from lgo_letters.build.manifest import MANIFEST
 from lgo_letters.build.progress import BuildProgress
+from lgo_letters.manifest import MANIFEST
 from lgo_letters.project import Paths
 from lgo_letters.report import err, print_problems, print_warnings
 
@@ -49,9 +49,8 @@ def print_summary(report: BuildReport, options: BuildOptions) -> None:
     # A fault every letter shares (a broken template, say) is one line, not one a letter.
     letters_by_reason: dict[str, list[str]] = defaultdict(list)
     for failure in sorted(report.failures, key=lambda f: f.slug):
-        if not failure.record_problems:
-            for reason in failure.reasons:
-                letters_by_reason[reason].append(failure.slug)
+        if failure.kind != "record":  # a record's problems are printed above
+            letters_by_reason[failure.summary].append(failure.slug)
     for reason, slugs in letters_by_reason.items():
         _say(f"{_some(slugs)}: {reason}")
     if report.failures:

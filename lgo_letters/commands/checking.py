@@ -8,10 +8,10 @@ import json
 
 from lgo_letters.checking.compare import CouncilComparison, YearComparison, compare_years
 from lgo_letters.checking.trace import trace_letter
-from lgo_letters.exchange.formulas import guard_formula
 from lgo_letters.project import Paths
 from lgo_letters.report import err, out
 from lgo_letters.schema.slugs import check_slugs
+from lgo_letters.sheets.formulas import guard_formula
 
 
 def run_trace(paths: Paths, year: int, slug: str, as_json: bool) -> int:

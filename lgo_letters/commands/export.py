@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lgo_letters.build.manifest import Manifest
 from lgo_letters.checking.compare import compare_years
 from lgo_letters.errors import OutputError, UsageError
 from lgo_letters.exchange.table import WRITERS, with_previous, write_table, year_table
+from lgo_letters.manifest import Manifest
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.report import err, print_problems
 

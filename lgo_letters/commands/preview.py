@@ -9,9 +9,9 @@ import webbrowser
 from pathlib import Path
 
 from lgo_letters.checking.trace import trace_prepared, with_sources
-from lgo_letters.errors import OutputError
+from lgo_letters.errors import LetterFailure, OutputError
 from lgo_letters.exchange.provenance import load_provenance
-from lgo_letters.letter import LetterFailure, letter_pdf, make_letter
+from lgo_letters.letter import letter_pdf, make_letter
 from lgo_letters.output import ensure_output_folder, write_atomic
 from lgo_letters.project import Paths, prepare_year
 from lgo_letters.report import err, out, print_problems
@@ -30,8 +30,9 @@ def run_preview(
     print_problems(prepared.problems)
     letter = make_letter(prepared, slug)
     if isinstance(letter, LetterFailure):
-        if letter.message:  # a record's or year.yaml's problems are printed above
-            err.print(f"{slug}: {letter.message}", markup=False)
+        if letter.kind not in ("record", "year"):  # those problems are printed above
+            for reason in letter.reasons:
+                err.print(f"{slug}: {reason}", markup=False)
         return 1
     stem = paths.out / str(year) / slug
     try:
@@ -43,7 +44,8 @@ def run_preview(
 
             made = letter_pdf(letter, PdfRenderer(paths.templates))
             if isinstance(made, LetterFailure):
-                err.print(f"{slug}: {made.message}", markup=False)
+                for reason in made.reasons:
+                    err.print(f"{slug}: {reason}", markup=False)
                 return 1
             written.append(stem.with_suffix(".pdf"))
             write_atomic(written[1], made.pdf)

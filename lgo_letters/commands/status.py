@@ -7,11 +7,11 @@ import io
 import json
 
 from lgo_letters.context.numbers import counted
-from lgo_letters.exchange.formulas import guard_formula
 from lgo_letters.project import Paths
 from lgo_letters.release.history import DESK, HistoryEntry, approved_via, load_history
 from lgo_letters.release.state import LetterState, YearState, load_year_state
 from lgo_letters.report import err, out, print_text
+from lgo_letters.sheets.formulas import guard_formula
 
 COLUMNS = (
     "council", "name", "record", "draft", "build", "approval", "approved_by",

@@ -20,16 +20,15 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from lgo_letters.errors import InputError, Problem
-from lgo_letters.exchange.problems import CellProblem, SheetError
-from lgo_letters.exchange.sheets import Row, Sheet, TooLong, UnsavedFormula, column_letter
 from lgo_letters.exchange.table import previous_columns, table_columns
 from lgo_letters.schema.errors import problems_from_validation
 from lgo_letters.schema.formats import noun_forms
 from lgo_letters.schema.models import AUTHORITY_TYPES, FieldSpec, FormatRecord
 from lgo_letters.schema.yaml_reader import read_yaml
+from lgo_letters.sheets.cells import HEADER_SEARCH_ROWS, find_header_row, header_cells, header_key
+from lgo_letters.sheets.problems import CellProblem, SheetError
+from lgo_letters.sheets.reader import Row, Sheet, column_letter
 
-# The header row need not be the first: title rows above it are skipped.
-HEADER_SEARCH_ROWS = 30
 IGNORE = "ignore"
 
 # Record fields a spreadsheet can give, by the field's path in the record, with the
@@ -93,12 +92,6 @@ def names_a_rate(header: object) -> bool:
     rate", "Average upheld")."""
     text = unicodedata.normalize("NFKC", str(header)).casefold().replace("_", " ")
     return _NOT_A_COUNT.search(text) is not None
-
-
-def header_key(text: object) -> str:
-    """ "Detailed Investigations", "detailed_investigations" → "detailedinvestigations"."""
-    folded = unicodedata.normalize("NFKC", str(text)).casefold()
-    return re.sub(r"[\W_]+", "", folded)
 
 
 @dataclass(frozen=True)
@@ -258,15 +251,13 @@ def find_layout(sheet: Sheet, mapping: Mapping, declared: FormatRecord) -> Layou
     known = _by_header(declared)
     counts = count_paths(declared)
     computed_keys = computed_headers(declared)
-    for row in sheet.rows[:HEADER_SEARCH_ROWS]:
+
+    def layout(row: Row) -> Layout | None:
         fields: dict[int, str] = {}
         unmapped: list[str] = []
         computed: list[str] = []
         rates: list[str] = []
-        for index, cell in enumerate(row.values):
-            if cell is None or isinstance(cell, TooLong | UnsavedFormula):
-                continue
-            key = header_key(cell)
+        for index, cell, key in header_cells(row):
             path = mapping.columns.get(key) or _known_path(key, cell, known, counts)
             if path == IGNORE:
                 continue
@@ -279,9 +270,15 @@ def find_layout(sheet: Sheet, mapping: Mapping, declared: FormatRecord) -> Layou
             else:
                 unmapped.append(str(cell))
         named = set(fields.values())
-        if named & set(KEY_FIELDS) and len(named) >= 2:
-            _check_duplicates(sheet, row, fields)
-            return Layout(row, fields, tuple(unmapped), tuple(computed), tuple(rates))
+        if not (named & set(KEY_FIELDS) and len(named) >= 2):
+            return None
+        return Layout(row, fields, tuple(unmapped), tuple(computed), tuple(rates))
+
+    found = find_header_row(sheet, layout)
+    if found is not None:
+        _, layout_found = found
+        _check_duplicates(sheet, layout_found.header, layout_found.fields)
+        return layout_found
     raise SheetError(
         [
             CellProblem(

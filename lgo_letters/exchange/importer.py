@@ -24,14 +24,6 @@ from lgo_letters.errors import InputError, OutputError, Problem, UsageError
 from lgo_letters.exchange.columns import Layout, Mapping, count_paths, find_layout, read_mapping
 from lgo_letters.exchange.inplace import reads_as
 from lgo_letters.exchange.matching import new_slugs
-from lgo_letters.exchange.problems import (
-    SHOWN_CHARACTERS,
-    UNPLACED,
-    CellProblem,
-    Position,
-    SheetError,
-    shown,
-)
 from lgo_letters.exchange.provenance import (
     PROVENANCE,
     Given,
@@ -40,14 +32,6 @@ from lgo_letters.exchange.provenance import (
     updated_provenance,
 )
 from lgo_letters.exchange.records import RecordFile, edited_in_place, field_rank, rewrite_all
-from lgo_letters.exchange.sheets import (
-    MAX_CELL_CHARACTERS,
-    Row,
-    Sheet,
-    TooLong,
-    UnsavedFormula,
-    read_sheet,
-)
 from lgo_letters.exchange.values import to_value
 from lgo_letters.filesets import Recovered, Written, recover, write_together
 from lgo_letters.project import Paths, check_year
@@ -55,6 +39,22 @@ from lgo_letters.schema.loader import council_files, validate_council
 from lgo_letters.schema.names import name_key
 from lgo_letters.schema.slugs import SLUG_RULE, is_slug
 from lgo_letters.schema.yaml_reader import YamlDocument, parse_yaml
+from lgo_letters.sheets.problems import (
+    SHOWN_CHARACTERS,
+    UNPLACED,
+    CellProblem,
+    Position,
+    SheetError,
+    shown,
+)
+from lgo_letters.sheets.reader import (
+    MAX_CELL_CHARACTERS,
+    Row,
+    Sheet,
+    TooLong,
+    UnsavedFormula,
+    read_sheet,
+)
 
 # What a new record needs that only a spreadsheet can give, besides its format's statistics.
 REQUIRED_FOR_NEW = ("name", "type", "recipients", "role")

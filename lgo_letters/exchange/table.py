@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from lgo_letters.context import LetterContext, Rate
-from lgo_letters.exchange.formulas import guard_formula
 from lgo_letters.output import write_atomic
 from lgo_letters.project import PreparedYear
 from lgo_letters.schema.models import FormatRecord
+from lgo_letters.sheets.formulas import guard_formula
 
 if TYPE_CHECKING:  # building a year is not needed to read its manifest's entries
-    from lgo_letters.build.manifest import Manifest
+    from lgo_letters.manifest import Manifest
 
 # How a column's values are held and shown: text, a list of texts, a count, a whole
 # percentage, yes/no, or a sha256.
@@ -248,7 +248,7 @@ def cell_text(value: Any) -> str:
 
 def table_csv(table: YearTable) -> str:
     """The table as CSV; text cells a spreadsheet would run as a formula are guarded
-    (lgo_letters.exchange.formulas)."""
+    (lgo_letters.sheets.formulas)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.names)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from typing import Any
 
-from lgo_letters.exchange.columns import TYPE_WORDS, header_key
-from lgo_letters.exchange.problems import shown
+from lgo_letters.exchange.columns import TYPE_WORDS
 from lgo_letters.schema.models import AUTHORITY_TYPES, check_email_address, check_gss_code
 from lgo_letters.schema.text import MAX_LINE_CHARACTERS, forbidden_character
+from lgo_letters.sheets.cells import clean_text, header_key
+from lgo_letters.sheets.problems import shown
 
 # What Excel shows for a formula that failed; openpyxl reads the cached value as this text.
 _FORMULA_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!"}
@@ -26,14 +26,6 @@ _WHOLE_NUMBER = re.compile(r"^[+]?\d+(?:\.0*)?$")
 EMAIL_FIELDS = frozenset({"email", "cc"})
 # Excel's binary floating point: 41 after arithmetic may be stored as 41.00000000000001.
 FLOAT_NOISE = 1e-9
-
-
-def clean_text(value: Any) -> str:
-    """Text as typed, without the invisible characters spreadsheets carry (no-break and
-    zero-width spaces, soft hyphens), its spaces collapsed."""
-    text = unicodedata.normalize("NFC", str(value))
-    text = re.sub(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]", "", text)
-    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def _shown(value: Any) -> str:

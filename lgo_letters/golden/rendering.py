@@ -16,10 +16,10 @@ import pypdfium2
 from PIL import Image, ImageOps
 
 from lgo_letters.letter import Letter
-from lgo_letters.release.text import letter_text
 from lgo_letters.renderer.html import style_text, with_stylesheet
 from lgo_letters.renderer.raster import png_bytes
 from lgo_letters.renderer.webfont import font_face_css
+from lgo_letters.sentences import letter_text
 
 # Pages are kept small: 0.4 of 72 dpi (239 by 337 pixels for A4) in 16 greys is enough to
 # see a moved paragraph or a changed figure, at ~7 KB a page.

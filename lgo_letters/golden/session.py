@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lgo_letters.build.jobs import PdfFailed, PdfJob
-from lgo_letters.build.pool import PdfPool, default_jobs
+from lgo_letters.errors import LetterFailure
 from lgo_letters.golden.cases import GoldenCase, discover_cases, golden_folder
 from lgo_letters.golden.compare import CaseResult, Status, compare_brief, compare_full
 from lgo_letters.golden.rendering import Rendering
@@ -32,7 +31,9 @@ from lgo_letters.golden.store import (
     write_brief,
     write_full,
 )
-from lgo_letters.letter import Letter, LetterFailure, make_letter
+from lgo_letters.layout.jobs import PdfFailed, PdfJob
+from lgo_letters.layout.pool import PdfPool, default_jobs
+from lgo_letters.letter import Letter, make_letter
 from lgo_letters.output import commit, discard, ensure_output_folder
 from lgo_letters.project import Paths
 from lgo_letters.schema.loader import EDGE_CASES_FOLDER
@@ -118,7 +119,7 @@ class GoldenSession:
         for case in cases:
             letter = make_letter(case.prepared, case.slug)
             if isinstance(letter, LetterFailure):
-                done[case.name] = _error(case, "; ".join(letter.reasons))
+                done[case.name] = _error(case, "; ".join(letter.reasons))  # as build says
             else:
                 letters[case.name] = letter
         by_name = {case.name: case for case in cases}
@@ -137,15 +138,21 @@ class GoldenSession:
         scratch = Path(tempfile.mkdtemp(prefix=".golden-pdfs-", dir=self.paths.project.out))
         try:
             jobs = [
-                PdfJob(name, letter.document, scratch / f"{name}.pdf", "", letter.stylesheet)
+                PdfJob(
+                    name,
+                    letter.document,
+                    scratch / f"{name}.pdf",
+                    "",
+                    letter.stylesheet,
+                    letter.record_file,
+                )
                 for name, letter in letters.items()
             ]
             pool = PdfPool(self.jobs, self.case_set.templates.dir)
             for job, made in pool.render(jobs):
                 case = by_name[job.slug]
                 if isinstance(made, PdfFailed):
-                    reason = f"{case.record_file}: {made.reason}"
-                    done[case.name] = _error(case, reason)
+                    done[case.name] = _error(case, "; ".join(made.failure.reasons))
                 else:
                     pdf = made.temporary.read_bytes()
                     rendering = Rendering(letters.pop(case.name), pdf)

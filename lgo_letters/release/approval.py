@@ -18,13 +18,13 @@ from lgo_letters.release.ledgers import (
     write_approvals,
 )
 from lgo_letters.release.state import BUILT, NOT_BUILT, LetterState, YearState
-from lgo_letters.release.text import letter_text
 from lgo_letters.schema.models import check_one_line
 from lgo_letters.schema.text import (
     MAX_LINE_CHARACTERS,
     MAX_PARAGRAPH_CHARACTERS,
     forbidden_character,
 )
+from lgo_letters.sentences import letter_text
 
 # What the desk says when the letter on disk is not the one its page showed.
 CHANGED_WHILE_READING = "the letter changed while you were reading it: reload"
@@ -81,7 +81,7 @@ def approver_name() -> str:
 
 def why_not_approvable(state: LetterState) -> str | None:
     if state.problems:
-        return f"it has problems: {state.problems[0]}"
+        return f"it has problems: {'; '.join(state.problems)}"
     if state.draft:
         return "it is a draft (draft: true in its record)"
     if state.build == NOT_BUILT:

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from lgo_letters.context.letter import Correction, SentenceChange
-from lgo_letters.exchange.formulas import guard_formula
 from lgo_letters.output import write_atomic
 from lgo_letters.release.ledgers import ChangedSentence, PublishedCorrection, SentMessage
 from lgo_letters.release.state import LetterState
+from lgo_letters.sheets.formulas import guard_formula
 
 RELEASED = "released"
 NOT_KEPT = "what changed is not known: the earlier letter's text was not kept"

@@ -23,7 +23,6 @@ from typing import Any
 
 import jinja2
 
-from lgo_letters.build.manifest import Manifest
 from lgo_letters.exchange.table import (
     WRITERS,
     Column,
@@ -32,6 +31,7 @@ from lgo_letters.exchange.table import (
     year_table,
 )
 from lgo_letters.hashing import sha256_bytes
+from lgo_letters.manifest import Manifest
 from lgo_letters.output import (
     ensure_output_folder,
     folder_lock,
@@ -58,10 +58,10 @@ from lgo_letters.release.ledgers import (
 )
 from lgo_letters.release.message import publication_name
 from lgo_letters.release.state import LetterState, YearState, why_not_released
-from lgo_letters.release.text import letter_text
 from lgo_letters.renderer import Templates
 from lgo_letters.schema.models import AUTHORITY_TYPES
 from lgo_letters.schema.names import name_key, sort_key
+from lgo_letters.sentences import letter_text
 
 INDEX_TEMPLATE = "publish/index.html.j2"
 INDEX = "index.html"

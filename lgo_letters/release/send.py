@@ -28,7 +28,6 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal, Protocol
 
-from lgo_letters.build.signals import StopSignals
 from lgo_letters.context.letter import Correction
 from lgo_letters.errors import OutputError, TemplateError, UsageError
 from lgo_letters.hashing import sha256_bytes
@@ -39,9 +38,10 @@ from lgo_letters.release.ledgers import SentLog, SentMessage, now_utc
 from lgo_letters.release.message import letter_message, message_file, needs_smtputf8
 from lgo_letters.release.smtp import BoundedClient, ExchangeAborted, SmtpSettings, connect
 from lgo_letters.release.state import LetterState, YearState, why_not_released
-from lgo_letters.release.text import letter_text
 from lgo_letters.renderer import Templates
 from lgo_letters.schema.models import Sender
+from lgo_letters.sentences import letter_text
+from lgo_letters.signals import StopSignals
 
 log = logging.getLogger(__name__)
 

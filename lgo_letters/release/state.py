@@ -12,12 +12,12 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lgo_letters.build.manifest import Manifest
 from lgo_letters.caches import file_digests
-from lgo_letters.errors import InputError, UsageError
+from lgo_letters.errors import InputError, LetterFailure, UsageError
 from lgo_letters.hashing import file_sha256
 from lgo_letters.inputs import HtmlDigest, HtmlDigests, letter_sources, year_sources
-from lgo_letters.letter import LetterFailure, make_letter
+from lgo_letters.letter import cannot_make, make_letter
+from lgo_letters.manifest import Manifest
 from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
 from lgo_letters.release.addresses import address_conflicts
 from lgo_letters.release.ledgers import (
@@ -38,7 +38,7 @@ class LetterState:
     slug: str
     name: str
     record_file: Path
-    problems: tuple[str, ...] = ()  # why the letter cannot be made (record or template)
+    failure: LetterFailure | None = None  # why the letter cannot be made (letter.py decides)
     draft: bool = False
     inputs: LetterInputs | None = None
     html: str = ""  # as rendered now
@@ -58,6 +58,11 @@ class LetterState:
     # False when the record could not be read (it has problems): its addresses are unknown,
     # not none.
     addresses_known: bool = True
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Why the letter cannot be made, each reason located (file:line:col: field: ...)."""
+        return self.failure.reasons if self.failure is not None else ()
 
     @property
     def approved(self) -> bool:
@@ -155,11 +160,13 @@ def year_state(
     files = None if render_all else file_digests(paths.out, year)
 
     letters: dict[str, LetterState] = {}
-    for slug, problems in records.failed.items():
+    for slug in records.failed:
         if only is not None and slug not in only:
             continue
+        failure = cannot_make(prepared, slug)
+        assert failure is not None
         letters[slug] = LetterState(
-            slug, slug, problems[0].file, tuple(map(str, problems)), addresses_known=False
+            slug, slug, failure.problems[0].file, failure, addresses_known=False
         )
     shared = year_sources(prepared) if prepared.letters else None
     for slug, letter in prepared.letters.items():
@@ -181,7 +188,7 @@ def year_state(
         if digest is None:
             made = make_letter(prepared, slug)
             if isinstance(made, LetterFailure):
-                state.problems = made.reasons
+                state.failure = made
                 continue
             state.html = made.html  # as build writes it: the same bytes, the same hash
             digest = known.put(sources, state.html) if known else HtmlDigest.of(state.html)
@@ -258,7 +265,7 @@ def why_not_released(state: LetterState) -> str | None:
     """Why this letter may not go out (be sent or published); None when it is approved and
     is still exactly the letter approved."""
     if state.problems:
-        return f"it has problems: {state.problems[0]}"
+        return f"it has problems: {'; '.join(state.problems)}"
     if state.draft:
         return "it is a draft"
     if state.approval is None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import jinja2
 
-from lgo_letters.schema import Problem
+from lgo_letters.errors import LetterFailure, Problem
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em;
@@ -110,10 +110,10 @@ _UNAVAILABLE = """{% extends "layout" %}{% from "problems" import problem_table 
 <p><a href="/">All letters</a></p>
 <section class="problems">
 <h1>{{ title }}</h1>
-{% if problems %}{{ problem_table(problems) }}{% endif %}
 {% for message in messages %}
 <pre class="problem">{{ message }}</pre>
 {% endfor %}
+{% if problems %}{{ problem_table(problems) }}{% endif %}
 <p>Fix the file and save it: this page reloads by itself.</p>
 </section>
 {% endblock %}
@@ -186,15 +186,25 @@ def index_page(
     )
 
 
-def unavailable_page(
-    slug: str, problems: Iterable[Problem] = (), messages: Iterable[str] = ()
-) -> str:
-    """A letter that cannot be shown, and why: each problem's file, line, field and message."""
+def unavailable_page(failure: LetterFailure) -> str:
+    """A letter that cannot be shown, and why: its reasons worded as every front end words
+    them (file:line:col: field: message), then a record's or year file's problems by column."""
+    located = failure.kind in ("record", "year")
+    return _render(
+        "unavailable",
+        title=f"The letter for {failure.slug} cannot be shown",
+        problems=sorted(failure.problems) if located else [],
+        messages=list(failure.reasons),
+    )
+
+
+def year_unavailable_page(slug: str, failure: str) -> str:
+    """A letter that cannot be shown because its year cannot be prepared at all."""
     return _render(
         "unavailable",
         title=f"The letter for {slug} cannot be shown",
-        problems=sorted(problems),
-        messages=list(messages),
+        problems=[],
+        messages=[failure],
     )
 
 

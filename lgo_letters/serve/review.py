@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lgo_letters.checking.compare import compare_prepared, previous_year
-from lgo_letters.errors import InputError, UsageError
+from lgo_letters.errors import InputError, LetterFailure, UsageError
 from lgo_letters.exchange.provenance import Provenance, load_provenance
-from lgo_letters.letter import LetterFailure, make_letter
+from lgo_letters.letter import make_letter
 from lgo_letters.project import Paths, PreparedYear, prepare_year
 from lgo_letters.release.approval import (
     approve,

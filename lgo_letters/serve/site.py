@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from lgo_letters.errors import UsageError
-from lgo_letters.letter import Letter, LetterFailure, letter_pdf, make_letter
+from lgo_letters.errors import LetterFailure, UsageError
+from lgo_letters.letter import Letter, cannot_make, letter_pdf, make_letter
 from lgo_letters.project import Paths, PreparedYear, prepare_year
 from lgo_letters.serve import pages
 from lgo_letters.serve.pages import CouncilRow
@@ -132,19 +132,16 @@ class LetterSite:
     @staticmethod
     def _row(prepared: PreparedYear, slug: str) -> CouncilRow:
         records = prepared.records
-        if slug in records.failed:
-            problems = [str(p) for p in records.failed[slug]]
-            return CouncilRow(slug, slug, "", False, problems)
+        failure = cannot_make(prepared, slug)
+        if failure is not None:
+            # A record's own problems, one a line; the year's file, once for every letter.
+            why = list(failure.reasons) if failure.kind == "record" else [failure.summary]
+            entry = records.councils.get(slug)
+            if entry is None:
+                return CouncilRow(slug, slug, "", False, why)
+            return CouncilRow(slug, entry.record.name, entry.record.type, entry.record.draft, why)
         record = records.councils[slug].record
-        letter = prepared.letters.get(slug)
-        if letter is None:
-            return CouncilRow(
-                slug,
-                record.name,
-                record.type,
-                record.draft,
-                [f"no letter: {records.year_file} has problems"],
-            )
+        letter = prepared.letters[slug]
         rates = prepared.letter_format.format.declared.averages
         return CouncilRow(
             slug,
@@ -162,9 +159,7 @@ class LetterSite:
         """The letter exactly as `build` writes it, or the page explaining why it cannot be."""
         snapshot = self.current()
         if snapshot.prepared is None:
-            return _html(
-                UNPROCESSABLE, pages.unavailable_page(slug, messages=[snapshot.failure or ""])
-            )
+            return _html(UNPROCESSABLE, pages.year_unavailable_page(slug, snapshot.failure or ""))
         if slug not in snapshot.slugs():
             return self.not_found(f"There is no council record {slug}.yaml.")
         letter = make_letter(snapshot.prepared, slug)
@@ -195,5 +190,4 @@ class LetterSite:
 
 
 def _unavailable(failure: LetterFailure) -> Page:
-    messages = [failure.message] if failure.message else []
-    return _html(UNPROCESSABLE, pages.unavailable_page(failure.slug, failure.problems, messages))
+    return _html(UNPROCESSABLE, pages.unavailable_page(failure))

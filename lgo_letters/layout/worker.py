@@ -15,9 +15,10 @@ import threading
 import time
 from pathlib import Path
 
-from lgo_letters.build.inputs import sha256_bytes
-from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
-from lgo_letters.errors import OutputError
+from lgo_letters.errors import LetterFailure, OutputError
+from lgo_letters.hashing import sha256_bytes
+from lgo_letters.layout.jobs import PdfFailed, PdfJob, PdfWritten, output_failure
+from lgo_letters.layout.step import render_letter_pdf
 from lgo_letters.output import write_temporary
 from lgo_letters.renderer.pdf import PdfRenderer
 
@@ -85,21 +86,22 @@ def init_worker(templates_dir: Path, build_pid: int) -> None:
 
 
 def render_pdf(job: PdfJob) -> PdfWritten | PdfFailed:
-    """Render and atomically write one letter's PDF; a failure is returned, not raised."""
+    """Lay out one letter's PDF (the one PDF step, lgo_letters.layout.step) and write it
+    atomically; a failure is returned, not raised."""
     if _renderer is None:
         raise RuntimeError("init_worker() was not called in this process")
     started = time.perf_counter()
+    made = render_letter_pdf(_renderer, job.slug, job.record_file, job.html, job.stylesheet)
+    if isinstance(made, LetterFailure):
+        return PdfFailed(made)
     try:
-        pdf, pages = _renderer.render_counted(job.html, job.stylesheet)
-        temporary = write_temporary(job.target, pdf, durable=False)
+        temporary = write_temporary(job.target, made.pdf, durable=False)
     except OutputError as error:
-        return PdfFailed(str(error), writing=True, whole_folder=error.whole_folder)
-    except Exception as error:  # any failure is this letter's alone
-        return PdfFailed(f"PDF rendering failed: {type(error).__name__}: {error}")
+        return PdfFailed(output_failure(job.slug, job.target, error), error.whole_folder)
     return PdfWritten(
         temporary=temporary,
-        sha256=sha256_bytes(pdf),
-        size=len(pdf),
-        pages=pages,
+        sha256=sha256_bytes(made.pdf),
+        size=len(made.pdf),
+        pages=made.pages,
         seconds=time.perf_counter() - started,
     )

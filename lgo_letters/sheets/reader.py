@@ -6,7 +6,7 @@ said; a file mixing the two is refused at the first line that differs); XLSX rea
 openpyxl in read-only mode, formulas read as their last computed values (a formula Excel
 never computed is a problem at its cell, never a blank). CSV text cells that `export`
 guarded against formula injection ("'=...") read as what was guarded
-(lgo_letters.exchange.formulas). A cell is located as `figures.csv:14` (the line of its
+(lgo_letters.sheets.formulas). A cell is located as `figures.csv:14` (the line of its
 row) or `figures.xlsx[Statistics]!D14`.
 
 Spreadsheets are untrusted input, so their size is bounded before they are read: the file
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lgo_letters.exchange.formulas import unguard_formula
-from lgo_letters.exchange.problems import CellProblem, SheetError
+from lgo_letters.sheets.formulas import unguard_formula
+from lgo_letters.sheets.problems import CellProblem, SheetError
 
 # A spreadsheet of 340 councils is tens of kilobytes; a file this big is not one.
 MAX_FILE_BYTES = 50_000_000

@@ -19,7 +19,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from lgo_letters.build.jobs import PdfFailed, PdfJob, PdfWritten
+from lgo_letters.layout.jobs import PdfFailed, PdfJob, PdfWritten
+from lgo_letters.layout.step import pdf_failure
 
 LETTERS_PER_WORKER = 200
 ATTEMPTS = 2  # tries for a letter whose worker died under it
@@ -37,7 +38,7 @@ def _context() -> multiprocessing.context.BaseContext:
     """forkserver where there is one: workers fork from a process that has WeasyPrint loaded."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["lgo_letters.build.worker"])
+        context.set_forkserver_preload(["lgo_letters.layout.worker"])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -113,10 +114,8 @@ class PdfPool:
                     suspects.appendleft(job)
                 else:
                     times = deaths[job.slug]
-                    yield (
-                        job,
-                        PdfFailed(f"the worker process rendering this letter died ({times} times)"),
-                    )
+                    reason = f"the worker process rendering this letter died ({times} times)"
+                    yield job, PdfFailed(pdf_failure(job.slug, job.record_file, reason))
 
     def _generation(
         self, queue: deque[PdfJob], workers: int
@@ -124,7 +123,7 @@ class PdfPool:
         """Render letters from `queue` in one pool of `workers` processes until its letter
         budget is spent, the queue is empty or a worker dies. Returns whether one died, and
         the letters that were in flight then (taken from the queue, never reported)."""
-        from lgo_letters.build.worker import init_worker, render_pdf  # WeasyPrint: here only
+        from lgo_letters.layout.worker import init_worker, render_pdf  # WeasyPrint: here only
 
         budget = workers * self.letters_per_worker
         executor = ProcessPoolExecutor(

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from lgo_letters.errors import LetterFailure, OutputError, Problem
+
 
 @dataclass(frozen=True)
 class PdfJob:
@@ -16,6 +18,7 @@ class PdfJob:
     target: Path
     input_hash: str  # what the manifest records the PDF as built from
     stylesheet: str | None = None  # CSS text, given to WeasyPrint as a stylesheet
+    record_file: Path = Path()  # where a fault of this letter's PDF is located
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,14 @@ class PdfWritten:
 
 @dataclass(frozen=True)
 class PdfFailed:
-    reason: str
-    writing: bool = False  # the PDF was made but could not be written (reason names the file)
+    failure: LetterFailure  # "pdf": not laid out; "output": made but could not be written
     whole_folder: bool = False  # the folder or disk refuses every write: stop the build
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.failure.reasons)
+
+
+def output_failure(slug: str, file: Path, error: OutputError) -> LetterFailure:
+    """A letter whose file could not be written (the error's message names the file)."""
+    return LetterFailure(slug, "output", (Problem(file, None, None, "", str(error)),))

@@ -1,4 +1,5 @@
-"""A letter's words, one sentence a line: what `review` compares and approval keeps."""
+"""A letter's words, one sentence a line: what `review` compares, approval keeps and a
+real council's golden record holds (release/ and golden/ share it)."""
 
 from __future__ import annotations
 
