@@ -139,8 +139,11 @@ class _Seen:
         )
 
     def text(self) -> str:
-        fields = (self.device, self.inode, self.size, self.modified_ns, self.changed_ns)
-        return " ".join(map(str, fields))
+        return _seen_text(self.device, self.inode, self.size, self.modified_ns, self.changed_ns)
+
+
+def _seen_text(device: int, inode: int, size: int, modified_ns: int, changed_ns: int) -> str:
+    return f"{device} {inode} {size} {modified_ns} {changed_ns}"
 
 
 class FileDigests:
@@ -163,22 +166,52 @@ class FileDigests:
             return None
         if not stat.S_ISREG(status.st_mode):
             return None
-        seen = _Seen.of(status)
-        known = self.cache.get(path.name)
+        known = self._known(path, status)
         if known is not None:
-            recorded, _, digest = known.rpartition(" ")
-            if recorded == seen.text():
-                return digest
-            self.cache.forget(path.name)
+            return known
         hashed_at = time.time_ns()
         try:
             digest = sha256_bytes(path.read_bytes())
-            after = path.stat()
         except OSError:
             return None
-        if _Seen.of(after) == seen and seen.changed_ns < hashed_at - SETTLED_NS:
-            self.cache.put(path.name, f"{seen.text()} {digest}")
+        self.note(path, status, hashed_at, digest)
         return digest
+
+    def unchanged(self, path: Path) -> str | None:
+        """The sha256 of the file at `path` when it is known without reading it: it is a
+        regular file whose device, inode, size and times are those it had when hashed."""
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        return self._known(path, status) if stat.S_ISREG(status.st_mode) else None
+
+    def _known(self, path: Path, status: os.stat_result) -> str | None:
+        key = path.name
+        known = self.cache.get(key)
+        if known is None:
+            return None
+        recorded, _, digest = known.rpartition(" ")
+        seen = _seen_text(
+            status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+        )
+        if recorded == seen:
+            return digest
+        self.cache.forget(key)
+        return None
+
+    def note(self, path: Path, before: os.stat_result, hashed_at: int, digest: str) -> None:
+        """Keep `digest`, the sha256 of the bytes read from `path` from `hashed_at` on, the
+        file standing as `before` when they began to be read: only when it stands so still
+        and had not changed for SETTLED_NS before the reading began."""
+        seen = _Seen.of(before)
+        try:
+            after = _Seen.of(path.stat())
+        except OSError:
+            return
+        settled = seen.changed_ns < hashed_at - SETTLED_NS
+        if after == seen and stat.S_ISREG(before.st_mode) and settled:
+            self.cache.put(path.name, f"{seen.text()} {digest}")
 
     def save(self) -> None:
         self.cache.save()

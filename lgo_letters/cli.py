@@ -25,7 +25,7 @@ from lgo_letters.errors import (
     UsageError,
     exit_code,
 )
-from lgo_letters.project import Paths
+from lgo_letters.project import Paths, keep_years_frozen
 from lgo_letters.report import err, print_problems, report_internal_error
 
 app = typer.Typer(
@@ -119,12 +119,15 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    context: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Annual review letters: YAML records → HTML and PDF."""
     _show_library_logs()
+    if context.invoked_subcommand != "serve":  # the one command that reads years again and again
+        keep_years_frozen()
 
 
 # Each command: its arguments and options, then --data, --templates (and --out); it builds

@@ -130,19 +130,37 @@ def prepare_year(
         return _prepare_year(paths, year, only, templates, unpooled, cache)
 
 
+# Whether what a year loads stays frozen (see keep_years_frozen): off unless asked.
+_KEEP_FROZEN = [False]
+
+
+def keep_years_frozen() -> None:
+    """In a process that reads a year, acts and ends (every command but `serve`): what
+    prepare_year makes stays out of the cycle collector's sight (gc.freeze), for it lives
+    until the process ends. Each full collection would otherwise walk all of it again
+    (20,000 councils: six passes, 2.7 s of a `status`). What the command then makes of
+    the year (20,000 letters' states) is collected in full a tenth as often: young
+    objects as often as before."""
+    _KEEP_FROZEN[0] = True
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, 100)
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """No cycle collection while the year loads; then what was made goes straight to the
     oldest generation (gc.freeze, then gc.unfreeze), so the collector does not walk it
-    twice more on its way there. Nothing stays frozen: a server that prepares the year
-    again and again leaves its old years to the collector."""
+    twice more on its way there. Unless keep_years_frozen() was called, nothing stays
+    frozen: a server that prepares the year again and again leaves its old years to the
+    collector."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         gc.freeze()
-        gc.unfreeze()
+        if not _KEEP_FROZEN[0]:
+            gc.unfreeze()
         if enabled:
             gc.enable()
 

@@ -10,7 +10,9 @@ import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
+from rich._emoji_replace import _emoji_replace
 from rich.console import Console
+from rich.control import strip_control_codes
 from rich.table import Table
 
 from lgo_letters.schema import Problem
@@ -18,6 +20,22 @@ from lgo_letters.schema import Problem
 # Messages go to stderr, so stdout carries only what a command produces (paths, tables).
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
+
+
+def print_text(console: Console, text: str) -> None:
+    """`console.print(text, markup=False)`, the same characters; when they go to a file or
+    a pipe and rich would change none of them (no emoji code, control character or tab),
+    written at once: rich takes 2 s to pass 20,000 lines of `status` through unchanged."""
+    if (
+        console.is_terminal
+        or "\t" in text
+        or strip_control_codes(text) != text
+        or _emoji_replace(text) != text
+    ):
+        console.print(text, markup=False)
+        return
+    console.file.write(f"{text}\n")
+    console.file.flush()
 
 
 def print_problems(problems: Iterable[Problem]) -> None:

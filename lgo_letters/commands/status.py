@@ -12,7 +12,7 @@ from lgo_letters.errors import Outcome, Result, UsageError
 from lgo_letters.project import Paths
 from lgo_letters.release.history import DESK, HistoryEntry, approved_via, load_history
 from lgo_letters.release.state import LetterState, YearState, load_year_state
-from lgo_letters.report import err, out
+from lgo_letters.report import err, out, print_text
 from lgo_letters.sheets.formulas import guard_formula
 
 COLUMNS = (
@@ -201,5 +201,5 @@ def run_status(paths: Paths, year: int, options: StatusOptions) -> Result:
         # One print for all the lines: rich takes a tenth of a millisecond a call (2 s for
         # 20,000 councils), and the text is the same.
         lines = [_line(letter) for letter in letters]
-        out.print("\n".join([*lines, summary(state, rows)]), markup=False)
+        print_text(out, "\n".join([*lines, summary(state, rows)]))
     return Outcome.OK

@@ -10,6 +10,8 @@ import datetime as dt
 import functools
 import io
 import json
+import os
+import time
 import typing
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from lgo_letters.caches import KeyedCache
+from lgo_letters.caches import FileDigests, KeyedCache
 from lgo_letters.errors import InputError, Problem
 from lgo_letters.hashing import code_version, json_sha256, sha256_bytes
 from lgo_letters.schema.errors import describe, problem_at, problems_from_validation
@@ -178,33 +180,69 @@ def load_council(file: Path, year_format: YearFormat) -> CouncilRecord:
 _READING_PACKAGES = ("pyyaml", "pydantic", "pydantic-core", "email-validator")
 
 
-def records_cache(folder: Path, year_format: YearFormat) -> KeyedCache:
-    """The cache of a year's valid records (records.json in the year's cache folder): each
-    record, as validated, by the sha256 of its file's bytes. Valid only for the year's
-    format as it is and this very code: any change to either and it is ignored."""
+class RecordsCache(KeyedCache):
+    """records.json: each valid record, as validated, by the sha256 of its file's bytes;
+    with record-files.json, the sha256 of each record file by its device, inode, size and
+    times (caches.FileDigests), so that an unchanged file is not even read."""
+
+    def __init__(self, folder: Path, version: str):
+        super().__init__(folder / "records.json", "records", version, keep_unused=False)
+        files = KeyedCache(folder / "record-files.json", "record-files", "1", keep_unused=False)
+        self.files = FileDigests(files)
+
+    def save(self) -> None:
+        super().save()
+        self.files.save()
+
+
+def records_cache(folder: Path, year_format: YearFormat) -> RecordsCache:
+    """The cache of a year's valid records (in the year's cache folder). Valid only for the
+    year's format as it is and this very code: any change to either and it is ignored."""
     version = json_sha256(
         [code_version(*_READING_PACKAGES), year_format.year, year_format.declared.model_dump()]
     )
-    return KeyedCache(folder / "records.json", "records", version, keep_unused=False)
+    return RecordsCache(folder, version)
 
 
-def _cached_council(file: Path, year_format: YearFormat, cache: KeyedCache | None) -> CouncilRecord:
+def _cached_council(
+    file: Path, year_format: YearFormat, cache: RecordsCache | None
+) -> CouncilRecord:
     """load_council, through `cache`: a file whose bytes were read before as a valid record
     is not parsed and checked again. Only valid records are kept; the bytes hashed are the
     bytes parsed, so a file that changes meanwhile is never taken for the one cached."""
     if cache is None:
         return load_council(file, year_format)
-    raw = read_file_bytes(file)
-    digest = sha256_bytes(raw)
-    cached = cache.get(digest)
+    raw = None
+    digest = cache.files.unchanged(file)
+    cached = cache.get(digest) if digest is not None else None
+    if digest is None or cached is None:
+        raw, digest = _read_hashed(file, cache.files)
+        cached = cache.get(digest)
     if cached is not None:
         try:
             return _restored(year_format.record_model, json.loads(cached))
         except (ValueError, TypeError, KeyError, AttributeError):  # not of this format
             cache.forget(digest)
+    if raw is None:
+        raw, digest = _read_hashed(file, cache.files)
     record = validate_council(parse_yaml_bytes(file, raw), year_format)
     cache.put(digest, record.model_dump_json(exclude_unset=True))
     return record
+
+
+def _read_hashed(file: Path, files: FileDigests) -> tuple[bytes, str]:
+    """The record file's bytes and their sha256, which `files` keeps (by the file's size,
+    times and inode) only when those stood still while it was read."""
+    hashed_at = time.time_ns()
+    try:
+        before = os.stat(file)
+    except OSError:
+        before = None  # read_file_bytes says why
+    raw = read_file_bytes(file)
+    digest = sha256_bytes(raw)
+    if before is not None:
+        files.note(file, before, hashed_at, digest)
+    return raw, digest
 
 
 def _restored(model: type[M], data: dict[str, Any]) -> M:
@@ -329,7 +367,7 @@ def record_files(folder: Path) -> list[Path]:
 
 
 def load_year(
-    year_dir: Path, year: int, year_format: YearFormat, cache: KeyedCache | None = None
+    year_dir: Path, year: int, year_format: YearFormat, cache: RecordsCache | None = None
 ) -> YearRecords:
     """The year's file and every council record of data/<year>/, with every problem;
     valid records already in `cache` (records_cache) are taken from it."""

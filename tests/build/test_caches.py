@@ -161,7 +161,14 @@ def test_records_read_from_the_cache_are_the_records_read_from_their_files(paths
 def test_only_the_cache_folder_is_written(paths: Paths) -> None:
     assert invoke("validate", "2021", *_folders(paths)).code == 0
     written = sorted(str(p.relative_to(paths.out)) for p in paths.out.rglob("*"))
-    assert written == [".cache", ".cache/2021", ".cache/2021/records.json"]
+    # (record-files.json too, once the records have stood unchanged a while)
+    assert {".cache", ".cache/2021", ".cache/2021/records.json"} <= set(written)
+    assert set(written) <= {
+        ".cache",
+        ".cache/2021",
+        ".cache/2021/records.json",
+        ".cache/2021/record-files.json",
+    }
 
 
 def _folders(paths: Paths) -> list[str]:
@@ -181,6 +188,47 @@ def test_a_changed_record_is_read_again_even_at_the_same_size_and_time(paths: Pa
     prepared = prepare_year(paths, YEAR, cache=True)
     assert "ashby" in prepared.records.failed
     assert any("upheld" in str(p) for p in prepared.problems)
+
+
+def test_an_unchanged_record_is_not_read_and_an_edited_one_always_is(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lgo_letters.schema import loader
+
+    read: list[str] = []
+    real = loader.read_file_bytes
+
+    def counting(file: Path) -> bytes:
+        read.append(file.stem)
+        return real(file)
+
+    monkeypatch.setattr(loader, "read_file_bytes", counting)
+    monkeypatch.setattr(caches, "SETTLED_NS", 0)  # as if the files had been there a while
+    expected = records_of(paths)
+    assert "ashby" in read and (cache_folder(paths.out, YEAR) / "record-files.json").is_file()
+    read.clear()
+    assert records_of(paths) == expected
+    assert read == []  # each file's sha256 known by its inode, size and times
+    # Edited, the same size, its modification time put back: its change time moved.
+    file = paths.data / str(YEAR) / "councils" / "ashby.yaml"
+    stat = file.stat()
+    file.write_text(file.read_text().replace("upheld: 5", "upheld: 6"))
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (file.stat().st_size, file.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    assert '"upheld":6' in records_of(paths)["ashby"]
+    assert read == ["ashby"]
+    # Replaced by another file (another inode) of the same size and times: read again.
+    read.clear()
+    other = file.with_name("ashby.new")
+    other.write_text(file.read_text().replace("upheld: 6", "upheld: 7"))
+    os.utime(other, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    other.replace(file)
+    assert '"upheld":7' in records_of(paths)["ashby"] and read == ["ashby"]
+    # A damaged cache of the files' sha256 is ignored: every file is read.
+    read.clear()
+    (cache_folder(paths.out, YEAR) / "record-files.json").write_text("damaged\n{}\n")
+    again = records_of(paths)
+    assert sorted(read) == sorted(again) == sorted(expected)
 
 
 def test_the_records_cache_is_of_one_format_and_one_version_of_the_code(paths: Paths) -> None:
@@ -356,7 +404,9 @@ def test_the_caches_leave_the_years_output_folder_as_it_was(paths: Paths) -> Non
     # (files.json too, once a letter's files have stood unchanged a while: not yet here)
     kept = {p.name for p in cache_folder(paths.out, YEAR).iterdir()}
     assert (
-        {"letters.json", "records.json"} <= kept <= {"files.json", "letters.json", "records.json"}
+        {"letters.json", "records.json"}
+        <= kept
+        <= {"files.json", "letters.json", "records.json", "record-files.json"}
     )
     shutil.rmtree(paths.out / ".cache")  # deleted: everything works as before, only slower
     assert invoke("build", "2021", "--format", "html", *_folders(paths)).code == 0

@@ -139,3 +139,33 @@ def test_missing_average_is_computed_from_the_years_records(project: Path) -> No
     averages = cli(project, "averages", "2020", "--data", "data", "--templates", "templates")
     row = next(line for line in averages.stdout.splitlines() if "district" in line)
     assert "– / 65%" in row and "computed" in row
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ashby: valid · built · approved (Jane Smith, 2021-07-20T10:03:00+00:00) · not sent",
+        "a long line " * 2_000 + "\n\nand  trailing spaces  \n" + "Ynys Môn: ŵ ✓ [bold]x[/bold]",
+        "a council called :smile: or :thumbs_up:",  # rich makes these emoji
+        "a bell\x07, a carriage return\r, a tab\t and a form feed\x0c",
+        "",
+    ],
+)
+def test_plain_text_is_printed_as_rich_prints_it(text: str) -> None:
+    # print_text writes 20,000 lines of `status` at once, rather than through rich: the
+    # same characters either way.
+    from io import StringIO
+
+    from rich.console import Console
+
+    from lgo_letters.report import print_text
+
+    def printed(through_rich: bool) -> str:
+        console = Console(file=StringIO(), highlight=False, soft_wrap=True)
+        if through_rich:
+            console.print(text, markup=False)
+        else:
+            print_text(console, text)
+        return console.file.getvalue()  # type: ignore[attr-defined]
+
+    assert printed(through_rich=False) == printed(through_rich=True)

@@ -4,6 +4,8 @@ to a letter: both checked on a project folder of the test's own records."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -183,3 +185,34 @@ def test_a_prepared_year_cannot_be_changed(paths: Paths) -> None:
         prepared.warnings.append(prepared.warnings)  # type: ignore[attr-defined]
     assert list(prepared.letters) == ["half"]
     assert prepared.letters["half"] is letter
+
+
+_FROZEN_AFTER = """
+import gc, sys
+from pathlib import Path
+from lgo_letters.project import Paths, keep_years_frozen, prepare_year
+if sys.argv[2] == "once":
+    keep_years_frozen()
+paths = Paths(Path(sys.argv[1]) / "data", Path(sys.argv[1]) / "templates")
+prepared = prepare_year(paths, 2021)
+assert prepared.letters
+print(gc.get_freeze_count())
+"""
+
+
+@pytest.mark.parametrize("process", ["once", "server"])
+def test_a_year_stays_frozen_only_in_a_process_that_reads_it_once(
+    paths: Paths, process: str
+) -> None:
+    # Every command but `serve` reads the year, acts and ends: the collector need never
+    # walk what it loaded again. `serve` reads it again and again: old years must go.
+    root = paths.data.parent
+    found = subprocess.run(
+        [sys.executable, "-c", _FROZEN_AFTER, str(root), process],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    frozen = int(found.stdout)
+    assert (frozen > 0) if process == "once" else (frozen == 0), found.stdout
