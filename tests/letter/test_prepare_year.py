@@ -16,6 +16,7 @@ import yaml
 from lgo_letters.errors import LetterFailure
 from lgo_letters.letter import Letter, letter_pdf, make_letter
 from lgo_letters.project import Paths, prepare_year
+from tests.helpers import REPO
 from tests.projects import make_project
 from tests.records import council
 from tests.years import year_file
