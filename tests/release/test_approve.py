@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lgo_letters.errors import InputError
 from tests.release import YEAR, change_record, lgo, rebuild
 
 pytestmark = pytest.mark.slow  # builds letters (once a session)
@@ -300,3 +301,32 @@ def test_a_record_that_cannot_be_read_shows_no_address_change(release_project: P
     assert "addresses changed" not in ashby and "→ none" not in ashby
     assert status_rows(release_project)["ashby"]["address_changes"] == []
     assert "addresses changed since its approval" not in review.stdout
+
+
+def test_approvals_remembered_in_process_are_what_the_file_reads_as(release_project: Path):
+    """load_approvals keeps approvals.yaml as last read or written, by its bytes' sha256
+    (the review desk reads it at every approval): what it remembers after a write is what
+    the file reads as afresh, and a file changed by anyone else is read again."""
+    from lgo_letters.release import ledgers
+
+    lgo(release_project, "approve", "--all", "--by", "A. Reviewer")
+    folder = year_dir(release_project)
+    ledgers._approvals_by_content.clear()
+    approvals = ledgers.load_approvals(folder)
+    assert approvals
+    ledgers.write_approvals(folder, approvals)
+    remembered = ledgers.load_approvals(folder)
+    ledgers._approvals_by_content.clear()
+    afresh = ledgers.load_approvals(folder)
+    assert {slug: a.model_dump() for slug, a in remembered.items()} == {
+        slug: a.model_dump() for slug, a in afresh.items()
+    }
+    assert list(remembered) == list(afresh)
+
+    file = folder / "approvals.yaml"
+    file.write_text(file.read_text().replace("A. Reviewer", "B. Someone Else", 1))
+    changed = ledgers.load_approvals(folder)
+    assert "B. Someone Else" in {a.by for a in changed.values()}
+    file.write_text(file.read_text() + "oops: [\n")
+    with pytest.raises(InputError):
+        ledgers.load_approvals(folder)
