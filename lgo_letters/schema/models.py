@@ -21,6 +21,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from lgo_letters.schema.mail import plain_parts
 from lgo_letters.schema.nouns import regular_plural
 from lgo_letters.schema.slugs import SLUG_RULE, is_slug
 from lgo_letters.schema.text import MAX_COUNT, check_line, check_paragraph
@@ -71,6 +72,8 @@ def check_gss_code(value: str) -> str:
 
 def check_email_address(value: str) -> str:
     """The address as written, once it is known to be a well-formed address (offline: no DNS)."""
+    if plain_parts(value) is not None:
+        return value
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as error:
@@ -85,6 +88,8 @@ def check_address_or_domain(value: str) -> str:
     """An email address (a@b.org) or a mail domain (b.org), checked for form."""
     if "@" in value:
         return check_email_address(value)
+    if plain_parts(f"postmaster@{value}") is not None:
+        return value
     try:
         validate_email(f"postmaster@{value}", check_deliverability=False)
     except EmailNotValidError as error:

@@ -46,6 +46,7 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _MAP_TAG = "tag:yaml.org,2002:map"
+_STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -116,49 +117,64 @@ class _Converter:
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.constructor = yaml.SafeLoader("")
 
-    def fail(self, node: yaml.Node, field: str, message: str) -> InputError:
+    def fail(self, node: yaml.Node, path: Path_, message: str) -> InputError:
         mark = node.start_mark
-        return InputError([Problem(self.file, mark.line + 1, mark.column + 1, field, message)])
+        return InputError(
+            [Problem(self.file, mark.line + 1, mark.column + 1, field_path(path), message)]
+        )
 
     def convert(self, node: yaml.Node, path: Path_) -> Any:
-        dotted = field_path(path)
-        self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        # Every value of every record passes here: the common cases (a mapping, a text, a
+        # plain whole number) come first and cost as little as they can.
+        mark = node.start_mark
+        self.positions.setdefault(path, (mark.line + 1, mark.column + 1))
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            text = node.value
+            if tag == _STR_TAG:  # what SafeConstructor makes of it: the text itself
+                self.check_characters(node, path, text)
+                return text
+            if tag == _INT_TAG and len(text) < 19 and _PLAIN_INTEGER.fullmatch(text):
+                return int(text)  # (a longer one may be too long for int(): see scalar)
+            return self.scalar(node, path)
         if isinstance(node, yaml.MappingNode):
-            if node.tag != _MAP_TAG:
-                raise self.fail(node, dotted, f"the tag {node.tag} is not allowed here")
+            if tag != _MAP_TAG:
+                raise self.fail(node, path, f"the tag {tag} is not allowed here")
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
-                    raise self.fail(key_node, dotted, "keys must be plain words")
+                    raise self.fail(key_node, path, "keys must be plain words")
                 key = str(key_node.value)
-                self.check_characters(key_node, dotted, key)
+                self.check_characters(key_node, path, key)
+                key_path = (*path, key)
                 if key in result:
-                    line = self.positions[(*path, key)][0]
+                    line = self.positions[key_path][0]
                     raise self.fail(
-                        key_node,
-                        field_path((*path, key)),
-                        f"duplicate key (already given on line {line})",
+                        key_node, key_path, f"duplicate key (already given on line {line})"
                     )
                 # A field is located by its key, which is where a person looks for it.
-                self.positions[(*path, key)] = (
-                    key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1,
-                )
-                result[key] = self.convert(value_node, (*path, key))
+                key_mark = key_node.start_mark
+                self.positions[key_path] = (key_mark.line + 1, key_mark.column + 1)
+                result[key] = self.convert(value_node, key_path)
             return result
         if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ_TAG:
-                raise self.fail(node, dotted, f"the tag {node.tag} is not allowed here")
+            if tag != _SEQ_TAG:
+                raise self.fail(node, path, f"the tag {tag} is not allowed here")
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        raise self.fail(node, path, f"the tag {tag} is not allowed here")
+
+    def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        """Any scalar but a text or a plain whole number, as SafeConstructor makes it, with
+        YAML 1.1's surprises undone."""
         if node.tag not in _PLAIN_TAGS:
-            raise self.fail(node, dotted, f"the tag {node.tag} is not allowed here")
+            raise self.fail(node, path, f"the tag {node.tag} is not allowed here")
         try:
             value = self.constructor.construct_object(node)
         except (ValueError, OverflowError, yaml.YAMLError) as error:
             # e.g. 2021-02-30 looks like a date to YAML but is not one.
             kind = node.tag.rsplit(":", 1)[-1]
             what = "a real date" if node.tag == _TIMESTAMP_TAG else f"a valid {kind}"
-            raise self.fail(node, dotted, f"{node.value!r} is not {what} ({error})") from None
+            raise self.fail(node, path, f"{node.value!r} is not {what} ({error})") from None
         if node.tag == _BOOL_TAG and node.value not in _BOOLEANS:
             return str(node.value)  # yes, no, on, off: text, as typed
         if (node.tag == _INT_TAG and not _PLAIN_INTEGER.fullmatch(node.value)) or (
@@ -166,13 +182,13 @@ class _Converter:
         ):
             return NotPlainNumber(node.value, value)
         if isinstance(value, str):
-            self.check_characters(node, dotted, value)
+            self.check_characters(node, path, value)
         return value
 
-    def check_characters(self, node: yaml.Node, dotted: str, text: str) -> None:
+    def check_characters(self, node: yaml.Node, path: Path_, text: str) -> None:
         problem = forbidden_character(text)
         if problem is not None:
-            raise self.fail(node, dotted, f"{_shown(text)} {problem}")
+            raise self.fail(node, path, f"{_shown(text)} {problem}")
 
 
 class _RefuseAnchors(yaml.composer.Composer):
