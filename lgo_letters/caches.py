@@ -158,10 +158,12 @@ class FileDigests:
     def __init__(self, cache: KeyedCache):
         self.cache = cache
 
-    def sha256(self, path: Path) -> str | None:
+    # Paths may be given as text: a whole year's 40,000 output files are looked at here, and
+    # a pathlib.Path costs more to make and to pass to the system than the look-up itself.
+    def sha256(self, path: Path | str) -> str | None:
         """The sha256 of the regular file at `path`; None when there is none to read."""
         try:
-            status = path.stat()
+            status = os.stat(path)
         except OSError:
             return None
         if not stat.S_ISREG(status.st_mode):
@@ -171,13 +173,13 @@ class FileDigests:
             return known
         hashed_at = time.time_ns()
         try:
-            digest = sha256_bytes(path.read_bytes())
+            digest = sha256_bytes(Path(path).read_bytes())
         except OSError:
             return None
         self.note(path, status, hashed_at, digest)
         return digest
 
-    def unchanged(self, path: Path) -> str | None:
+    def unchanged(self, path: Path | str) -> str | None:
         """The sha256 of the file at `path` when it is known without reading it: it is a
         regular file whose device, inode, size and times are those it had when hashed."""
         try:
@@ -186,8 +188,8 @@ class FileDigests:
             return None
         return self._known(path, status) if stat.S_ISREG(status.st_mode) else None
 
-    def _known(self, path: Path, status: os.stat_result) -> str | None:
-        key = path.name
+    def _known(self, path: Path | str, status: os.stat_result) -> str | None:
+        key = os.path.basename(path)
         known = self.cache.get(key)
         if known is None:
             return None
@@ -200,18 +202,18 @@ class FileDigests:
         self.cache.forget(key)
         return None
 
-    def note(self, path: Path, before: os.stat_result, hashed_at: int, digest: str) -> None:
+    def note(self, path: Path | str, before: os.stat_result, hashed_at: int, digest: str) -> None:
         """Keep `digest`, the sha256 of the bytes read from `path` from `hashed_at` on, the
         file standing as `before` when they began to be read: only when it stands so still
         and had not changed for SETTLED_NS before the reading began."""
         seen = _Seen.of(before)
         try:
-            after = _Seen.of(path.stat())
+            after = _Seen.of(os.stat(path))
         except OSError:
             return
         settled = seen.changed_ns < hashed_at - SETTLED_NS
         if after == seen and stat.S_ISREG(before.st_mode) and settled:
-            self.cache.put(path.name, f"{seen.text()} {digest}")
+            self.cache.put(os.path.basename(path), f"{seen.text()} {digest}")
 
     def save(self) -> None:
         self.cache.save()

@@ -21,10 +21,10 @@ def sha256_bytes(data: bytes | str) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def file_sha256(path: Path) -> str | None:
+def file_sha256(path: Path | str) -> str | None:
     """The file's sha256, or None when it cannot be read (missing, a folder...)."""
     try:
-        return sha256_bytes(path.read_bytes())
+        return sha256_bytes(Path(path).read_bytes())
     except OSError:
         return None
 

@@ -154,9 +154,10 @@ class LetterSources:
 def letter_sources(prepared: PreparedYear, sources: YearSources, slug: str) -> LetterSources:
     """The sources of the letter of `slug`, a council with a letter context in `prepared`."""
     letter = prepared.letters[slug]
+    entry = prepared.records.councils.get(slug) or prepared.unpooled[slug]
     return LetterSources(
         slug=slug,
-        record=sha256_bytes(letter.council.model_dump_json()),
+        record=entry.sha256,  # schema.loader.record_sha256 of the letter's record
         averages=dict(letter.averages),
         year=sources,
     )

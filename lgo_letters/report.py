@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -12,10 +13,13 @@ from pathlib import Path
 
 from rich._emoji_replace import _emoji_replace
 from rich.console import Console
-from rich.control import strip_control_codes
+from rich.control import STRIP_CONTROL_CODES
 from rich.table import Table
 
 from lgo_letters.schema import Problem
+
+# The characters rich's print would strip (strip_control_codes), found at C speed.
+_STRIPPED = re.compile("[" + "".join(map(chr, STRIP_CONTROL_CODES)) + "]")
 
 # Messages go to stderr, so stdout carries only what a command produces (paths, tables).
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -29,7 +33,7 @@ def print_text(console: Console, text: str) -> None:
     if (
         console.is_terminal
         or "\t" in text
-        or strip_control_codes(text) != text
+        or _STRIPPED.search(text)
         or _emoji_replace(text) != text
     ):
         console.print(text, markup=False)

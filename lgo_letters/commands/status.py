@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 from lgo_letters.context.numbers import counted
@@ -117,28 +118,38 @@ def _line(letter: LetterState) -> str:
 
 
 def summary(state: YearState, rows: list[dict[str, object]]) -> str:
-    def count(**where: object) -> int:
-        return sum(all(row[k] == v for k, v in where.items()) for row in rows)
-
-    approved = count(approval="approved")
-    parts = [f"{approved} approved"]
+    # Each count in one pass over the rows (20,000 councils: a pass is a tenth of a second).
+    tally: Counter[tuple[str, object]] = Counter()
+    for row in rows:
+        tally.update(
+            [
+                ("approval", row["approval"]),
+                ("sending", row["sending"]),
+                ("draft", row["draft"]),
+                ("published", row["published"]),
+                ("problems", row["record"] != "valid"),
+                ("not approved", (row["approval"], row["draft"], row["record"])),
+                ("unread", row["approval"] == "approved" and row["approved_via"] != DESK),
+                ("sent", bool(row["sent_at"])),
+            ]
+        )
+    parts = [f"{tally['approval', 'approved']} approved"]
     for label, number in (
-        ("changed since approval", count(approval="changed since approval")),
-        ("not approved", count(approval="not approved", draft=False, record="valid")),
-        ("draft", count(draft=True)),
-        ("with problems", sum(row["record"] != "valid" for row in rows)),
+        ("changed since approval", tally["approval", "changed since approval"]),
+        ("not approved", tally["not approved", ("not approved", False, "valid")]),
+        ("draft", tally["draft", True]),
+        ("with problems", tally["problems", True]),
     ):
         if number:
             parts.append(f"{number} {label}")
-    unread = sum(row["approval"] == "approved" and row["approved_via"] != DESK for row in rows)
+    unread = tally["unread", True]
     if unread:
         parts[0] += f" ({unread} without being opened in the review desk)"
-    sent = sum(bool(row["sent_at"]) for row in rows)
-    tail = [f"{sent} sent"]
+    tail = [f"{tally['sent', True]} sent"]
     for label, number in (
-        ("superseded by a corrected letter", count(sending=SUPERSEDED)),
-        ("failed", count(sending=FAILED)),
-        ("published", count(published=True)),
+        ("superseded by a corrected letter", tally["sending", SUPERSEDED]),
+        ("failed", tally["sending", FAILED]),
+        ("published", tally["published", True]),
     ):
         if number:
             tail.append(f"{number} {label}")

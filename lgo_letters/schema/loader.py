@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from lgo_letters.caches import FileDigests, KeyedCache
 from lgo_letters.errors import InputError, Problem
@@ -42,11 +43,23 @@ MAX_IMAGE_BYTES = 5_000_000
 IMAGE_PIXELS = (10, 10_000)  # the least and most pixels a side
 
 
+def record_sha256(record: BaseModel) -> str:
+    """The sha256 of a record as validated (so a comment added to its file changes
+    nothing): what a letter's sources and an approval say of its record."""
+    return sha256_bytes(record.model_dump_json())
+
+
 @dataclass(frozen=True)
 class CouncilEntry:
     slug: str
     file: Path
     record: CouncilRecord
+    # record_sha256(record), made once (the records cache keeps it with the record).
+    sha256: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.sha256:
+            object.__setattr__(self, "sha256", record_sha256(self.record))
 
 
 @dataclass
@@ -206,12 +219,15 @@ def records_cache(folder: Path, year_format: YearFormat) -> RecordsCache:
 
 def _cached_council(
     file: Path, year_format: YearFormat, cache: RecordsCache | None
-) -> CouncilRecord:
-    """load_council, through `cache`: a file whose bytes were read before as a valid record
-    is not parsed and checked again. Only valid records are kept; the bytes hashed are the
-    bytes parsed, so a file that changes meanwhile is never taken for the one cached."""
+) -> tuple[CouncilRecord, str]:
+    """load_council, through `cache`, with the record's record_sha256: a file whose bytes
+    were read before as a valid record is not parsed and checked again. Only valid records
+    are kept; the bytes hashed are the bytes parsed, so a file that changes meanwhile is
+    never taken for the one cached. An entry is the record's sha256, a space, and the
+    record as model_dump_json(exclude_unset=True) gives it."""
     if cache is None:
-        return load_council(file, year_format)
+        record = load_council(file, year_format)
+        return record, record_sha256(record)
     raw = None
     digest = cache.files.unchanged(file)
     cached = cache.get(digest) if digest is not None else None
@@ -219,15 +235,17 @@ def _cached_council(
         raw, digest = _read_hashed(file, cache.files)
         cached = cache.get(digest)
     if cached is not None:
+        record_digest, _, values = cached.partition(" ")
         try:
-            return _restored(year_format.record_model, json.loads(cached))
+            return _restored(year_format.record_model, json.loads(values)), record_digest
         except (ValueError, TypeError, KeyError, AttributeError):  # not of this format
             cache.forget(digest)
     if raw is None:
         raw, digest = _read_hashed(file, cache.files)
     record = validate_council(parse_yaml_bytes(file, raw), year_format)
-    cache.put(digest, record.model_dump_json(exclude_unset=True))
-    return record
+    record_digest = record_sha256(record)
+    cache.put(digest, f"{record_digest} {record.model_dump_json(exclude_unset=True)}")
+    return record, record_digest
 
 
 def _read_hashed(file: Path, files: FileDigests) -> tuple[bytes, str]:
@@ -250,32 +268,83 @@ def _restored(model: type[M], data: dict[str, Any]) -> M:
     validated those very values before (the records cache): not validated again, which
     would run every text and address check of every record once more. Nested models and
     dates (the only values JSON does not give back as they were) are made again."""
-    nested, dates = _restoring(model)
-    values = dict(data)
-    for name, kind in nested.items():
-        if name in values:
-            values[name] = _restored(kind, values[name])
-    for name in dates:
-        if values.get(name) is not None:
-            values[name] = dt.date.fromisoformat(values[name])
-    if not values.keys() <= model.model_fields.keys():
-        raise KeyError("a field the model does not have")
-    return model.model_construct(_fields_set=set(data), **values)
+    plan = _restoring(model)
+    if not plan.required <= data.keys() <= plan.defaults.keys():
+        raise KeyError("not a record of this model")
+    # Every field in the model's order (as validation leaves them), with its value or
+    # its default: what model_construct makes, at a fraction of its cost (a year of
+    # records is read from the cache in the time model_construct takes for a third).
+    values = {**plan.defaults, **data}
+    for name, kind in plan.nested.items():
+        if name in data:
+            values[name] = _restored(kind, data[name])
+    for name in plan.dates:
+        if data.get(name) is not None:
+            values[name] = dt.date.fromisoformat(data[name])
+    for name, spec in plan.made.items():
+        if name not in data:
+            values[name] = spec.get_default(call_default_factory=True, validated_data=values)
+    if not plan.plain:
+        return model.model_construct(_fields_set=set(data), **values)
+    restored = model.__new__(model)
+    object.__setattr__(restored, "__dict__", values)
+    object.__setattr__(restored, "__pydantic_fields_set__", set(data))
+    object.__setattr__(restored, "__pydantic_extra__", None)
+    object.__setattr__(restored, "__pydantic_private__", None)
+    return restored
+
+
+@dataclass(frozen=True)
+class _Restoring:
+    """How to make a model of validated values again (see _restored)."""
+
+    # Every field, in the model's order: its default where it is a value that cannot
+    # change (None, a number, a text); None for the others, given or made in _restored.
+    defaults: dict[str, object]
+    required: frozenset[str]
+    made: dict[str, FieldInfo]  # the fields whose default is made afresh for each model
+    nested: dict[str, type[BaseModel]]  # the fields that hold a model
+    dates: tuple[str, ...]  # the fields that hold a date
+    # No alias, extra field, private attribute or post-init hook: model_construct would do
+    # no more than set the values.
+    plain: bool
 
 
 @functools.lru_cache(maxsize=32)  # a year's models are made anew each time it is read
-def _restoring(model: type[BaseModel]) -> tuple[dict[str, type[BaseModel]], tuple[str, ...]]:
-    """The fields of `model` that hold a model (by name), and those that hold a date."""
+def _restoring(model: type[BaseModel]) -> _Restoring:
+    fields = model.model_fields
     nested: dict[str, type[BaseModel]] = {}
     dates = []
-    for name, spec in model.model_fields.items():
+    for name, spec in fields.items():
         kinds = typing.get_args(spec.annotation) or (spec.annotation,)
         for kind in kinds:
             if isinstance(kind, type) and issubclass(kind, BaseModel):
                 nested[name] = kind
         if dt.date in kinds:
             dates.append(name)
-    return nested, tuple(dates)
+
+    def constant(spec: FieldInfo) -> bool:
+        default = spec.default
+        return spec.default_factory is None and (
+            default is None or type(default) in (bool, int, float, str, dt.date)
+        )
+
+    required = frozenset(name for name, spec in fields.items() if spec.is_required())
+    made = {
+        name: spec for name, spec in fields.items() if name not in required and not constant(spec)
+    }
+    plain = (
+        model.model_config.get("extra") != "allow"
+        and not model.__pydantic_root_model__
+        and not model.__pydantic_post_init__
+        and not model.__private_attributes__
+        and all(spec.alias is None and spec.validation_alias is None for spec in fields.values())
+    )
+    defaults = {
+        name: None if name in required or name in made else spec.default
+        for name, spec in fields.items()
+    }
+    return _Restoring(defaults, required, made, nested, tuple(dates), plain)
 
 
 def validate_council(document: YamlDocument, year_format: YearFormat) -> CouncilRecord:
@@ -388,12 +457,12 @@ def load_year(
         try:
             if (message := record_file_problem(file.name)) is not None:
                 raise InputError([Problem(file, None, None, "", message)])
-            record = _cached_council(file, year_format, cache)
+            record, record_digest = _cached_council(file, year_format, cache)
         except InputError as error:
             records.problems.extend(error.problems)
             records.failed.setdefault(slug, []).extend(error.problems)
             continue
-        records.councils[slug] = CouncilEntry(slug, file, record)
+        records.councils[slug] = CouncilEntry(slug, file, record, record_digest)
     _fail_duplicates(records)
     if cache is not None:
         cache.save()

@@ -46,6 +46,10 @@ def plain_parts(address: str) -> tuple[str, str] | None:
     return local, domain
 
 
+_SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
+_SPECIAL_USE_ENDINGS = tuple(f".{name}" for name in SPECIAL_USE_DOMAIN_NAMES)
+
+
 def _special_use(domain: str) -> bool:
     """A special-use or reserved name (`.test`, `.local`, `localhost` ...): refused."""
-    return any(domain == name or domain.endswith(f".{name}") for name in SPECIAL_USE_DOMAIN_NAMES)
+    return domain in _SPECIAL_USE or domain.endswith(_SPECIAL_USE_ENDINGS)

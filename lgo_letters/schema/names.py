@@ -24,8 +24,12 @@ def name_key(name: str) -> str:
             c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
         )
     text = text.casefold().replace("&", " and ")
-    text = re.sub(r"['’`]", "", text)  # King's Lynn → kings lynn
-    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+    text = _APOSTROPHES.sub("", text)  # King's Lynn → kings lynn
+    return " ".join(_NOT_WORDS.sub(" ", text).split())
+
+
+_APOSTROPHES = re.compile(r"['’`]")
+_NOT_WORDS = re.compile(r"[\W_]+")
 
 
 # Words before a council's name that say what kind of council it is, not which one
