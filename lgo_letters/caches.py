@@ -60,9 +60,10 @@ class KeyedCache:
         self.forgotten: set[str] = set()
 
     def get(self, key: str) -> str | None:
-        if key in self.used:
-            return self.used[key]
-        found = self.known.get(key) if key not in self.forgotten else None
+        found = self.used.get(key)
+        if found is not None or key in self.forgotten:
+            return found
+        found = self.known.get(key)
         if found is not None:
             self.used[key] = found
         return found
@@ -189,7 +190,7 @@ class FileDigests:
         return self._known(path, status) if stat.S_ISREG(status.st_mode) else None
 
     def _known(self, path: Path | str, status: os.stat_result) -> str | None:
-        key = os.path.basename(path)
+        key = _name(path)
         known = self.cache.get(key)
         if known is None:
             return None
@@ -213,10 +214,15 @@ class FileDigests:
             return
         settled = seen.changed_ns < hashed_at - SETTLED_NS
         if after == seen and stat.S_ISREG(before.st_mode) and settled:
-            self.cache.put(os.path.basename(path), f"{seen.text()} {digest}")
+            self.cache.put(_name(path), f"{seen.text()} {digest}")
 
     def save(self) -> None:
         self.cache.save()
+
+
+def _name(path: Path | str) -> str:
+    """The file's name: its key in a FileDigests cache."""
+    return path.rpartition("/")[2] if isinstance(path, str) else path.name
 
 
 def file_digests(out: Path, year: int) -> FileDigests:

@@ -20,12 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from email_validator import EmailNotValidError, validate_email
-from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
-
 from lgo_letters.errors import InputError, Problem
 from lgo_letters.schema import CouncilEntry
-from lgo_letters.schema.mail import plain_parts
+from lgo_letters.schema.mail import CASE_INSENSITIVE_MAILBOX_NAMES, plain_parts
 from lgo_letters.schema.yaml_reader import read_yaml
 
 ADDRESS_FIELDS = ("email", "cc")
@@ -63,6 +60,8 @@ def mailbox(address: str) -> Mailbox:
 
 def validated_mailbox(address: str) -> Mailbox:
     """The Mailbox of `address` as email_validator normalises it (any address)."""
+    from email_validator import EmailNotValidError, validate_email  # (see schema/mail.py)
+
     try:
         checked = validate_email(address, check_deliverability=False)
     except EmailNotValidError as error:  # validated records never get here
@@ -127,12 +126,14 @@ def address_conflicts(
                 by_domain[box.domain].add(slug)
     conflicts: dict[str, list[Conflict]] = defaultdict(list)
     for slug, field, index, box in places:
-        if ("address", box.key) in allowed:
+        # (Most addresses are one council's own: no set is made for them.)
+        at_address, at_domain = by_address[box.key], by_domain[box.domain]
+        if len(at_domain) == 1 or ("address", box.key) in allowed:
             continue
-        others = sorted(by_address[box.key] - {slug})
+        others = sorted(at_address - {slug}) if len(at_address) > 1 else []
         by_domain_only = False
         if not others and ("domain", box.domain) not in allowed:
-            others = sorted(by_domain[box.domain] - {slug})
+            others = sorted(at_domain - {slug})
             by_domain_only = True
         if others:
             conflicts[slug].append(

@@ -8,6 +8,7 @@ since can be named.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -16,7 +17,13 @@ from pathlib import Path
 from lgo_letters.caches import file_digests
 from lgo_letters.errors import InputError, LetterFailure, UsageError
 from lgo_letters.hashing import file_sha256
-from lgo_letters.inputs import HtmlDigest, HtmlDigests, letter_sources, year_sources
+from lgo_letters.inputs import (
+    HtmlDigest,
+    HtmlDigests,
+    LetterSources,
+    letter_sources,
+    year_sources,
+)
 from lgo_letters.letter import cannot_make, make_letter
 from lgo_letters.manifest import Manifest
 from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
@@ -41,7 +48,10 @@ class LetterState:
     record_file: Path
     failure: LetterFailure | None = None  # why the letter cannot be made (letter.py decides)
     draft: bool = False
-    inputs: LetterInputs | None = None
+    # What the letter is made from now, and its build's input hash (inputs.py): with
+    # them, `inputs` (made only when asked: status has 20,000 letters, few approved).
+    sources: LetterSources | None = None
+    input_hash: str | None = None
     html: str = ""  # as rendered now
     build: str = NOT_BUILT  # NOT_BUILT, STALE (built from other inputs) or BUILT
     pdf: Path | None = None
@@ -59,6 +69,13 @@ class LetterState:
     # False when the record could not be read (it has problems): its addresses are unknown,
     # not none.
     addresses_known: bool = True
+
+    @functools.cached_property
+    def inputs(self) -> LetterInputs | None:
+        """What the letter is made from now, as an approval records it."""
+        if self.sources is None or self.input_hash is None:
+            return None
+        return LetterInputs.made_from(self.sources, self.input_hash)
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -193,7 +210,7 @@ def year_state(
                 continue
             state.html = made.html  # as build writes it: the same bytes, the same hash
             digest = known.put(sources, state.html) if known else HtmlDigest.of(state.html)
-        state.inputs = LetterInputs.made_from(sources, digest.input_hash)
+        state.sources, state.input_hash = sources, digest.input_hash
         _note_build(state, manifest, out_dir, files.sha256 if files else file_sha256)
     if known and files:
         known.save()
@@ -238,7 +255,7 @@ def _note_build(
     out_dir: Path,
     sha256_of: Callable[[str], str | None],
 ) -> None:
-    assert state.inputs is not None
+    assert state.input_hash is not None
     entry = manifest.councils.get(state.slug)
     if entry is None:
         return  # NOT_BUILT
@@ -246,7 +263,7 @@ def _note_build(
     built_html = entry.files.get(f"{state.slug}.html")
     if built_pdf is None or built_html is None:
         return  # NOT_BUILT: both the PDF and the HTML are needed
-    current = state.inputs.input
+    current = state.input_hash
     state.build = STALE
     if built_pdf.input != current or built_html.input != current:
         return

@@ -11,7 +11,6 @@ import functools
 import re
 from typing import Annotated, ClassVar, Literal, get_args
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -74,6 +73,8 @@ def check_email_address(value: str) -> str:
     """The address as written, once it is known to be a well-formed address (offline: no DNS)."""
     if plain_parts(value) is not None:
         return value
+    from email_validator import EmailNotValidError, validate_email  # (see schema/mail.py)
+
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as error:
@@ -90,6 +91,8 @@ def check_address_or_domain(value: str) -> str:
         return check_email_address(value)
     if plain_parts(f"postmaster@{value}") is not None:
         return value
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(f"postmaster@{value}", check_deliverability=False)
     except EmailNotValidError as error:

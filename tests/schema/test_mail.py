@@ -6,8 +6,14 @@ from __future__ import annotations
 import random
 
 import pytest
-from email_validator import EmailNotValidError, validate_email
+from email_validator import (
+    SPECIAL_USE_DOMAIN_NAMES,
+    EmailNotValidError,
+    rfc_constants,
+    validate_email,
+)
 
+from lgo_letters.schema import mail
 from lgo_letters.schema.mail import plain_parts
 from lgo_letters.schema.models import check_address_or_domain, check_email_address
 
@@ -18,7 +24,11 @@ def _generated(count: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     letters = ["a", "B", "z", "0", "9", "x", "n"]
     pieces = [*letters * 12, ".", "-", "--", "_", "+", "=", "xn--", "ô", "'", "!", " ", "@"]
-    tlds = ["uk"] * 12 + ["example"] * 6 + ["test", "local", "localhost", "invalid", "arpa", "onion", "c0m"]
+    tlds = (
+        ["uk"] * 12
+        + ["example"] * 6
+        + ["test", "local", "localhost", "invalid", "arpa", "onion", "c0m"]
+    )
     tlds += ["123", "x", "TEST", "Local", "org-", "-org"]
     addresses = []
     for _ in range(count):
@@ -57,6 +67,14 @@ EDGES = [
     f"{'x' * 62}@{'.'.join(['c' * 60] * 3)}.{'d' * 9}",  # 254 in all
     f"{'x' * 63}@{'.'.join(['c' * 60] * 3)}.{'d' * 9}",  # 255 in all
 ]
+
+
+def test_the_limits_are_email_validators():
+    for name in ("EMAIL_MAX_LENGTH", "LOCAL_PART_MAX_LENGTH", "DOMAIN_MAX_LENGTH"):
+        assert getattr(mail, name) == getattr(rfc_constants, name), name
+    assert mail.DOMAIN_NAME_REGEX.pattern == rfc_constants.DOMAIN_NAME_REGEX.pattern
+    assert set(mail.SPECIAL_USE_DOMAIN_NAMES) == set(SPECIAL_USE_DOMAIN_NAMES)
+    assert set(rfc_constants.CASE_INSENSITIVE_MAILBOX_NAMES) == mail.CASE_INSENSITIVE_MAILBOX_NAMES
 
 
 def test_a_plain_address_is_one_email_validator_accepts_with_the_same_domain():
