@@ -180,14 +180,28 @@ class FileDigests:
         self.note(path, status, hashed_at, digest)
         return digest
 
-    def unchanged(self, path: Path | str) -> str | None:
-        """The sha256 of the file at `path` when it is known without reading it: it is a
-        regular file whose device, inode, size and times are those it had when hashed."""
+    def known_in(self, folder: Path) -> dict[str, str]:
+        """The sha256 of each file of `folder` known without reading it (a regular file whose
+        device, inode, size and times are those it had when hashed), by name: in one pass
+        over the folder (a year's 40,000 output files, or 20,000 records)."""
+        known: dict[str, str] = {}
         try:
-            status = os.stat(path)
+            entries = os.scandir(folder)
         except OSError:
-            return None
-        return self._known(path, status) if stat.S_ISREG(status.st_mode) else None
+            return known
+        with entries:
+            for entry in entries:
+                if self.cache.get(entry.name) is None:
+                    continue
+                try:
+                    status = entry.stat()
+                except OSError:
+                    continue
+                if stat.S_ISREG(status.st_mode):
+                    digest = self._known(entry.name, status)
+                    if digest is not None:
+                        known[entry.name] = digest
+        return known
 
     def _known(self, path: Path | str, status: os.stat_result) -> str | None:
         key = _name(path)

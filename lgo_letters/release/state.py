@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lgo_letters.caches import file_digests
+from lgo_letters.caches import FileDigests, file_digests
 from lgo_letters.errors import InputError, LetterFailure, UsageError
 from lgo_letters.hashing import file_sha256
 from lgo_letters.inputs import (
@@ -176,6 +176,7 @@ def year_state(
         attempts.setdefault(message.council, []).append(message)
     known = None if render_all else HtmlDigests(paths.out, year)
     files = None if render_all else file_digests(paths.out, year)
+    sha256_of = file_sha256 if files is None else _remembered_sha256(files, out_dir)
 
     letters: dict[str, LetterState] = {}
     for slug in records.failed:
@@ -211,7 +212,7 @@ def year_state(
             state.html = made.html  # as build writes it: the same bytes, the same hash
             digest = known.put(sources, state.html) if known else HtmlDigest.of(state.html)
         state.sources, state.input_hash = sources, digest.input_hash
-        _note_build(state, manifest, out_dir, files.sha256 if files else file_sha256)
+        _note_build(state, manifest, out_dir, sha256_of)
     if known and files:
         known.save()
         files.save()
@@ -247,6 +248,17 @@ def chosen(state: YearState, slugs: list[str]) -> list[str]:
             f"(valid: {', '.join(state.letters) or 'none'})"
         )
     return slugs
+
+
+def _remembered_sha256(files: FileDigests, out_dir: Path) -> Callable[[str], str | None]:
+    """The sha256 of an output file as `files` remembers it, hashed only when it changed;
+    what it knows of the folder is looked up in one pass first."""
+    verified = files.known_in(out_dir)
+
+    def sha256_of(path: str) -> str | None:
+        return verified.get(path.rpartition("/")[2]) or files.sha256(path)
+
+    return sha256_of
 
 
 def _note_build(

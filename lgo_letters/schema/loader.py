@@ -218,18 +218,19 @@ def records_cache(folder: Path, year_format: YearFormat) -> RecordsCache:
 
 
 def _cached_council(
-    file: Path, year_format: YearFormat, cache: RecordsCache | None
+    file: Path, year_format: YearFormat, cache: RecordsCache | None, known: str | None = None
 ) -> tuple[CouncilRecord, str]:
     """load_council, through `cache`, with the record's record_sha256: a file whose bytes
     were read before as a valid record is not parsed and checked again. Only valid records
     are kept; the bytes hashed are the bytes parsed, so a file that changes meanwhile is
     never taken for the one cached. An entry is the record's sha256, a space, and the
-    record as model_dump_json(exclude_unset=True) gives it."""
+    record as model_dump_json(exclude_unset=True) gives it. `known`: the sha256 of the
+    file's bytes, when cache.files knows it (FileDigests.known_in)."""
     if cache is None:
         record = load_council(file, year_format)
         return record, record_sha256(record)
     raw = None
-    digest = cache.files.unchanged(file)
+    digest = known
     cached = cache.get(digest) if digest is not None else None
     if digest is None or cached is None:
         raw, digest = _read_hashed(file, cache.files)
@@ -283,7 +284,12 @@ def _restored(model: type[M], data: dict[str, Any]) -> M:
             values[name] = dt.date.fromisoformat(data[name])
     for name, spec in plan.made.items():
         if name not in data:
-            values[name] = spec.get_default(call_default_factory=True, validated_data=values)
+            empty = plan.empty.get(name)
+            values[name] = (
+                empty()
+                if empty is not None
+                else spec.get_default(call_default_factory=True, validated_data=values)
+            )
     if not plan.plain:
         return model.model_construct(_fields_set=set(data), **values)
     restored = model.__new__(model)
@@ -303,6 +309,9 @@ class _Restoring:
     defaults: dict[str, object]
     required: frozenset[str]
     made: dict[str, FieldInfo]  # the fields whose default is made afresh for each model
+    # Of those, the ones whose default is an empty list or mapping: a new one, as
+    # get_default would copy it.
+    empty: dict[str, type[list[Any]] | type[dict[Any, Any]]]
     nested: dict[str, type[BaseModel]]  # the fields that hold a model
     dates: tuple[str, ...]  # the fields that hold a date
     # No alias, extra field, private attribute or post-init hook: model_construct would do
@@ -344,7 +353,12 @@ def _restoring(model: type[BaseModel]) -> _Restoring:
         name: None if name in required or name in made else spec.default
         for name, spec in fields.items()
     }
-    return _Restoring(defaults, required, made, nested, tuple(dates), plain)
+    empty: dict[str, type[list[Any]] | type[dict[Any, Any]]] = {
+        name: type(spec.default)
+        for name, spec in made.items()
+        if spec.default_factory is None and type(spec.default) in (list, dict) and not spec.default
+    }
+    return _Restoring(defaults, required, made, empty, nested, tuple(dates), plain)
 
 
 def validate_council(document: YamlDocument, year_format: YearFormat) -> CouncilRecord:
@@ -425,14 +439,13 @@ def record_files(folder: Path) -> list[Path]:
     case (so "Dartford.YAML" is reported, not silently skipped); hidden files are not."""
     if not folder.is_dir():
         return []
-    return sorted(
-        (
-            p
-            for p in folder.iterdir()
-            if p.suffix.lower() in (".yaml", ".yml") and not p.name.startswith(".")
-        ),
-        key=lambda p: p.name,  # all in one folder: as Paths sort, at a tenth of the cost
+    # By name, as text: all in one folder, so as Paths would sort, at a fraction of the cost.
+    names = sorted(
+        name
+        for name in os.listdir(folder)
+        if name.lower().endswith((".yaml", ".yml")) and not name.startswith(".")
     )
+    return [folder / name for name in names]
 
 
 def load_year(
@@ -448,6 +461,7 @@ def load_year(
         records.problems.extend(error.problems)
 
     files = council_files(year_dir)
+    known = cache.files.known_in(year_dir / "councils") if cache is not None else {}
     if not files:
         records.problems.append(
             Problem(year_dir / "councils", None, None, "", "no council records (*.yaml) found")
@@ -457,7 +471,7 @@ def load_year(
         try:
             if (message := record_file_problem(file.name)) is not None:
                 raise InputError([Problem(file, None, None, "", message)])
-            record, record_digest = _cached_council(file, year_format, cache)
+            record, record_digest = _cached_council(file, year_format, cache, known.get(file.name))
         except InputError as error:
             records.problems.extend(error.problems)
             records.failed.setdefault(slug, []).extend(error.problems)
