@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing.util
 import os
 import select
 import signal
@@ -54,6 +55,8 @@ def die_with_build(build_pid: int) -> None:
         else:
             while _alive(build_pid):
                 time.sleep(1.0)
+        if _renderer is not None:
+            remove_font_folder(_renderer)
         os._exit(1)
 
     threading.Thread(target=watch, name="lgo-letters-build-watch", daemon=True).start()
@@ -69,6 +72,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def remove_font_folder(renderer: PdfRenderer) -> None:
+    """Remove the temporary folder WeasyPrint copied the letter's fonts into for `renderer`.
+
+    WeasyPrint removes it when the font configuration is collected: never, in a process
+    that ends with os._exit, as a worker does (each build left a folder in /tmp per worker).
+    """
+    renderer.font_config.__del__()  # WeasyPrint's own clean-up; harmless when run again
+
+
 def init_worker(templates_dir: Path, build_pid: int) -> None:
     """Set up this process to render letters for the build `build_pid`: one renderer, kept
     for its whole life."""
@@ -78,6 +90,8 @@ def init_worker(templates_dir: Path, build_pid: int) -> None:
     die_with_build(build_pid)
     logging.getLogger("weasyprint").addFilter(_DropSubsetterFallback())
     _renderer = PdfRenderer(templates_dir)
+    # A worker ends with os._exit, which runs multiprocessing's finalizers only.
+    multiprocessing.util.Finalize(None, remove_font_folder, args=(_renderer,), exitpriority=10)
     # What WeasyPrint has loaded lives as long as the worker: the cycle collector need never
     # scan it again. Measured: collections take 6 ms a letter instead of 11, and memory is
     # as flat as before (raising the collection thresholds too saved no more time and let
