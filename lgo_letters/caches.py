@@ -191,21 +191,26 @@ class FileDigests:
             return known
         with entries:
             for entry in entries:
-                if self.cache.get(entry.name) is None:
+                recorded = self.cache.get(entry.name)
+                if recorded is None:
                     continue
                 try:
                     status = entry.stat()
                 except OSError:
                     continue
                 if stat.S_ISREG(status.st_mode):
-                    digest = self._known(entry.name, status)
+                    digest = self._matching(entry.name, recorded, status)
                     if digest is not None:
                         known[entry.name] = digest
         return known
 
     def _known(self, path: Path | str, status: os.stat_result) -> str | None:
         key = _name(path)
-        known = self.cache.get(key)
+        return self._matching(key, self.cache.get(key), status)
+
+    def _matching(self, key: str, known: str | None, status: os.stat_result) -> str | None:
+        """The digest `known` (the cache's entry for `key`) gives, when the file stands as
+        it did when hashed; otherwise the entry is forgotten."""
         if known is None:
             return None
         recorded, _, digest = known.rpartition(" ")

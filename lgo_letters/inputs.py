@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes.util
 import functools
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -74,9 +75,21 @@ def _engine_json() -> str:
 def letter_input_hash(html_sha256: str, engine: Mapping[str, str] | None = None) -> str:
     """The content hash of everything one letter's PDF is made from, given its HTML's:
     json.dumps({"html": html_sha256, "engine": engine}, sort_keys=True), hashed, with this
-    machine's engine_fingerprint() (encoded once) unless another `engine` is given."""
-    encoded = _engine_json() if engine is None else json.dumps(engine, sort_keys=True)
-    return sha256_bytes(f'{{"engine": {encoded}, "html": {json.dumps(html_sha256)}}}')
+    machine's engine_fingerprint() (encoded and hashed once) unless another `engine` is
+    given."""
+    ending = f"{json.dumps(html_sha256)}}}".encode()
+    if engine is not None:
+        encoded = json.dumps(engine, sort_keys=True)
+        return sha256_bytes(f'{{"engine": {encoded}, "html": '.encode() + ending)
+    hashed = _engine_hashed().copy()  # the same bytes hashed: the same hash, a letter a copy
+    hashed.update(ending)
+    return hashed.hexdigest()
+
+
+@functools.cache
+def _engine_hashed() -> hashlib._Hash:
+    """The start of every letter's input, this machine's engine, hashed."""
+    return hashlib.sha256(f'{{"engine": {_engine_json()}, "html": '.encode())
 
 
 def _templates_listing(templates_dir: Path) -> list[tuple[str, str | None]]:

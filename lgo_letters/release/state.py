@@ -54,7 +54,7 @@ class LetterState:
     input_hash: str | None = None
     html: str = ""  # as rendered now
     build: str = NOT_BUILT  # NOT_BUILT, STALE (built from other inputs) or BUILT
-    pdf: Path | None = None
+    pdf_file: str | None = None  # the PDF on disk, when BUILT (`pdf`)
     pdf_sha256: str | None = None  # of the PDF on disk, when built from the current inputs
     html_sha256: str | None = None
     approval: Approval | None = None
@@ -76,6 +76,11 @@ class LetterState:
         if self.sources is None or self.input_hash is None:
             return None
         return LetterInputs.made_from(self.sources, self.input_hash)
+
+    @property
+    def pdf(self) -> Path | None:
+        """The letter's PDF on disk, when it is built from the current inputs."""
+        return Path(self.pdf_file) if self.pdf_file is not None else None
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -156,8 +161,8 @@ def year_state(
     """Every council of the year and where its letter stands. With render_all=False (for
     `status` and the review desk's index, which must be quick), records already read are
     taken from the records cache, letters whose sources are those their HTML was last made
-    from are not rendered (their `html` is empty: see inputs.HtmlDigests), and the files on
-    disk are hashed only when their size or times changed (caches.FileDigests). Commands
+    from are not rendered (see inputs.HtmlDigests), no letter's `html` is kept, and the
+    files on disk are hashed only when their size or times changed (caches.FileDigests). Commands
     that act (approve, send, publish) read, render and hash everything afresh. With `only`,
     just those councils' letters (the year is still read whole: pooled averages come from
     every record). `templates` may be a Templates already in use, for its compiled
@@ -209,8 +214,12 @@ def year_state(
             if isinstance(made, LetterFailure):
                 state.failure = made
                 continue
-            state.html = made.html  # as build writes it: the same bytes, the same hash
-            digest = known.put(sources, state.html) if known else HtmlDigest.of(state.html)
+            # (As build writes it: the same bytes, the same hash.) Kept only when asked
+            # for: a status after the templates changed renders every letter, and 20,000
+            # letters' HTML, each with its font, held 2.6 GB.
+            digest = known.put(sources, made.html) if known else HtmlDigest.of(made.html)
+            if render_all:
+                state.html = made.html
         state.sources, state.input_hash = sources, digest.input_hash
         _note_build(state, manifest, out_dir, sha256_of)
     if known and files:
@@ -281,11 +290,12 @@ def _note_build(
         return
     # As text: a Path a file costs more than looking the file up (status: 40,000 files).
     folder = os.fspath(out_dir)
+    pdf = f"{folder}/{state.slug}.pdf"
     if (
-        sha256_of(f"{folder}/{state.slug}.pdf") == built_pdf.sha256
+        sha256_of(pdf) == built_pdf.sha256
         and sha256_of(f"{folder}/{state.slug}.html") == built_html.sha256
     ):
-        state.build, state.pdf = BUILT, out_dir / f"{state.slug}.pdf"
+        state.build, state.pdf_file = BUILT, pdf
         state.pdf_sha256, state.html_sha256 = built_pdf.sha256, built_html.sha256
 
 
