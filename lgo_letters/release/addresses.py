@@ -114,21 +114,22 @@ def address_conflicts(
     """Each council's addresses that another council's record also gives (or whose domain
     another's addresses are at), unless year.yaml lists them as shared; by slug."""
     allowed = {_shared_key(entry) for entry in shared}
-    places: list[tuple[str, str, int, Mailbox]] = []
+    places: list[tuple[str, str, int, Mailbox, str]] = []
     by_address: dict[str, set[str]] = defaultdict(set)
     by_domain: dict[str, set[str]] = defaultdict(set)
     for slug, entry in councils.items():
         for field in ADDRESS_FIELDS:
             for index, address in enumerate(getattr(entry.record, field) or ()):
                 box = mailbox(address)
-                places.append((slug, field, index, box))
-                by_address[box.key].add(slug)
+                key = box.key
+                places.append((slug, field, index, box, key))
+                by_address[key].add(slug)
                 by_domain[box.domain].add(slug)
     conflicts: dict[str, list[Conflict]] = defaultdict(list)
-    for slug, field, index, box in places:
+    for slug, field, index, box, key in places:
         # (Most addresses are one council's own: no set is made for them.)
-        at_address, at_domain = by_address[box.key], by_domain[box.domain]
-        if len(at_domain) == 1 or ("address", box.key) in allowed:
+        at_address, at_domain = by_address[key], by_domain[box.domain]
+        if len(at_domain) == 1 or ("address", key) in allowed:
             continue
         others = sorted(at_address - {slug}) if len(at_address) > 1 else []
         by_domain_only = False
