@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -247,23 +249,24 @@ def test_only_the_letter_that_kills_its_worker_fails_not_those_beside_it(
     assert pool.letters_retried == 2  # held and innocent, each retried alone
 
 
-def test_a_build_leaves_nothing_in_the_temporary_folder(
-    new_project: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_a_build_leaves_nothing_in_the_temporary_folder(new_project: Callable[..., Path]) -> None:
     """WeasyPrint copies the fonts into a temporary folder and removes it only when its
     font configuration is collected, which a worker ending with os._exit never does: each
     build left a folder of fonts in /tmp for each worker."""
     project = new_project("project")
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    built = subprocess.run(
-        [sys.executable, "-m", "lgo_letters", "build", "2021", "--only", "dartford"],
-        cwd=project,
-        env={**os.environ, "TMPDIR": str(scratch)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert built.returncode == 0, built.stderr
-    assert (project / "output" / "2021" / "dartford.pdf").is_file()
-    assert sorted(p.name for p in scratch.iterdir()) == []
+    # Short: the build's fork server puts its socket there, and a socket's path is short.
+    scratch = Path(tempfile.mkdtemp(prefix="lgo-"))
+    try:
+        built = subprocess.run(
+            [sys.executable, "-m", "lgo_letters", "build", "2021", "--only", "dartford"],
+            cwd=project,
+            env={**os.environ, "TMPDIR": str(scratch)},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert built.returncode == 0, built.stderr
+        assert (project / "output" / "2021" / "dartford.pdf").is_file()
+        assert sorted(p.name for p in scratch.iterdir()) == []
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
