@@ -126,7 +126,7 @@ def prepare_year(
     """
     # Everything made here lives as long as the year: the cycle collector would only walk
     # it again and again while it grows (a full pass every 25% more objects).
-    with _collector_paused():
+    with collector_paused():
         return _prepare_year(paths, year, only, templates, unpooled, cache)
 
 
@@ -147,7 +147,7 @@ def keep_years_frozen() -> None:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """No cycle collection while the year loads; then what was made goes straight to the
     oldest generation (gc.freeze, then gc.unfreeze), so the collector does not walk it
     twice more on its way there. Unless keep_years_frozen() was called, nothing stays

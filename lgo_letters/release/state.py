@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lgo_letters.caches import FileDigests, file_digests
+from lgo_letters.caches import FileDigests, cache_folder, file_digests
 from lgo_letters.errors import InputError, LetterFailure, UsageError
 from lgo_letters.hashing import file_sha256
 from lgo_letters.inputs import (
@@ -26,8 +26,8 @@ from lgo_letters.inputs import (
 )
 from lgo_letters.letter import cannot_make, make_letter
 from lgo_letters.manifest import Manifest
-from lgo_letters.project import Paths, PreparedYear, check_year, prepare_year
-from lgo_letters.release.addresses import address_conflicts
+from lgo_letters.project import Paths, PreparedYear, check_year, collector_paused, prepare_year
+from lgo_letters.release.addresses import address_conflicts, remembered_conflicts
 from lgo_letters.release.ledgers import (
     Approval,
     LetterInputs,
@@ -170,6 +170,13 @@ def year_state(
     checked = check_year(paths, year)
     templates = templates or checked
     prepared = prepare_year(paths, year, templates=templates, cache=not render_all)
+    with collector_paused():
+        return _year_state(paths, year, prepared, render_all, only)
+
+
+def _year_state(
+    paths: Paths, year: int, prepared: PreparedYear, render_all: bool, only: Collection[str] | None
+) -> YearState:
     records = prepared.records
     year_dir = paths.data / str(year)
     out_dir = paths.out / str(year)
@@ -227,7 +234,12 @@ def year_state(
         files.save()
     shared_addresses = records.year_record.shared_addresses if records.year_record else []
     names = {slug: entry.record.name for slug, entry in records.councils.items()}
-    for slug, conflicts in address_conflicts(records.councils, shared_addresses).items():
+    conflicts_of = (
+        address_conflicts(records.councils, shared_addresses)
+        if render_all
+        else remembered_conflicts(records.councils, shared_addresses, cache_folder(paths.out, year))
+    )
+    for slug, conflicts in conflicts_of.items():
         letters[slug].address_conflicts = tuple(c.message(names) for c in conflicts)
     for slug, state in letters.items():
         state.approval = approvals.get(slug)

@@ -14,7 +14,12 @@ import yaml
 
 from lgo_letters.context.letter import Correction, SentenceChange
 from lgo_letters.project import Paths, prepare_year
-from lgo_letters.release.addresses import address_conflicts, mailbox, validated_mailbox
+from lgo_letters.release.addresses import (
+    address_conflicts,
+    mailbox,
+    remembered_conflicts,
+    validated_mailbox,
+)
 from lgo_letters.release.message import letter_message
 from lgo_letters.schema.models import Sender
 from tests.errorcases import invoke
@@ -190,6 +195,28 @@ def test_conflicts_name_every_other_council_and_count_the_rest(project: Path):
         first.message(names)
     )
     assert address_conflicts(_entries(project), ["SHARED.example"]) == {}
+
+
+def test_conflicts_remembered_are_those_worked_out_afresh(project: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+
+    def both(shared: list[str]) -> tuple[dict, dict]:
+        entries = _entries(project)
+        return remembered_conflicts(entries, shared, cache), address_conflicts(entries, shared)
+
+    for index in range(3):
+        record = council(name=f"Council {index}", email=f"ceo{index}@shared.example")
+        (project / "data/2021/councils" / f"c{index}.yaml").write_text(council_yaml(record))
+    first, afresh = both([])
+    assert first == afresh and set(first) == {"c0", "c1", "c2"}
+    assert (cache / "conflicts.json").is_file()
+    remembered, _ = both([])
+    assert remembered == afresh
+    assert both(["shared.example"]) == ({}, {})  # what year.yaml shares is part of the key
+    record = council(name="Council 2", email="ceo@council2.example")
+    (project / "data/2021/councils/c2.yaml").write_text(council_yaml(record))
+    changed, afresh = both([])  # so is every record as validated
+    assert changed == afresh and set(changed) == {"c0", "c1"}
 
 
 def _message(project: Path, emails: list[str], recipients: list[str], **kw):
