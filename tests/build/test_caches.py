@@ -408,7 +408,7 @@ def test_the_caches_leave_the_years_output_folder_as_it_was(paths: Paths) -> Non
     assert (
         {"letters.json", "records.json"}
         <= kept
-        <= {"files.json", "letters.json", "records.json", "record-files.json"}
+        <= {"files.json", "letters.json", "records.json", "record-files.json", "conflicts.json"}
     )
     shutil.rmtree(paths.out / ".cache")  # deleted: everything works as before, only slower
     assert invoke("build", "2021", "--format", "html", *_folders(paths)).code == 0
