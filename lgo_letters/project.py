@@ -16,6 +16,7 @@ from types import MappingProxyType
 from lgo_letters.caches import cache_folder
 from lgo_letters.completeness import year_warnings
 from lgo_letters.context import LetterContext, TypeAverages, letter_context, year_averages
+from lgo_letters.context.letter import year_facts
 from lgo_letters.errors import InputError, Problem, UsageError
 from lgo_letters.renderer.templates import LetterFormat, Templates, data_uri
 from lgo_letters.schema import (
@@ -214,6 +215,7 @@ def _prepare_year(
         # the square of the councils).
         nothing = dict.fromkeys(letter_format.format.declared.averages)
         by_type = {kind: dict(type_averages.rates) for kind, type_averages in averages.items()}
+        facts = year_facts(year_record)
         for slug, entry in [*sorted(records.councils.items()), *extra.items()]:
             if only and slug not in only:
                 continue
@@ -225,6 +227,7 @@ def _prepare_year(
                 by_type.get(entry.record.type, nothing),
                 signature,
                 declared=letter_format.format.declared,
+                facts=facts,
             )
     return PreparedYear(
         year,

@@ -41,10 +41,11 @@ def pooled_averages(
     records: Iterable[CouncilRecord], rates: Mapping[str, RateSpec]
 ) -> dict[str, TypeAverages]:
     """Each `rates` average pooled by authority type from `records`."""
-    records = list(records)
+    by_type: dict[str, list[CouncilRecord]] = {kind: [] for kind in AUTHORITY_TYPES}
+    for record in records:  # one pass, whatever the number of types
+        by_type[record.type].append(record)
     result: dict[str, TypeAverages] = {}
-    for kind in AUTHORITY_TYPES:
-        similar = [r for r in records if r.type == kind]
+    for kind, similar in by_type.items():
         if not similar:
             continue
         result[kind] = TypeAverages(

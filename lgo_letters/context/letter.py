@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel
@@ -137,9 +138,11 @@ class LetterContext:
         return compliance_delay(complied.whole, complied.part, self.count(late))
 
 
-def _facts(year_record: YearRecord) -> Mapping[str, Any]:
+def year_facts(year_record: YearRecord) -> Mapping[str, Any]:
+    """The year's facts (year.yaml `facts:`) as the letters read them: one read-only
+    mapping, which every letter of the year may share."""
     facts: Any = year_record.facts
-    return facts.model_dump() if isinstance(facts, BaseModel) else dict(facts)
+    return MappingProxyType(facts.model_dump() if isinstance(facts, BaseModel) else dict(facts))
 
 
 def letter_context(
@@ -151,10 +154,11 @@ def letter_context(
     signature_image: str | None = None,
     *,
     declared: FormatRecord,
+    facts: Mapping[str, Any] | None = None,
 ) -> LetterContext:
     """The context of one council's letter; `averages` are its type's similar-authority
     averages (lgo_letters.context.averages.year_averages), shared by the type's letters;
-    `declared` the year's format."""
+    `declared` the year's format; `facts` year_facts(year_record), when already made."""
     recipients = join_names(council.recipients)
     return LetterContext(
         slug=slug,
@@ -171,5 +175,5 @@ def letter_context(
         averages=averages,
         signatory=year_record.signatory,
         signature_image=signature_image,
-        facts=_facts(year_record),
+        facts=year_facts(year_record) if facts is None else facts,
     )
