@@ -23,6 +23,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar, cast
 
 from lgo_letters.errors import OutputError
 from lgo_letters.hashing import sha256_bytes
@@ -42,24 +43,33 @@ def cache_folder(out: Path, year: int) -> Path:
     return out / ".cache" / str(year)
 
 
-class KeyedCache:
-    """One cache file: text values by text key, for one `version` of the code and data.
+V = TypeVar("V")
+
+
+class JsonCache(Generic[V]):
+    """One cache file: JSON values by text key, for one `version` of the code and data.
 
     `get` answers from what the file held; `put` adds or replaces an entry; `save` writes
     the file again when anything changed, keeping the entries that were read but not
     replaced unless `keep_unused` is False (then only those got or put this run remain, so
-    the file never grows with entries no longer wanted).
+    the file never grows with entries no longer wanted). A value read that is not of the
+    kind the cache holds (`holds`) is left out, as if it were not there.
     """
 
     def __init__(self, file: Path, name: str, version: str, keep_unused: bool = True):
         self.file = file
         self.header = {"cache": name, "format": FORMAT, "version": version}
         self.keep_unused = keep_unused
-        self.known = _read(file, self.header)
-        self.used: dict[str, str] = {}
+        read = _read(file, self.header)
+        self.known: dict[str, V] = {k: cast(V, v) for k, v in read.items() if self.holds(v)}
+        self.used: dict[str, V] = {}
         self.forgotten: set[str] = set()
 
-    def get(self, key: str) -> str | None:
+    def holds(self, value: object) -> bool:
+        """Whether `value`, read from the file, is of the kind this cache holds."""
+        raise NotImplementedError
+
+    def get(self, key: str) -> V | None:
         found = self.used.get(key)
         if found is not None or key in self.forgotten:
             return found
@@ -68,7 +78,7 @@ class KeyedCache:
             self.used[key] = found
         return found
 
-    def put(self, key: str, value: str) -> None:
+    def put(self, key: str, value: V) -> None:
         self.used[key] = value
 
     def forget(self, key: str) -> None:
@@ -76,7 +86,7 @@ class KeyedCache:
         self.forgotten.add(key)
         self.used.pop(key, None)
 
-    def entries(self) -> dict[str, str]:
+    def entries(self) -> dict[str, V]:
         kept = {**self.known, **self.used} if self.keep_unused else dict(self.used)
         return {k: v for k, v in kept.items() if k not in self.forgotten or k in self.used}
 
@@ -94,6 +104,13 @@ class KeyedCache:
         self.known = entries
 
 
+class KeyedCache(JsonCache[str]):
+    """A cache of text values."""
+
+    def holds(self, value: object) -> bool:
+        return isinstance(value, str)
+
+
 def _remove_abandoned(file: Path) -> None:
     """This cache's temporary files left by runs killed while writing it (never one that
     another run may still be writing)."""
@@ -104,7 +121,7 @@ def _remove_abandoned(file: Path) -> None:
                 leftover.unlink()
 
 
-def _read(file: Path, header: Mapping[str, object]) -> dict[str, str]:
+def _read(file: Path, header: Mapping[str, object]) -> dict[str, object]:
     """The entries of the cache file, or none when it is missing, of another version,
     damaged or unreadable."""
     try:
@@ -118,9 +135,7 @@ def _read(file: Path, header: Mapping[str, object]) -> dict[str, str]:
         entries = json.loads(body)
     except (OSError, ValueError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         return {}
-    if not isinstance(entries, dict):
-        return {}
-    return {k: v for k, v in entries.items() if isinstance(v, str)}
+    return entries if isinstance(entries, dict) else {}
 
 
 @dataclass(frozen=True)

@@ -249,8 +249,8 @@ def test_a_cache_entry_of_another_making_is_read_from_the_file_instead(paths: Pa
     header, body = file.read_text().rstrip("\n").split("\n", 1)
     entries = json.loads(body)
     for key in entries:  # a field no record has, under a checksum that matches
-        record_sha256, _, values = entries[key].partition(" ")  # as schema/loader.py keeps it
-        entries[key] = f"{record_sha256} " + json.dumps({**json.loads(values), "unheard_of": 1})
+        record_sha256, values = entries[key]  # as schema/loader.py keeps it
+        entries[key] = [record_sha256, {**values, "unheard_of": 1}]
     body = json.dumps(entries, sort_keys=True, separators=(",", ":"))
     said = {**json.loads(header), "sha256": sha256_bytes(body)}
     file.write_text(json.dumps(said, sort_keys=True) + "\n" + body + "\n")
