@@ -14,14 +14,13 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from lgo_letters.caches import KeyedCache
+from lgo_letters.caches import JsonCache
 from lgo_letters.errors import InputError, Problem
 from lgo_letters.hashing import code_version, json_sha256
 from lgo_letters.schema import CouncilEntry
@@ -146,6 +145,14 @@ def address_conflicts(
     return dict(conflicts)
 
 
+class _ConflictsCache(JsonCache[dict[str, Any]]):
+    """conflicts.json: a year's address conflicts ({slug: [Conflict's fields, ...]}) by
+    what they were worked out from."""
+
+    def holds(self, value: object) -> bool:
+        return isinstance(value, dict)
+
+
 def remembered_conflicts(
     councils: Mapping[str, CouncilEntry], shared: Iterable[str], folder: Path
 ) -> dict[str, list[Conflict]]:
@@ -155,22 +162,17 @@ def remembered_conflicts(
     second, when no record changed."""
     shared = list(shared)
     key = json_sha256([shared, [[slug, entry.sha256] for slug, entry in councils.items()]])
-    cache = KeyedCache(
+    cache = _ConflictsCache(
         folder / "conflicts.json", "conflicts", code_version("email-validator"), keep_unused=False
     )
     known = cache.get(key)
     if known is not None:
         try:
-            return {
-                slug: [_conflict(fields) for fields in found]
-                for slug, found in json.loads(known).items()
-            }
+            return {slug: [_conflict(fields) for fields in found] for slug, found in known.items()}
         except (ValueError, TypeError, AttributeError):  # not of this code
             cache.forget(key)
     conflicts = address_conflicts(councils, shared)
-    cache.put(
-        key, json.dumps({slug: [astuple(c) for c in found] for slug, found in conflicts.items()})
-    )
+    cache.put(key, {slug: [astuple(c) for c in found] for slug, found in conflicts.items()})
     cache.save()
     return conflicts
 
